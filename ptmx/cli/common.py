@@ -1,0 +1,28 @@
+"""Helpers shared by every subcommand: the --data/--format options and opening the store."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from ptmx import config
+from ptmx.render import FORMATS
+from ptmx.store import Store, open_store
+
+
+def add_data_option(parser: argparse.ArgumentParser) -> None:
+    """``--data DIR`` on a subcommand too (so it may come after the subcommand name)."""
+    parser.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS,
+                        help="PeaTMOSS Parquet folder (default: $PTMX_DATA, else the bundled sample)")
+
+
+def add_format_option(parser: argparse.ArgumentParser,
+                      choices: Sequence[str] = FORMATS, default: str = "table") -> None:
+    """``--format`` with the given choices."""
+    parser.add_argument("--format", choices=list(choices), default=default,
+                        help=f"output format (default: {default})")
+
+
+def store_from(args: argparse.Namespace) -> Store:
+    """Open the dataset chosen by ``--data`` / ``$PTMX_DATA`` / the bundled sample."""
+    return open_store(config.data_dir(getattr(args, "data", None)))

@@ -1,0 +1,169 @@
+"""Core subcommands: stats, query, import, sample build, browse, model, project."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ptmx.cli.common import add_data_option, add_format_option, store_from
+from ptmx.render import emit
+from ptmx.render.output import dumps
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the core subcommands."""
+    p = sub.add_parser("browse", help="open the terminal explorer (TUI)")
+    add_data_option(p)
+    p.set_defaults(handler=_browse)
+
+    p = sub.add_parser("stats", help="dataset counts: models, projects, links, licenses, hubs")
+    add_data_option(p)
+    add_format_option(p)
+    p.set_defaults(handler=_stats)
+
+    p = sub.add_parser("query", help="run read-only SQL over all tables")
+    p.add_argument("sql", help="one SELECT statement (table names as in SCHEMA.md)")
+    p.add_argument("--limit", type=int, default=1000, help="row cap (default 1000)")
+    add_data_option(p)
+    add_format_option(p)
+    p.set_defaults(handler=_query)
+
+    p = sub.add_parser("search", help="find models by name, best match first")
+    p.add_argument("text", help="part of a model id (case-insensitive)")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--sort", default="downloads",
+                   choices=["model", "author", "downloads", "likes", "license", "reuse_count"])
+    add_data_option(p)
+    add_format_option(p)
+    p.set_defaults(handler=_search)
+
+    p = sub.add_parser("model", help="everything the dataset says about one model")
+    p.add_argument("model", help="hub id, e.g. bert-base-uncased or owner/name")
+    add_data_option(p)
+    add_format_option(p, ("table", "json"))
+    p.set_defaults(handler=_model)
+
+    p = sub.add_parser("project", help="the models a GitHub project reuses, and its licenses")
+    p.add_argument("project", help="owner/name (or a GitHub URL)")
+    add_data_option(p)
+    add_format_option(p, ("table", "json"))
+    p.set_defaults(handler=_project)
+
+    p = sub.add_parser("import", help="convert the published PeaTMOSS.db (SQLite) to a Parquet folder")
+    p.add_argument("db", type=Path, help="PeaTMOSS.db")
+    p.add_argument("out", type=Path, help="output dataset folder (must not exist unless --force)")
+    p.add_argument("--force", action="store_true",
+                   help="replace OUT, only after the new dataset is complete")
+    p.add_argument("--repo-licenses", type=Path, metavar="FILE.json",
+                   help="project → license keys (format of all_gh_licenses.json)")
+    p.add_argument("--model-cards", type=Path, metavar="FILE.json",
+                   help="model id → card fields (format of model_metadata_sample.json)")
+    p.set_defaults(handler=_import)
+
+    p = sub.add_parser("sample", help="the bundled real sample")
+    sample_sub = p.add_subparsers(dest="sample_command", metavar="ACTION", required=True,
+                                  parser_class=type(p))
+    b = sample_sub.add_parser("build", help="rebuild the sample from the PeaTMOSS artifact files")
+    b.add_argument("src", type=Path, help="folder with mapping.csv, all_gh_licenses.json, ...")
+    b.add_argument("out", type=Path, help="output dataset folder")
+    b.add_argument("--force", action="store_true", help="replace OUT once the new one is complete")
+    b.set_defaults(handler=_sample_build)
+
+
+def _browse(args: argparse.Namespace) -> int:
+    # Open (and validate) before Textual starts, so a bad --data is one line and exit 2.
+    store = store_from(args)
+    from ptmx.tui.app import PtmxApp  # Textual is imported only here
+
+    PtmxApp(store).run()
+    return 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from ptmx.store import stats
+
+    result = stats(store_from(args))
+    if args.format == "json":
+        print(dumps(result))
+    else:
+        tables = result.pop("tables")
+        rows = [{"what": k, "value": v} for k, v in result.items()]
+        rows += [{"what": f"table {k}", "value": v} for k, v in tables.items()]
+        emit(rows, args.format, title="dataset")
+    return 0
+
+
+def _query(args: argparse.Namespace) -> int:
+    from ptmx.store import run_readonly
+
+    if args.limit < 1:
+        from ptmx.errors import UsageError
+
+        raise UsageError("--limit must be at least 1")
+    result = run_readonly(store_from(args), args.sql, limit=args.limit)
+    emit(result.table, args.format)
+    print(f"{result.shown} in {result.seconds * 1000:.1f} ms", file=sys.stderr)
+    return 0
+
+
+def _search(args: argparse.Namespace) -> int:
+    from ptmx.store import search_models
+
+    rows = search_models(store_from(args), args.text, limit=args.limit, order_by=args.sort,
+                         descending=args.sort not in ("model", "author", "license"))
+    emit(rows, args.format, columns=["model", "downloads", "license", "reuse_count"])
+    return 0
+
+
+def _model(args: argparse.Namespace) -> int:
+    from ptmx.store import model_page
+
+    page = model_page(store_from(args), args.model)
+    if args.format == "json":
+        print(dumps(page.to_dict()))
+        return 0
+    from ptmx.render.pages import print_model_page
+
+    print_model_page(page)
+    return 0
+
+
+def _project(args: argparse.Namespace) -> int:
+    from ptmx.store import project_page
+
+    page = project_page(store_from(args), args.project)
+    if args.format == "json":
+        print(dumps(page.to_dict()))
+        return 0
+    from ptmx.render.pages import print_project_page
+
+    print_project_page(page)
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from ptmx.ingest.sqlite_import import import_sqlite
+    from ptmx.render.progress import table_progress
+
+    with table_progress() as progress:
+        report = import_sqlite(args.db, args.out, force=args.force,
+                               repo_licenses=args.repo_licenses, model_cards=args.model_cards,
+                               progress=progress)
+    rows = [{"table": t, "rows": n} for t, n in sorted(report.row_counts.items())]
+    emit(rows, "table", title=f"imported into {report.out}", out=sys.stderr)
+    for table, cols in report.widened.items():
+        print(f"kept as text: {table}.{', '.join(cols)} (declared INTEGER, holds text)",
+              file=sys.stderr)
+    for note in report.notes:
+        print(note, file=sys.stderr)
+    return 0
+
+
+def _sample_build(args: argparse.Namespace) -> int:
+    from ptmx.ingest.sample import build_sample
+
+    counts = build_sample(args.src, args.out, force=args.force)
+    emit([{"table": t, "rows": n} for t, n in counts.items()], "table",
+         title=f"sample written to {args.out}", out=sys.stderr)
+    return 0

@@ -1,0 +1,45 @@
+"""Settings read from the environment: dataset folder, hub endpoint and token, cache folder.
+
+Only this module reads environment variables, so every other module gets its settings explicitly
+(which keeps tests hermetic).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ENV_DATA = "PTMX_DATA"
+
+
+def bundled_data_dir() -> Path:
+    """The real PeaTMOSS sample that ships with ptmx.
+
+    In a source checkout (or an editable install) it is the repository's ``data/`` folder; in a
+    wheel it is packaged as ``ptmx/sample_data``.
+    """
+    here = Path(__file__).resolve().parent
+    checkout = here.parent / "data"
+    if (checkout / "ptmx.json").is_file():
+        return checkout
+    return here / "sample_data"
+
+
+def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The dataset folder: ``--data`` if given, else ``$PTMX_DATA``, else the bundled sample."""
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get(ENV_DATA)
+    if env:
+        return Path(env).expanduser()
+    return bundled_data_dir()
+
+
+def cache_dir() -> Path:
+    """Where ptmx keeps caches (hub responses); ``$PTMX_CACHE`` overrides the platform default."""
+    env = os.environ.get("PTMX_CACHE")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("ptmx"))

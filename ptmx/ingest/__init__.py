@@ -1,0 +1,1 @@
+"""Writers of dataset folders: PeaTMOSS SQLite → Parquet, the bundled sample, extension tables."""

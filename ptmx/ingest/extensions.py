@@ -1,0 +1,186 @@
+"""ptmx's extension tables, built from the PeaTMOSS artifact's JSON files.
+
+- ``reuse_repository_license`` from a project → license-keys scan (``all_gh_licenses.json``)
+- ``model_card`` and ``model_base`` from hand-checked card metadata (``groundTruth.json``)
+
+Nothing is invented: a card field that is empty stays NULL, a base model named in free text that is
+not shaped like a hub id is kept only in ``model_card.base_model``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from ptmx.errors import UsageError
+
+REPO_LICENSE_SOURCE = "scancode scan (PeaTMOSS all_gh_licenses.json)"
+CARD_SOURCE = "hand-checked model card (PeaTMOSS groundTruth.json)"
+
+REPO_LICENSE_SCHEMA = pa.schema([
+    ("reuse_repository_id", pa.int64()),
+    ("license_key", pa.string()),
+    ("source", pa.string()),
+])
+
+CARD_FIELDS = (
+    # (column, key in the card JSON)
+    ("task", "model_tasks"),
+    ("model_type", "model_type"),
+    ("license", "license"),
+    ("base_model", "upstream_model"),
+    ("paper", "paper"),
+    ("github", "github"),
+    ("parameter_count", "parameter_count"),
+    ("hardware", "hardware"),
+    ("carbon", "carbon_emitted"),
+    ("limitations_and_bias", "limitation_and_bias"),
+    ("demo", "code_demo"),
+    ("input_format", "input_format"),
+    ("output_format", "output_format"),
+    ("hyper_parameters", "hyper_parameters"),
+    ("evaluation", "evaluation"),
+)
+JSON_FIELDS = {"hyper_parameters", "evaluation"}
+
+CARD_SCHEMA = pa.schema(
+    [("model_id", pa.int64()), ("model", pa.string()), ("datasets", pa.list_(pa.string())),
+     ("frameworks", pa.list_(pa.string()))]
+    + [(col, pa.string()) for col, _ in CARD_FIELDS]
+    + [("source", pa.string())]
+)
+
+BASE_SCHEMA = pa.schema([
+    ("model_id", pa.int64()),
+    ("model", pa.string()),
+    ("base_model", pa.string()),
+    ("base_model_id", pa.int64()),
+    ("relation", pa.string()),
+    ("source", pa.string()),
+])
+
+# A hub id: `name` (legacy, no namespace) or `owner/name`; letters, digits, - _ . only.
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[\w.-]+)?$")
+_NOT_MODELS = ("github.com", "arxiv.org", "sbert.net", "http://", "https://")
+
+
+def load_json(path: Path, what: str) -> Any:
+    """Read a JSON input file; any problem is one line naming the file."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise UsageError(f"{path}: {what} file not found") from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageError(f"{path}: {what} file is not valid JSON ({exc})") from exc
+
+
+def normalise_base_model(text: str | None) -> str | None:
+    """A card's free-text ``upstream_model`` → a hub id, or None when it does not name one.
+
+    "https://huggingface.co/EleutherAI/gpt-j-6b" → "EleutherAI/gpt-j-6b";
+    "EleutherAI / pythia-12b-deduped" → "EleutherAI/pythia-12b-deduped";
+    a GitHub/arXiv link or a phrase with spaces ("Stable Diffusion v1.5") → None.
+    """
+    if not text or not text.strip():
+        return None
+    ref = text.strip()
+    for prefix in ("https://huggingface.co/", "http://huggingface.co/", "huggingface.co/"):
+        if ref.lower().startswith(prefix):
+            ref = ref[len(prefix):]
+            break
+    else:
+        if any(marker in ref.lower() for marker in _NOT_MODELS):
+            return None
+    ref = "/".join(part.strip() for part in ref.strip("/").split("/"))
+    return ref if _HUB_ID.match(ref) else None
+
+
+def repo_license_rows(scan: Mapping[str, list[str] | None],
+                      project_ids: Mapping[str, int]) -> tuple[pa.Table, int]:
+    """Rows of ``reuse_repository_license`` for the projects in ``project_ids`` (lower-cased
+    ``owner/name`` → id), and how many scanned projects were not in the dataset.
+
+    A project whose scan found nothing gets one row with a NULL key: "scanned, no license",
+    which differs from a project that was never scanned (no row at all).
+    """
+    if not isinstance(scan, Mapping):
+        raise UsageError("repository licenses must be a JSON object: {\"owner/name\": [keys] | null}")
+    ids: list[int] = []
+    keys: list[str | None] = []
+    skipped = 0
+    for project, found in scan.items():
+        pid = project_ids.get(str(project).removeprefix("github.com/").lower())
+        if pid is None:
+            skipped += 1
+            continue
+        for key in sorted(set(found or [])) or [None]:
+            ids.append(pid)
+            keys.append(key)
+    table = pa.table({"reuse_repository_id": ids, "license_key": keys,
+                      "source": [REPO_LICENSE_SOURCE] * len(ids)}, schema=REPO_LICENSE_SCHEMA)
+    return table, skipped
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False) if value else None
+    text = str(value).strip()
+    return text or None
+
+
+def _string_list(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    text = _text(value)
+    return [text] if text else []
+
+
+def _meaningful_json(value: Any) -> str | None:
+    """Hyper-parameters/evaluation: keep only when some value is filled in."""
+    if isinstance(value, dict):
+        kept = {k: v for k, v in value.items() if v not in ("", None, [], {})}
+        return json.dumps(kept, ensure_ascii=False) if kept else None
+    return _text(value)
+
+
+def card_rows(cards: Mapping[str, Mapping[str, Any]],
+              model_ids: Mapping[str, int]) -> tuple[pa.Table, pa.Table, int]:
+    """``model_card`` and ``model_base`` rows for cards of models in ``model_ids``
+    (id → numeric id), and how many cards named a model not in the dataset."""
+    if not isinstance(cards, Mapping):
+        raise UsageError("model cards must be a JSON object: {\"model id\": {card fields}}")
+    lower_ids = {k.lower(): v for k, v in model_ids.items()}
+    card_cols: dict[str, list[Any]] = {f.name: [] for f in CARD_SCHEMA}
+    base_cols: dict[str, list[Any]] = {f.name: [] for f in BASE_SCHEMA}
+    skipped = 0
+    for model, card in cards.items():
+        mid = model_ids.get(model, lower_ids.get(model.lower()))
+        if mid is None or not isinstance(card, Mapping):
+            skipped += 1
+            continue
+        card_cols["model_id"].append(mid)
+        card_cols["model"].append(model)
+        card_cols["datasets"].append(_string_list(card.get("datasets")))
+        card_cols["frameworks"].append(_string_list(card.get("frameworks")))
+        for column, key in CARD_FIELDS:
+            raw = card.get(key)
+            card_cols[column].append(_meaningful_json(raw) if column in JSON_FIELDS else _text(raw))
+        card_cols["source"].append(CARD_SOURCE)
+        base = normalise_base_model(_text(card.get("upstream_model")))
+        if base and base.lower() != model.lower():
+            base_cols["model_id"].append(mid)
+            base_cols["model"].append(model)
+            base_cols["base_model"].append(base)
+            base_cols["base_model_id"].append(lower_ids.get(base.lower()))
+            # The cards name the base but not how it was derived; PeaTMOSS does not say either.
+            base_cols["relation"].append("unspecified")
+            base_cols["source"].append("card upstream_model")
+    return (pa.table(card_cols, schema=CARD_SCHEMA), pa.table(base_cols, schema=BASE_SCHEMA),
+            skipped)

@@ -1,0 +1,199 @@
+"""`ptmx import PeaTMOSS.db OUT`: the published SQLite release → a Parquet dataset folder.
+
+Python's sqlite3 reads (DuckDB's SQLite extension would need a download); pyarrow writes zstd
+Parquet in batches, so memory stays bounded whatever the table size. SQLite is dynamically typed:
+a column declared INTEGER may hold text (PeaTMOSS's ``model.context_id`` holds hub names), so each
+column's Arrow type is chosen from its declaration and widened to text the moment a batch shows a
+value that does not fit; the table is then rewritten from the start with the wider type.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from ptmx.errors import DataError, UsageError
+from ptmx.ingest.extensions import card_rows, load_json, repo_license_rows
+from ptmx.ingest.writer import DatasetWriter
+from ptmx.store.schema import REQUIRED
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BATCH_ROWS = 20_000
+BATCH_BYTES = 64 * 1024 * 1024  # flush early for tables with large text (issue bodies, diffs)
+
+Progress = Callable[[str, int, int], None]  # (table, rows done, rows total)
+
+
+@dataclass
+class ImportReport:
+    """What an import wrote."""
+
+    out: Path
+    row_counts: dict[str, int] = field(default_factory=dict)
+    widened: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+class _Widen(Exception):
+    def __init__(self, column: str) -> None:
+        self.column = column
+
+
+def _arrow_type(declared: str) -> pa.DataType:
+    decl = (declared or "").upper()
+    if "INT" in decl:
+        return pa.int64()
+    if any(k in decl for k in ("REAL", "FLOA", "DOUB")):
+        return pa.float64()
+    if "BLOB" in decl:
+        return pa.binary()
+    return pa.string()
+
+
+def _fits(value: Any, arrow_type: pa.DataType) -> bool:
+    if value is None:
+        return True
+    if pa.types.is_int64(arrow_type):
+        return isinstance(value, int) and -(2**63) <= value < 2**63
+    if pa.types.is_float64(arrow_type):
+        return isinstance(value, int | float)
+    if pa.types.is_binary(arrow_type):
+        return isinstance(value, bytes)
+    return isinstance(value, str)
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return str(value)
+
+
+def connect(db: Path) -> sqlite3.Connection:
+    """Open ``db`` read-only after checking it really is SQLite with PeaTMOSS's core tables."""
+    if not db.is_file():
+        raise UsageError(f"{db}: file not found")
+    with db.open("rb") as handle:
+        if handle.read(16) != SQLITE_MAGIC:
+            raise DataError(f"{db}: not a SQLite database (expected the PeaTMOSS.db release)")
+    try:
+        con = sqlite3.connect(f"file:{db.resolve()}?mode=ro", uri=True)
+        names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    except sqlite3.DatabaseError as exc:
+        raise DataError(f"{db}: unreadable SQLite database ({exc})") from exc
+    missing = [t for t in REQUIRED if t not in names]
+    if missing:
+        con.close()
+        raise DataError(f"{db}: not a PeaTMOSS database: missing core table(s) "
+                        + ", ".join(missing))
+    con.text_factory = lambda b: b.decode("utf-8", errors="replace")
+    return con
+
+
+def _tables(con: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in con.execute(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+    )]
+
+
+def _columns(con: sqlite3.Connection, table: str) -> list[tuple[str, str]]:
+    return [(r[1], r[2]) for r in con.execute(f'PRAGMA table_info("{table}")')]
+
+
+def _batches(con: sqlite3.Connection, table: str, columns: list[str]) -> Iterator[list[tuple]]:
+    cols = ", ".join(f'"{c}"' for c in columns)
+    cur = con.execute(f'SELECT {cols} FROM "{table}"')
+    while True:
+        rows: list[tuple] = []
+        size = 0
+        while len(rows) < BATCH_ROWS and size < BATCH_BYTES:
+            chunk = cur.fetchmany(1000)
+            if not chunk:
+                break
+            rows.extend(chunk)
+            size += sum(len(v) for r in chunk for v in r if isinstance(v, str | bytes))
+        if not rows:
+            return
+        yield rows
+
+
+def _copy_table(con: sqlite3.Connection, writer: DatasetWriter, table: str,
+                progress: Progress | None, report: ImportReport) -> int:
+    declared = _columns(con, table)
+    names = [c for c, _ in declared]
+    types = {c: _arrow_type(d) for c, d in declared}
+    total = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+    while True:
+        schema = pa.schema([(c, types[c]) for c in names])
+        done = 0
+        try:
+            with writer.open_stream(table, schema) as stream:
+                if progress:
+                    progress(table, 0, total)
+                for rows in _batches(con, table, names):
+                    arrays = []
+                    for i, col in enumerate(names):
+                        values = [r[i] for r in rows]
+                        if pa.types.is_string(types[col]):
+                            values = [_as_text(v) for v in values]
+                        else:
+                            bad = next((v for v in values if not _fits(v, types[col])), None)
+                            if bad is not None:
+                                raise _Widen(col)
+                        arrays.append(pa.array(values, type=types[col]))
+                    stream.write_batch(pa.record_batch(arrays, schema=schema))
+                    done += len(rows)
+                    if progress:
+                        progress(table, done, total)
+        except _Widen as widen:
+            # Keep the value as the database holds it (text), and start the table again.
+            types[widen.column] = pa.string()
+            report.widened.setdefault(table, []).append(widen.column)
+            continue
+        writer.row_counts[table] = done
+        return done
+
+
+def import_sqlite(db: Path, out: Path, *, force: bool = False,
+                  repo_licenses: Path | None = None, model_cards: Path | None = None,
+                  progress: Progress | None = None) -> ImportReport:
+    """Convert ``db`` into a dataset folder at ``out``; see the module docstring."""
+    # Read the side files first: a typo in their path should fail before an hour of copying.
+    scan = load_json(repo_licenses, "repository licenses") if repo_licenses else None
+    cards = load_json(model_cards, "model cards") if model_cards else None
+    con = connect(db)
+    report = ImportReport(out=out)
+    try:
+        with DatasetWriter(out, force=force) as writer:
+            for table in _tables(con):
+                _copy_table(con, writer, table, progress, report)
+            if scan is not None:
+                projects = {
+                    f"{o}/{n}".lower(): i
+                    for i, o, n in con.execute("SELECT id, owner, name FROM reuse_repository")
+                }
+                rows, skipped = repo_license_rows(scan, projects)
+                writer.write("reuse_repository_license", rows)
+                report.notes.append(f"repository licenses: {rows.num_rows:,} rows; "
+                                    f"{skipped:,} scanned projects are not in the database")
+            if cards is not None:
+                models = {str(c): int(i) for i, c in con.execute("SELECT id, context_id FROM model")
+                          if c is not None}
+                card_table, base_table, skipped = card_rows(cards, models)
+                writer.write("model_card", card_table)
+                writer.write("model_base", base_table)
+                report.notes.append(f"model cards: {card_table.num_rows:,} cards, "
+                                    f"{base_table.num_rows:,} base-model edges; "
+                                    f"{skipped:,} cards name models not in the database")
+            writer.commit(name=db.stem, source=str(db.name),
+                          extra={"widened_to_text": report.widened})
+            report.row_counts = dict(writer.row_counts)
+    finally:
+        con.close()
+    return report

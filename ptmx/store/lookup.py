@@ -1,0 +1,141 @@
+"""Find models and projects by name: exact ids, search as you type, and "did you mean" hints."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from ptmx.errors import NotFoundError
+from ptmx.store.store import Store
+
+SORTABLE = ("model", "author", "downloads", "likes", "license", "reuse_count")
+
+
+def normalise_model_id(text: str) -> str:
+    """A model reference as users paste it → the hub id (URL prefix and stray spaces removed)."""
+    ref = text.strip()
+    for prefix in ("https://huggingface.co/", "http://huggingface.co/", "huggingface.co/", "hf://"):
+        if ref.lower().startswith(prefix):
+            ref = ref[len(prefix):]
+    return "/".join(part.strip() for part in ref.strip("/").split("/"))
+
+
+def normalise_project(text: str) -> str:
+    """A project reference (``owner/name``, a GitHub URL, ``github.com/owner/name``) → owner/name."""
+    ref = text.strip()
+    for prefix in ("https://", "http://", "www.", "github.com/"):
+        if ref.lower().startswith(prefix):
+            ref = ref[len(prefix):]
+    return ref.strip("/").removesuffix(".git")
+
+
+def search_models(
+    store: Store,
+    text: str = "",
+    *,
+    limit: int = 100,
+    offset: int = 0,
+    order_by: str = "downloads",
+    descending: bool = True,
+    license: str | None = None,
+    author: str | None = None,
+) -> pa.Table:
+    """Models whose id contains ``text`` (case-insensitive), best match first, one page at a time.
+
+    Exact and prefix matches come before substring matches; ties break on ``order_by``.
+    """
+    if order_by not in SORTABLE:
+        raise ValueError(f"cannot sort by {order_by!r}")
+    needle = text.strip().lower()
+    direction = "DESC" if descending else "ASC"
+    where = ["(? = '' OR contains(lower(model), ?))"]
+    params: list[object] = [needle, needle]
+    if license:
+        where.append("list_contains(string_split(lower(license), ' and '), lower(?))")
+        params.append(license)
+    if author:
+        where.append("lower(author) = lower(?)")
+        params.append(author)
+    rank = "CASE WHEN ? = '' THEN 0 WHEN lower(model) = ? THEN 0 " \
+           "WHEN starts_with(lower(model), ?) OR contains(lower(model), '/' || ?) THEN 1 ELSE 2 END"
+    sql = f"""
+        SELECT model_id, model, author, downloads, likes, license, reuse_count
+        FROM model_summary WHERE {' AND '.join(where)}
+        ORDER BY {rank}, {order_by} {direction} NULLS LAST, model
+        LIMIT ? OFFSET ?
+    """
+    return store.query(sql, [*params, needle, needle, needle, needle, limit, offset])
+
+
+def count_models(store: Store, text: str = "") -> int:
+    """How many models ``search_models`` would page through for ``text``."""
+    needle = text.strip().lower()
+    return int(store.scalar(
+        "SELECT count(*) FROM model_summary WHERE ? = '' OR contains(lower(model), ?)",
+        [needle, needle],
+    ))
+
+
+def suggest_models(store: Store, text: str, n: int = 5) -> list[str]:
+    """The ``n`` model ids closest to ``text`` (for "did you mean")."""
+    needle = normalise_model_id(text).lower()
+    rows = store.query(
+        """SELECT model FROM model_summary
+           ORDER BY jaro_winkler_similarity(lower(model), ?) DESC, reuse_count DESC LIMIT ?""",
+        [needle, n],
+    )
+    return rows.column("model").to_pylist()
+
+
+def suggest_projects(store: Store, text: str, n: int = 5) -> list[str]:
+    """The ``n`` project names closest to ``text``."""
+    needle = normalise_project(text).lower()
+    rows = store.query(
+        """SELECT owner || '/' || name AS project FROM reuse_repository
+           ORDER BY jaro_winkler_similarity(lower(owner || '/' || name), ?) DESC LIMIT ?""",
+        [needle, n],
+    )
+    return rows.column("project").to_pylist()
+
+
+def find_model_id(store: Store, text: str) -> int | None:
+    """The numeric id of the model named ``text`` (exact, then case-insensitive), or None."""
+    ref = normalise_model_id(text)
+    found = store.scalar("SELECT id FROM model WHERE context_id = ? LIMIT 1", [ref])
+    if found is None:
+        found = store.scalar(
+            "SELECT id FROM model WHERE lower(context_id) = lower(?) ORDER BY id LIMIT 1", [ref]
+        )
+    return found
+
+
+def find_project_id(store: Store, text: str) -> int | None:
+    """The numeric id of the project ``owner/name`` (case-insensitive), or None."""
+    ref = normalise_project(text)
+    owner, _, name = ref.partition("/")
+    if not name:
+        return None
+    return store.scalar(
+        """SELECT id FROM reuse_repository WHERE lower(owner) = lower(?) AND lower(name) = lower(?)
+           ORDER BY (owner = ? AND name = ?) DESC, id LIMIT 1""",
+        [owner, name, owner, name],
+    )
+
+
+def require_model_id(store: Store, text: str) -> int:
+    """Like :func:`find_model_id`, but a miss is a :class:`NotFoundError` with suggestions."""
+    found = find_model_id(store, text)
+    if found is None:
+        close = suggest_models(store, text, 3)
+        raise NotFoundError(f"no model '{text}' in the dataset",
+                            hint="did you mean " + ", ".join(close) if close else None)
+    return int(found)
+
+
+def require_project_id(store: Store, text: str) -> int:
+    """Like :func:`find_project_id`, but a miss is a :class:`NotFoundError` with suggestions."""
+    found = find_project_id(store, text)
+    if found is None:
+        close = suggest_projects(store, text, 3)
+        raise NotFoundError(f"no project '{text}' in the dataset (expected owner/name)",
+                            hint="did you mean " + ", ".join(close) if close else None)
+    return int(found)

@@ -1,0 +1,221 @@
+"""Everything the dataset says about one model or one project, and dataset-wide counts.
+
+Results are plain dataclasses so the CLI (JSON/table) and the TUI render the same objects.
+Optional tables that are absent simply leave their part empty; ``missing_tables`` says which.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ptmx.store.lookup import require_model_id, require_project_id
+from ptmx.store.store import Store
+
+# (field on ModelPage, lookup table, link table, key column in the link table)
+_MODEL_LISTS = (
+    ("tags", "tag", "model_to_tag", "tag_id"),
+    ("datasets", "dataset", "model_to_dataset", "dataset_id"),
+    ("papers", "paper", "model_to_paper", "paper_id"),
+    ("libraries", "library", "model_to_library", "library_id"),
+    ("frameworks", "framework", "model_to_framework", "framework_id"),
+    ("architectures", "architecture", "model_to_architecture", "architecture_id"),
+    ("languages", "language", "model_to_language", "language_id"),
+)
+
+
+@dataclass
+class ModelPage:
+    """One model as the dataset knows it."""
+
+    id: int
+    model: str
+    author: str | None
+    hub: str | None
+    repo_url: str | None
+    sha: str | None
+    downloads: int | None
+    likes: int | None
+    licenses: list[str]
+    reuse_count: int
+    projects: list[dict[str, Any]]
+    tags: list[str] = field(default_factory=list)
+    datasets: list[str] = field(default_factory=list)
+    papers: list[str] = field(default_factory=list)
+    libraries: list[str] = field(default_factory=list)
+    frameworks: list[str] = field(default_factory=list)
+    architectures: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    base_models: list[dict[str, Any]] = field(default_factory=list)
+    derived_models: list[dict[str, Any]] = field(default_factory=list)
+    card: dict[str, Any] | None = None
+    missing_tables: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict."""
+        return asdict(self)
+
+
+@dataclass
+class ProjectPage:
+    """One reusing GitHub project: its models and its own licenses."""
+
+    id: int
+    project: str
+    url: str | None
+    licenses: list[str] | None  # None: never scanned; []: scanned, no license found
+    license_source: str | None
+    models: list[dict[str, Any]]
+    missing_tables: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict."""
+        return asdict(self)
+
+
+def model_page(store: Store, ref: str) -> ModelPage:
+    """The page of the model named ``ref``; :class:`NotFoundError` with suggestions if unknown."""
+    model_id = require_model_id(store, ref)
+    head = store.rows(
+        """SELECT m.id, m.context_id AS model, s.author, m.repo_url, m.sha, m.downloads, m.likes,
+                  s.reuse_count, s.license
+           FROM model m JOIN model_summary s ON s.model_id = m.id WHERE m.id = ?""",
+        [model_id],
+    )[0]
+    missing: list[str] = []
+    hub = None
+    if store.has("model_hub"):
+        hub = store.scalar(
+            "SELECT h.name FROM model m JOIN model_hub h ON h.id = m.model_hub_id WHERE m.id = ?",
+            [model_id],
+        )
+    page = ModelPage(
+        id=head["id"], model=head["model"], author=head["author"], hub=hub,
+        repo_url=head["repo_url"], sha=head["sha"], downloads=head["downloads"],
+        likes=head["likes"], reuse_count=head["reuse_count"],
+        licenses=head["license"].split(" AND ") if head["license"] else [],
+        projects=_model_projects(store, model_id),
+    )
+    for attr, table, link, key in _MODEL_LISTS:
+        if not (store.has(table) and store.has(link)):
+            missing.append(link)
+            continue
+        names = store.query(
+            f"SELECT t.name FROM {link} x JOIN {table} t ON t.id = x.{key} "
+            "WHERE x.model_id = ? ORDER BY t.name",
+            [model_id],
+        )
+        setattr(page, attr, names.column("name").to_pylist())
+    if store.has("model_base"):
+        page.base_models = store.rows(
+            """SELECT b.base_model, b.base_model_id IS NOT NULL AS in_dataset, b.relation, b.source
+               FROM model_base b WHERE b.model_id = ? ORDER BY b.base_model""",
+            [model_id],
+        )
+        page.derived_models = store.rows(
+            """SELECT m.context_id AS model, b.relation, b.source
+               FROM model_base b JOIN model m ON m.id = b.model_id
+               WHERE b.base_model_id = ? OR lower(b.base_model) = lower(?) ORDER BY m.context_id""",
+            [model_id, page.model],
+        )
+    else:
+        missing.append("model_base")
+    if store.has("model_card"):
+        cards = store.rows("SELECT * FROM model_card WHERE model_id = ? LIMIT 1", [model_id])
+        page.card = _plain_card(cards[0]) if cards else None
+    else:
+        missing.append("model_card")
+    page.missing_tables = missing
+    return page
+
+
+def _plain_card(row: dict[str, Any]) -> dict[str, Any]:
+    card = {k: v for k, v in row.items() if k != "model_id"}
+    for key in ("hyper_parameters", "evaluation"):
+        if isinstance(card.get(key), str):
+            try:
+                card[key] = json.loads(card[key])
+            except json.JSONDecodeError:
+                pass
+    return card
+
+
+def _model_projects(store: Store, model_id: int) -> list[dict[str, Any]]:
+    files = (
+        "(SELECT list(DISTINCT f.path ORDER BY f.path) FROM reuse_file f "
+        "WHERE f.model_id = x.model_id AND f.reuse_repository_id = r.id)"
+        if store.has("reuse_file") else "CAST([] AS VARCHAR[])"
+    )
+    return store.rows(
+        f"""SELECT DISTINCT r.owner || '/' || r.name AS project, r.url, {files} AS files
+            FROM model_to_reuse_repository x JOIN reuse_repository r ON r.id = x.reuse_repository_id
+            WHERE x.model_id = ? ORDER BY project""",
+        [model_id],
+    )
+
+
+def project_page(store: Store, ref: str) -> ProjectPage:
+    """The page of project ``owner/name``; :class:`NotFoundError` with suggestions if unknown."""
+    project_id = require_project_id(store, ref)
+    head = store.rows(
+        "SELECT owner || '/' || name AS project, url FROM reuse_repository WHERE id = ?",
+        [project_id],
+    )[0]
+    missing: list[str] = []
+    licenses: list[str] | None = None
+    source = None
+    if store.has("reuse_repository_license"):
+        rows = store.rows(
+            """SELECT license_key, source FROM reuse_repository_license
+               WHERE reuse_repository_id = ? ORDER BY license_key NULLS LAST""",
+            [project_id],
+        )
+        if rows:
+            licenses = [r["license_key"] for r in rows if r["license_key"] is not None]
+            source = rows[0]["source"]
+    else:
+        missing.append("reuse_repository_license")
+    files = (
+        "(SELECT list(DISTINCT f.path ORDER BY f.path) FROM reuse_file f "
+        "WHERE f.model_id = x.model_id AND f.reuse_repository_id = x.reuse_repository_id)"
+        if store.has("reuse_file") else "CAST([] AS VARCHAR[])"
+    )
+    if not store.has("reuse_file"):
+        missing.append("reuse_file")
+    models = store.rows(
+        f"""SELECT DISTINCT s.model, s.license, s.downloads, s.reuse_count, {files} AS files
+            FROM model_to_reuse_repository x JOIN model_summary s ON s.model_id = x.model_id
+            WHERE x.reuse_repository_id = ? ORDER BY s.model""",
+        [project_id],
+    )
+    return ProjectPage(id=project_id, project=head["project"], url=head["url"], licenses=licenses,
+                       license_source=source, models=models, missing_tables=missing)
+
+
+def stats(store: Store) -> dict[str, Any]:
+    """Dataset-wide counts: models, projects, links, licenses, hubs, and extension coverage."""
+    def count(sql: str) -> int:
+        return int(store.scalar(sql) or 0)
+
+    result: dict[str, Any] = {
+        "dataset": str(store.folder),
+        "name": store.manifest.get("name"),
+        "models": count("SELECT count(*) FROM model"),
+        "projects": count("SELECT count(*) FROM reuse_repository"),
+        "links": count("SELECT count(*) FROM (SELECT DISTINCT model_id, reuse_repository_id "
+                       "FROM model_to_reuse_repository)"),
+        "licenses": count("SELECT count(*) FROM license"),
+        "hubs": count("SELECT count(*) FROM model_hub") if store.has("model_hub") else 0,
+        "reused_models": count("SELECT count(*) FROM model_summary WHERE reuse_count > 0"),
+        "models_with_license": count("SELECT count(DISTINCT model_id) FROM model_to_license"),
+    }
+    if store.has("reuse_repository_license"):
+        result["projects_scanned"] = count(
+            "SELECT count(DISTINCT reuse_repository_id) FROM reuse_repository_license")
+    if store.has("model_card"):
+        result["model_cards"] = count("SELECT count(*) FROM model_card")
+    if store.has("model_base"):
+        result["base_edges"] = count("SELECT count(*) FROM model_base")
+    result["tables"] = {t: n for t, n in sorted(store.row_counts.items())}
+    return result

@@ -1,0 +1,119 @@
+"""Find a dataset folder's tables and check them before DuckDB sees them.
+
+Every problem becomes one :class:`~ptmx.errors.DataError` line that names the file at fault.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ptmx.errors import DataError
+from ptmx.store.schema import MANIFEST, REQUIRED, expected_columns
+
+
+@dataclass(frozen=True)
+class TableFiles:
+    """Where one table lives: a single Parquet file or a folder of part files."""
+
+    name: str
+    files: tuple[Path, ...]
+    schema: pa.Schema
+
+    @property
+    def location(self) -> Path:
+        """The file (or folder) a user would look at."""
+        return self.files[0] if len(self.files) == 1 and self.files[0].suffix else self.files[0].parent
+
+
+def _kind_ok(kind: str, arrow_type: pa.DataType) -> bool:
+    if kind == "integer":
+        # A text id column cannot be joined as a number; every integer width (and null-only) works.
+        return pa.types.is_integer(arrow_type) or pa.types.is_null(arrow_type)
+    if kind == "text":
+        # Numbers cast to text losslessly (e.g. a context_id that happens to be numeric).
+        return (
+            pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type)
+            or pa.types.is_string_view(arrow_type) or pa.types.is_integer(arrow_type)
+            or pa.types.is_null(arrow_type) or pa.types.is_dictionary(arrow_type)
+        )
+    return True
+
+
+def _read_schema(path: Path, shown: Path) -> pa.Schema:
+    try:
+        return pq.read_schema(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        reason = " ".join(str(exc).split())[:160]
+        raise DataError(f"{shown}: not a readable Parquet file ({reason})") from exc
+
+
+def discover(folder: Path) -> dict[str, TableFiles]:
+    """All tables in ``folder``: ``<name>.parquet`` files and ``<name>/`` folders of parts."""
+    if not folder.exists():
+        raise DataError(f"{folder}: dataset folder does not exist",
+                        hint="pass --data DIR or set PTMX_DATA to a PeaTMOSS Parquet folder")
+    if not folder.is_dir():
+        raise DataError(f"{folder}: not a folder", hint="--data takes a folder of Parquet files")
+    tables: dict[str, TableFiles] = {}
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_file() and entry.suffix == ".parquet":
+            tables[entry.stem] = TableFiles(entry.stem, (entry,), _read_schema(entry, entry))
+        elif entry.is_dir():
+            parts = tuple(sorted(p for p in entry.glob("*.parquet") if p.is_file()))
+            if not parts:
+                continue
+            schemas = [_read_schema(p, p) for p in parts]
+            for part, schema in zip(parts[1:], schemas[1:], strict=True):
+                if schema.names != schemas[0].names:
+                    raise DataError(f"{part}: columns differ from {parts[0].name} in {entry}")
+            tables[entry.name] = TableFiles(entry.name, parts, schemas[0])
+    if not tables:
+        raise DataError(f"{folder}: no Parquet tables found (the folder is empty or holds no "
+                        "*.parquet)", hint="import one with `ptmx import PeaTMOSS.db OUT`")
+    return tables
+
+
+def check(folder: Path, tables: dict[str, TableFiles]) -> None:
+    """Raise on the first required table or column that is missing or of the wrong kind."""
+    for name in REQUIRED:
+        if name not in tables:
+            raise DataError(f"{folder / (name + '.parquet')}: required table '{name}' is missing",
+                            hint="a PeaTMOSS dataset folder needs " + ", ".join(REQUIRED))
+    for name, tf in tables.items():
+        for column, kind in expected_columns(name).items():
+            field = tf.schema.get_field_index(column)
+            if field < 0:
+                if column in REQUIRED.get(name, {}) or _is_key(name, column):
+                    raise DataError(f"{tf.location}: required column '{column}' is missing "
+                                    f"from table '{name}'")
+                continue
+            arrow_type = tf.schema.field(field).type
+            if not _kind_ok(kind, arrow_type):
+                raise DataError(f"{tf.location}: column '{name}.{column}' is {arrow_type}, "
+                                f"which cannot be read as {kind}")
+
+
+def _is_key(table: str, column: str) -> bool:
+    """Join columns of optional tables are as required as the table itself."""
+    return column.endswith("_id") or column in {"id", "name", "path", "model", "base_model"}
+
+
+def read_manifest(folder: Path) -> dict:
+    """The folder's ``ptmx.json`` (empty if absent); a broken one is an error."""
+    path = folder / MANIFEST
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataError(f"{path}: manifest is not valid JSON ({exc})") from exc
+    if not isinstance(data, dict):
+        raise DataError(f"{path}: manifest must be a JSON object")
+    return data
