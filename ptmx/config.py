@@ -7,6 +7,8 @@ Only this module reads environment variables, so every other module gets its set
 from __future__ import annotations
 
 import os
+import site
+import sys
 from pathlib import Path
 
 ENV_DATA = "PTMX_DATA"
@@ -15,14 +17,16 @@ ENV_DATA = "PTMX_DATA"
 def bundled_data_dir() -> Path:
     """The real PeaTMOSS sample that ships with ptmx.
 
-    In a source checkout (or an editable install) it is the repository's ``data/`` folder; in a
-    wheel it is packaged as ``ptmx/sample_data``.
+    In a source checkout (or an editable install) it is the repository's ``data/`` folder; an
+    installed wheel puts it in ``<prefix>/share/ptmx/sample`` (a venv, the system, or ``--user``).
     """
-    here = Path(__file__).resolve().parent
-    checkout = here.parent / "data"
-    if (checkout / "ptmx.json").is_file():
-        return checkout
-    return here / "sample_data"
+    checkout = Path(__file__).resolve().parent.parent / "data"
+    candidates = [checkout, Path(sys.prefix) / "share/ptmx/sample",
+                  Path(site.getuserbase()) / "share/ptmx/sample"]
+    for folder in candidates:
+        if (folder / "ptmx.json").is_file():
+            return folder
+    return checkout
 
 
 def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:

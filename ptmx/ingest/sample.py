@@ -9,6 +9,7 @@ same data. Nothing is invented: what the artifact does not say (likes, sha, file
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 import pyarrow as pa
@@ -94,6 +95,8 @@ def build_sample(src: Path, out: Path, *, force: bool = False) -> dict[str, int]
     with DatasetWriter(out, force=force) as writer:
         for name, table in tables.items():
             writer.write(name, table)
+        # The attribution travels with the data: a rebuild rewrites it too.
+        shutil.copyfile(Path(__file__).with_name("DATA_README.md"), writer.tmp / "README.md")
         writer.commit(
             name="PeaTMOSS real sample",
             source="PurdueDualityLab/PeaTMOSS-Artifact: " + ", ".join(FILES),

@@ -97,7 +97,6 @@ def print_table(
     out: TextIO | None = None,
 ) -> None:
     """A rich table; numbers right-aligned, long text folded rather than cut."""
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title=title, show_lines=False, header_style="bold")
@@ -113,7 +112,7 @@ def print_table(
     console_for(out).print(table)
 
 
-def console_for(out: TextIO | None = None, *, stderr: bool = False):  # noqa: ANN201 - rich type
+def console_for(out: TextIO | None = None, *, stderr: bool = False):
     """A rich Console on ``out`` (stdout by default); plain when not a terminal."""
     from rich.console import Console
 

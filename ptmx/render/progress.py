@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -12,13 +12,21 @@ from ptmx.render.output import console_for
 
 @contextmanager
 def table_progress() -> Iterator[Callable[[str, int, int], None]]:
-    """Yields ``update(table, done, total)``; each table gets its own bar on stderr."""
+    """Yields ``update(table, done, total)``; each table gets its own bar on stderr.
+
+    The display starts at the first update, so an input rejected up front prints only its error.
+    """
     tasks: dict[str, int] = {}
-    with Progress(
-        TextColumn("{task.description:<32}"), BarColumn(), MofNCompleteColumn(),
-        TimeElapsedColumn(), console=console_for(stderr=True), transient=False,
-    ) as progress:
+    with ExitStack() as stack:
+        progress: Progress | None = None
+
         def update(table: str, done: int, total: int) -> None:
+            nonlocal progress
+            if progress is None:
+                progress = stack.enter_context(Progress(
+                    TextColumn("{task.description:<32}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=console_for(stderr=True),
+                ))
             if table not in tasks:
                 tasks[table] = progress.add_task(table, total=max(total, 1))
             progress.update(tasks[table], completed=done if total else 1, total=max(total, 1))

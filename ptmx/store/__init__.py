@@ -19,7 +19,7 @@ from ptmx.store.lookup import (
 from ptmx.store.pages import ModelPage, ProjectPage, model_page, project_page, stats
 from ptmx.store.store import Store, open_store
 
-open = open_store  # noqa: A001 - `ptmx.store.open(folder)` reads naturally
+open = open_store
 
 __all__ = [
     "ModelPage", "ProjectPage", "QueryResult", "Store", "check_read_only", "count_models",

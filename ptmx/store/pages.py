@@ -6,6 +6,7 @@ Optional tables that are absent simply leave their part empty; ``missing_tables`
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -134,10 +135,8 @@ def _plain_card(row: dict[str, Any]) -> dict[str, Any]:
     card = {k: v for k, v in row.items() if k != "model_id"}
     for key in ("hyper_parameters", "evaluation"):
         if isinstance(card.get(key), str):
-            try:
+            with contextlib.suppress(json.JSONDecodeError):
                 card[key] = json.loads(card[key])
-            except json.JSONDecodeError:
-                pass
     return card
 
 

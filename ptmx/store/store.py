@@ -78,15 +78,15 @@ class Store:
 
     def _select_list(self, name: str, tf: TableFiles) -> str:
         """All columns as stored, plus NULLs for optional columns a file lacks."""
-        parts = ["*"]
-        for column in OPTIONAL_COLUMNS.get(name, {}):
-            if tf.schema.get_field_index(column) < 0:
-                sql_type = "BIGINT" if OPTIONAL_COLUMNS[name][column] == "integer" else "VARCHAR"
-                parts.append(f"CAST(NULL AS {sql_type}) AS {_quote_ident(column)}")
+        star = "*"
         if name == "model" and not pa.types.is_string(tf.schema.field("context_id").type):
             # context_id is declared INTEGER in PeaTMOSS but holds names: always read it as text.
-            return f"* REPLACE (CAST(context_id AS VARCHAR) AS context_id){', ' if parts[1:] else ''}" \
-                   + ", ".join(parts[1:])
+            star = "* REPLACE (CAST(context_id AS VARCHAR) AS context_id)"
+        parts = [star]
+        for column, kind in OPTIONAL_COLUMNS.get(name, {}).items():
+            if tf.schema.get_field_index(column) < 0:
+                sql_type = "BIGINT" if kind == "integer" else "VARCHAR"
+                parts.append(f"CAST(NULL AS {sql_type}) AS {_quote_ident(column)}")
         return ", ".join(parts)
 
     def _build_summary(self) -> None:

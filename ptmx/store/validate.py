@@ -27,7 +27,8 @@ class TableFiles:
     @property
     def location(self) -> Path:
         """The file (or folder) a user would look at."""
-        return self.files[0] if len(self.files) == 1 and self.files[0].suffix else self.files[0].parent
+        single = len(self.files) == 1 and self.files[0].parent.name != self.name
+        return self.files[0] if single else self.files[0].parent
 
 
 def _kind_ok(kind: str, arrow_type: pa.DataType) -> bool:

@@ -1,0 +1,5 @@
+"""`python -m ptmx` runs the CLI."""
+
+from ptmx.cli import run
+
+run()

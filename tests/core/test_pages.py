@@ -1,0 +1,78 @@
+"""Named queries on the bundled sample: search, model page, project page, stats."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+
+import pytest
+
+from ptmx.errors import NotFoundError
+from ptmx.store import Store, model_page, project_page, search_models, stats
+from tests.conftest import ARTIFACT
+
+
+def test_stats_match_the_artifact(sample_store: Store) -> None:
+    result = stats(sample_store)
+    assert (result["models"], result["projects"], result["links"]) == (2421, 7956, 22860)
+    assert result["hubs"] == 1 and result["licenses"] > 20
+
+
+def test_search_puts_exact_and_prefix_matches_first(sample_store: Store) -> None:
+    names = search_models(sample_store, "gpt2", limit=5).column("model").to_pylist()
+    assert names[0] == "gpt2"
+    assert all("gpt2" in n.lower() for n in names)
+
+
+def test_search_pages_do_not_overlap(sample_store: Store) -> None:
+    first = search_models(sample_store, "", limit=50).column("model").to_pylist()
+    second = search_models(sample_store, "", limit=50, offset=50).column("model").to_pylist()
+    assert len(first) == len(second) == 50 and not set(first) & set(second)
+
+
+def test_search_sorts_by_any_column(sample_store: Store) -> None:
+    rows = search_models(sample_store, "", limit=20, order_by="reuse_count").to_pylist()
+    counts = [r["reuse_count"] for r in rows]
+    assert counts == sorted(counts, reverse=True)
+    assert rows[0]["model"] == "spacy/en_core_web_sm"
+
+
+def test_model_page_lists_every_reusing_project(sample_store: Store) -> None:
+    page = model_page(sample_store, "https://huggingface.co/bert-base-uncased")
+    assert page.model == "bert-base-uncased" and page.licenses == ["apache-2.0"]
+    assert len(page.projects) == page.reuse_count == 1704
+
+
+@pytest.mark.skipif(not (ARTIFACT / "mapping.csv").exists(), reason="needs ../shared artifact")
+def test_model_page_projects_equal_mapping_csv(sample_store: Store) -> None:
+    expected: dict[str, set[str]] = defaultdict(set)
+    with (ARTIFACT / "mapping.csv").open() as handle:
+        for project, model, _url, _lic in csv.reader(handle):
+            expected[model].add(project.removeprefix("github.com/"))
+    for model in ("gpt2", "roberta-base", "openai/clip-vit-base-patch32"):
+        got = {p["project"] for p in model_page(sample_store, model).projects}
+        assert got == expected[model]
+
+
+def test_model_page_shows_card_and_base_model(sample_store: Store) -> None:
+    page = model_page(sample_store, "nomic-ai/gpt4all-j")
+    assert page.card is not None and page.card["hardware"].startswith("DGX")
+    assert [b["base_model"] for b in page.base_models] == ["EleutherAI/gpt-j-6b"]
+
+
+def test_unknown_model_suggests_close_names(sample_store: Store) -> None:
+    with pytest.raises(NotFoundError) as info:
+        model_page(sample_store, "bert-base-uncasd")
+    assert "bert-base-uncased" in info.value.one_line()
+
+
+def test_project_page_distinguishes_no_license_from_unscanned(sample_store: Store) -> None:
+    none_found = project_page(sample_store, "NoviScl/GPT3-Reliability")
+    assert none_found.licenses == [] and [m["model"] for m in none_found.models] == ["gpt2"]
+    licensed = project_page(sample_store, "github.com/000alen/Phaedra")
+    assert licensed.licenses == ["mit"]
+
+
+def test_unknown_project_is_not_found(sample_store: Store) -> None:
+    with pytest.raises(NotFoundError, match="owner/name"):
+        project_page(sample_store, "nobody/nothing-here")
