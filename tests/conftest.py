@@ -73,3 +73,11 @@ def make_peatmoss_db(path: Path, *, models: int = 4, extra: bool = True) -> Path
 def peatmoss_db(tmp_path: Path) -> Path:
     """A small PeaTMOSS-schema SQLite file."""
     return make_peatmoss_db(tmp_path / "PeaTMOSS.db")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Store caches (and hub caches) go to a temp folder, never the user's cache."""
+    import os
+
+    os.environ["PTMX_CACHE"] = str(tmp_path_factory.mktemp("ptmx-cache"))

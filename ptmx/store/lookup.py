@@ -47,7 +47,7 @@ def search_models(
         raise ValueError(f"cannot sort by {order_by!r}")
     needle = text.strip().lower()
     direction = "DESC" if descending else "ASC"
-    where = ["(? = '' OR contains(lower(model), ?))"]
+    where = ["(? = '' OR contains(model_lc, ?))"]
     params: list[object] = [needle, needle]
     if license:
         where.append("list_contains(string_split(lower(license), ' and '), lower(?))")
@@ -55,8 +55,8 @@ def search_models(
     if author:
         where.append("lower(author) = lower(?)")
         params.append(author)
-    rank = "CASE WHEN ? = '' THEN 0 WHEN lower(model) = ? THEN 0 " \
-           "WHEN starts_with(lower(model), ?) OR contains(lower(model), '/' || ?) THEN 1 ELSE 2 END"
+    rank = "CASE WHEN ? = '' THEN 0 WHEN model_lc = ? THEN 0 " \
+           "WHEN starts_with(model_lc, ?) OR contains(model_lc, '/' || ?) THEN 1 ELSE 2 END"
     sql = f"""
         SELECT model_id, model, author, downloads, likes, license, reuse_count
         FROM model_summary WHERE {' AND '.join(where)}
@@ -70,7 +70,7 @@ def count_models(store: Store, text: str = "") -> int:
     """How many models ``search_models`` would page through for ``text``."""
     needle = text.strip().lower()
     return int(store.scalar(
-        "SELECT count(*) FROM model_summary WHERE ? = '' OR contains(lower(model), ?)",
+        "SELECT count(*) FROM model_summary WHERE ? = '' OR contains(model_lc, ?)",
         [needle, needle],
     ))
 
@@ -80,7 +80,7 @@ def suggest_models(store: Store, text: str, n: int = 5) -> list[str]:
     needle = normalise_model_id(text).lower()
     rows = store.query(
         """SELECT model FROM model_summary
-           ORDER BY jaro_winkler_similarity(lower(model), ?) DESC, reuse_count DESC LIMIT ?""",
+           ORDER BY jaro_winkler_similarity(model_lc, ?) DESC, reuse_count DESC LIMIT ?""",
         [needle, n],
     )
     return rows.column("model").to_pylist()

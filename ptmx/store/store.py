@@ -1,14 +1,24 @@
-"""The Store: one in-memory DuckDB database over a PeaTMOSS Parquet folder.
+"""The Store: a DuckDB database over a PeaTMOSS Parquet folder.
 
-Small, hot tables (models, licenses, links, lookup tables, ptmx's extensions) are loaded into
-memory once at open, which turns a model page from a Parquet scan (~20 ms at full scale) into a
-few milliseconds; the large GitHub/discussion tables stay views over their Parquet files. After
-loading, external access is switched off and the configuration locked, so no query (not even the
-SQL console's) can read files outside the dataset folder, write files, or reach the network.
+Small, hot tables (models, licenses, links, lookup tables, ptmx's extensions) are materialised as
+DuckDB tables, sorted by ``model_id`` so point lookups skip most row groups; the large
+GitHub/discussion tables stay views over their Parquet files. Materialising costs about a second
+at full PeaTMOSS scale, so it is done once into a cache file under the user cache folder, keyed by
+the dataset's path and every file's size and mtime; later opens attach that file read-only in
+milliseconds. (Where no cache can be written, the same tables are built in memory.)
+
+After opening, external access is switched off and the configuration locked, so no query (not
+even the SQL console's) can read files outside the dataset folder, write files, or reach the
+network. Nothing in the dataset folder is ever written.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -19,11 +29,18 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from ptmx import __version__
 from ptmx.errors import DataError, MissingTableError, QueryError
 from ptmx.store.schema import HOT_TABLES, OPTIONAL_COLUMNS
 from ptmx.store.validate import TableFiles, check, discover, read_manifest
 
 Params = Sequence[Any] | dict[str, Any]
+CACHE_FORMAT = 1  # bump when the cached layout changes
+
+# DuckDB hands every connect() of one file in a process the same database instance, whose
+# configuration we lock; so one sealed root connection per cache file is shared by its Stores.
+_SHARED_ROOTS: dict[Path, duckdb.DuckDBPyConnection] = {}
+_SHARED_LOCK = threading.Lock()
 
 
 def _quote_ident(name: str) -> str:
@@ -34,47 +51,111 @@ def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def fingerprint(folder: Path, tables: dict[str, TableFiles]) -> str:
+    """Changes whenever any table file of ``folder`` (or ptmx's cache layout) changes."""
+    where = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
+    parts: list[Any] = [CACHE_FORMAT, __version__]
+    for name in sorted(tables):
+        for path in tables[name].files:
+            st = path.stat()
+            parts.append((name, path.name, st.st_size, st.st_mtime_ns))
+    return f"{where}-{hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:16]}"
+
+
 class Store:
     """Read-only access to one dataset folder. Thread-safe: each call takes its own cursor."""
 
-    def __init__(self, folder: Path, tables: dict[str, TableFiles], manifest: dict) -> None:
+    def __init__(self, folder: Path, tables: dict[str, TableFiles], manifest: dict,
+                 cache_dir: Path | None = None) -> None:
         self.folder = folder
         self.manifest = manifest
         self._files = tables
-        self._root = duckdb.connect(":memory:", config={"threads": "2"})
         self._lock = threading.Lock()
         started = time.perf_counter()
-        self._load()
+        self.cache_file: Path | None = None
+        self._root = self._open(cache_dir)
+        self.row_counts = {
+            name: self._root.execute(f"SELECT count(*) FROM {_quote_ident(name)}").fetchone()[0]
+            for name in self._files
+        }
         self.open_seconds = time.perf_counter() - started
         self.last_query_seconds: float | None = None
 
     # -- opening -------------------------------------------------------------------------
+    def _open(self, cache_dir: Path | None) -> duckdb.DuckDBPyConnection:
+        config = {"threads": "2"}
+        if cache_dir is not None:
+            target = cache_dir / f"{fingerprint(self.folder, self._files)}.duckdb"
+            with _SHARED_LOCK, contextlib.suppress(OSError, duckdb.IOException):
+                if target in _SHARED_ROOTS and target.exists():
+                    self.cache_file = target
+                    return _SHARED_ROOTS[target]
+                if not target.exists():
+                    self._build_cache(target)
+                con = duckdb.connect(str(target), read_only=True, config=config)
+                self._lock_down(con)
+                _SHARED_ROOTS[target] = con
+                self.cache_file = target
+                return con
+        con = duckdb.connect(":memory:", config=config)
+        con.execute("SET enable_progress_bar=false")
+        self._materialise(con)
+        self._lock_down(con)
+        return con
+
+    def _build_cache(self, target: Path) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".build-", suffix=".duckdb", dir=target.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        tmp.unlink()  # DuckDB wants to create the file itself
+        try:
+            con = duckdb.connect(str(tmp), config={"threads": "2"})
+            try:
+                con.execute("SET enable_progress_bar=false")
+                self._materialise(con)
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            # Atomic: a concurrent opener sees either no cache or a complete one.
+            os.replace(tmp, target)
+            # Caches of earlier versions of the same folder are dead weight now.
+            folder_key = target.name.split("-", 1)[0]
+            for old in target.parent.glob(f"{folder_key}-*.duckdb"):
+                if old != target:
+                    old.unlink(missing_ok=True)
+        finally:
+            tmp.unlink(missing_ok=True)
+            Path(str(tmp) + ".wal").unlink(missing_ok=True)
+
     def _source(self, tf: TableFiles) -> str:
-        files = ", ".join(_sql_string(str(p)) for p in tf.files)
+        files = ", ".join(_sql_string(str(p.resolve())) for p in tf.files)
         return f"read_parquet([{files}])"
 
-    def _load(self) -> None:
-        con = self._root
+    def _materialise(self, con: duckdb.DuckDBPyConnection) -> None:
         try:
             for name, tf in self._files.items():
                 select = self._select_list(name, tf)
-                kind = "TABLE" if name in HOT_TABLES else "VIEW"
-                con.execute(
-                    f"CREATE {kind} {_quote_ident(name)} AS SELECT {select} FROM {self._source(tf)}"
-                )
-            self._build_summary()
+                source = f"SELECT {select} FROM {self._source(tf)}"
+                if name not in HOT_TABLES:
+                    con.execute(f"CREATE VIEW {_quote_ident(name)} AS {source}")
+                    continue
+                # Sorted by the model key, zone maps let `WHERE model_id = ?` skip row groups.
+                order = " ORDER BY model_id" if "model_id" in tf.schema.names else ""
+                con.execute(f"CREATE TABLE {_quote_ident(name)} AS {source}{order}")
+            self._build_summary(con)
         except duckdb.Error as exc:
             raise DataError(f"{self.folder}: cannot load dataset ({_one_line(exc)})") from exc
-        # Lock the sandbox: from here on only the dataset folder is readable, nothing writable.
+
+    def _lock_down(self, con: duckdb.DuckDBPyConnection) -> None:
+        # From here on only the dataset folder is readable and nothing is writable. Cursors
+        # inherit these settings (and no progress bar may draw over the TUI).
+        con.execute("SET enable_progress_bar=false")
         con.execute(f"SET allowed_directories=[{_sql_string(str(self.folder.resolve()) + '/')}]")
         con.execute("SET enable_external_access=false")
         con.execute("SET autoinstall_known_extensions=false")
         con.execute("SET autoload_known_extensions=false")
         con.execute("SET lock_configuration=true")
-        self.row_counts = {
-            name: self._root.execute(f"SELECT count(*) FROM {_quote_ident(name)}").fetchone()[0]
-            for name in self._files
-        }
 
     def _select_list(self, name: str, tf: TableFiles) -> str:
         """All columns as stored, plus NULLs for optional columns a file lacks."""
@@ -89,12 +170,12 @@ class Store:
                 parts.append(f"CAST(NULL AS {sql_type}) AS {_quote_ident(column)}")
         return ", ".join(parts)
 
-    def _build_summary(self) -> None:
+    def _build_summary(self, con: duckdb.DuckDBPyConnection) -> None:
         """One row per model with what every list shows; computed once instead of per page."""
         author = (
             "CASE WHEN contains(m.context_id, '/') THEN split_part(m.context_id, '/', 1) END"
         )
-        self._root.execute(f"""
+        con.execute(f"""
             CREATE TABLE model_summary AS
             WITH lic AS (
                 SELECT ml.model_id, string_agg(l.name, ' AND ' ORDER BY l.name) AS license
@@ -104,7 +185,8 @@ class Store:
                 SELECT model_id, count(DISTINCT reuse_repository_id) AS reuse_count
                 FROM model_to_reuse_repository GROUP BY model_id
             )
-            SELECT m.id AS model_id, m.context_id AS model, {author} AS author,
+            SELECT m.id AS model_id, m.context_id AS model, lower(m.context_id) AS model_lc,
+                   {author} AS author,
                    m.downloads, m.likes, lic.license, coalesce(reuse.reuse_count, 0) AS reuse_count
             FROM model m LEFT JOIN lic ON lic.model_id = m.id
                          LEFT JOIN reuse ON reuse.model_id = m.id
@@ -161,8 +243,9 @@ class Store:
         return row[0] if row else None
 
     def close(self) -> None:
-        """Release the database."""
-        self._root.close()
+        """Release the database (a shared cache connection stays open for other Stores)."""
+        if self.cache_file is None:
+            self._root.close()
 
 
 def _relation(cur: duckdb.DuckDBPyConnection, sql: str, params: Params) -> duckdb.DuckDBPyRelation:
@@ -174,10 +257,15 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
 
-def open_store(folder: str | Path) -> Store:
-    """Validate ``folder`` and open it; raises :class:`DataError` with one line naming the file."""
+def open_store(folder: str | Path, *, cache: bool = True) -> Store:
+    """Validate ``folder`` and open it; raises :class:`DataError` with one line naming the file.
+
+    ``cache=False`` skips the persistent cache file (everything is built in memory).
+    """
     path = Path(folder).expanduser()
     tables = discover(path)
     check(path, tables)
     manifest = read_manifest(path)
-    return Store(path, tables, manifest)
+    from ptmx.config import cache_dir
+
+    return Store(path, tables, manifest, cache_dir() / "datasets" if cache else None)

@@ -99,3 +99,27 @@ def test_nothing_in_the_folder_is_written(copy_of_sample: Path) -> None:
     store.close()
     after = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in copy_of_sample.iterdir()}
     assert before == after
+
+
+def test_cache_is_reused_and_rebuilt_when_a_file_changes(copy_of_sample: Path) -> None:
+    first = open_store(copy_of_sample)
+    assert first.cache_file is not None and first.cache_file.exists()
+    again = open_store(copy_of_sample)
+    assert again.cache_file == first.cache_file
+    assert again.scalar("SELECT count(*) FROM license") == 27
+    path = copy_of_sample / "license.parquet"
+    table = pq.read_table(path)
+    pq.write_table(table.slice(0, 5), path)
+    changed = open_store(copy_of_sample)
+    assert changed.cache_file != first.cache_file
+    assert changed.scalar("SELECT count(*) FROM license") == 5
+    assert not first.cache_file.exists()  # the stale cache of this folder was dropped
+
+
+def test_without_a_writable_cache_the_store_still_opens(copy_of_sample: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    blocked = copy_of_sample.parent / "not-a-dir"
+    blocked.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("PTMX_CACHE", str(blocked))
+    store = open_store(copy_of_sample)
+    assert store.cache_file is None and store.scalar("SELECT count(*) FROM model") == 2421
