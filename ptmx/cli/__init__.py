@@ -18,6 +18,7 @@ from ptmx.errors import PtmxError
 # Area modules, each adding its subcommands. Order is the order in `ptmx --help`.
 AREAS = (
     "ptmx.cli.core",
+    "ptmx.cli.hub",
 )
 
 

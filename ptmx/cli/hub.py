@@ -1,0 +1,219 @@
+"""`ptmx hub …`: live Hugging Face Hub lookups — info (with drift), refresh, children.
+
+Settings come from the environment (HF_ENDPOINT, HF_TOKEN…, HF_HUB_OFFLINE, PTMX_HUB_*);
+``--offline`` and ``--refresh`` override them for one run. Failures exit 3 with one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+from ptmx.cli.common import add_data_option, add_format_option, store_from
+from ptmx.errors import PtmxError, UsageError
+from ptmx.hub import HubClient, HubLookup, HubModelInfo, HubSettings, lookup_with_drift
+from ptmx.hub.models import RELATIONS
+from ptmx.render import emit
+from ptmx.render.output import dumps
+from ptmx.store import Store
+
+EXIT_HUB = 3
+CHILD_COLUMNS = ("model", "relation", "downloads", "likes", "license", "pipeline_tag",
+                 "library_name", "last_modified")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add `ptmx hub` and its actions."""
+    p = sub.add_parser("hub", help="live Hugging Face Hub lookups and drift since the snapshot")
+    hub_sub = p.add_subparsers(dest="hub_command", metavar="ACTION", required=True,
+                               parser_class=type(p))
+
+    info = hub_sub.add_parser("info", help="a model on the hub now, and what changed since "
+                                           "the snapshot")
+    info.add_argument("model", help="hub id (owner/name or name) or hub URL")
+    add_format_option(info, ("table", "json"))
+    _add_hub_options(info)
+    add_data_option(info)
+    info.set_defaults(handler=_info)
+
+    ref = hub_sub.add_parser("refresh", help="look many models up into a hub_snapshot table")
+    which = ref.add_mutually_exclusive_group(required=True)
+    which.add_argument("--models", type=Path, metavar="FILE",
+                       help="text file of model ids, one per line (# comments allowed)")
+    which.add_argument("--top", type=int, metavar="N",
+                       help="the N most downloaded models of the dataset")
+    ref.add_argument("--out", type=Path, required=True, metavar="DIR",
+                     help="folder to write hub_snapshot.parquet into (e.g. the dataset folder)")
+    ref.add_argument("--concurrency", type=int, metavar="N",
+                     help="simultaneous requests (default: $PTMX_HUB_CONCURRENCY or 4)")
+    add_format_option(ref, ("table", "json"))
+    _add_hub_options(ref)
+    add_data_option(ref)
+    ref.set_defaults(handler=_refresh)
+
+    ch = hub_sub.add_parser("children", help="models derived from a model on the hub "
+                                             "(finetune/quantized/adapter/merge)")
+    ch.add_argument("model", help="hub id of the base model")
+    ch.add_argument("--relation", choices=RELATIONS, help="only this kind of derivation")
+    ch.add_argument("--limit", type=int, default=100, help="at most this many (default 100)")
+    add_format_option(ch)
+    _add_hub_options(ch)
+    ch.set_defaults(handler=_children)
+
+
+def _add_hub_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--refresh", action="store_true", help="ignore cached answers (fetch again)")
+    p.add_argument("--offline", action="store_true",
+                   help="no network: answer from the cache (as HF_HUB_OFFLINE=1)")
+
+
+def _settings(args: argparse.Namespace, **overrides: Any) -> HubSettings:
+    if getattr(args, "offline", False):
+        overrides["offline"] = True
+    if getattr(args, "refresh", False):
+        overrides["refresh"] = True
+    return HubSettings.from_env(**overrides)
+
+
+def _warn(text: str) -> None:
+    print(f"ptmx: warning: {text}", file=sys.stderr)
+
+
+def _when(epoch: float | None) -> str | None:
+    if epoch is None:
+        return None
+    return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def info_rows(info: HubModelInfo) -> list[dict[str, Any]]:
+    """Live metadata as (field, value) rows for a table."""
+    children = ", ".join(f"{k} {v}" for k, v in sorted(info.children_count.items())) or None
+    bases = "; ".join(info.base_models) or None
+    if bases and info.base_model_relation:
+        bases += f" ({info.base_model_relation})"
+    license_text = info.license
+    if license_text and info.license_name:
+        license_text += f" ({info.license_name})"
+    source = info.source + (" (stale)" if info.stale else "")
+    rows = [
+        ("id", info.id), ("renamed from", info.renamed_from), ("author", info.author),
+        ("availability", info.availability), ("license", license_text),
+        ("downloads (30 days)", info.downloads), ("downloads (all time)", info.downloads_all_time),
+        ("likes", info.likes), ("library", info.library_name), ("task", info.pipeline_tag),
+        ("base models", bases), ("derived models", children),
+        ("parameters", info.parameter_count), ("commit", info.sha[:12] if info.sha else None),
+        ("last modified", info.last_modified), ("created", info.created_at),
+        ("fetched", f"{_when(info.fetched_at)} from {source}"),
+    ]
+    return [{"field": k, "value": v if not isinstance(v, int) else f"{v:,}"}
+            for k, v in rows if v is not None]
+
+
+def _short_commits(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Commit hashes cut to 12 characters, as git shows them (the JSON keeps them whole)."""
+    for row in rows:
+        if row["field"] == "commit":
+            for key in ("snapshot", "live"):
+                if isinstance(row[key], str):
+                    row[key] = row[key][:12]
+    return rows
+
+
+def _open_store_quietly(args: argparse.Namespace) -> Store | None:
+    """The dataset for the drift; without an explicit --data, a missing one only skips the drift."""
+    try:
+        return store_from(args)
+    except PtmxError as exc:
+        if getattr(args, "data", None):
+            raise
+        _warn(f"no snapshot to compare with ({exc.one_line()})")
+        return None
+
+
+def _info(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    store = _open_store_quietly(args)
+    lookup: HubLookup = lookup_with_drift(store, args.model, refresh=args.refresh,
+                                          settings=settings)
+    for warning in lookup.warnings:
+        _warn(warning)
+    if lookup.drift is not None:
+        for note in lookup.drift.notes:
+            _warn(note)
+    if args.format == "json":
+        sys.stdout.write(dumps(lookup.to_dict()) + "\n")
+    else:
+        if lookup.info is not None:
+            emit(info_rows(lookup.info), "table", columns=["field", "value"],
+                 title=f"{lookup.info.id} on the hub")
+        if lookup.drift is not None:
+            emit(_short_commits(lookup.drift.to_rows()), "table",
+                 columns=["field", "snapshot", "live", "change", "detail"],
+                 title=f"since the snapshot: {len(lookup.drift.changed)} changed")
+    if lookup.info is None:
+        hint = f" (hint: {lookup.hint})" if lookup.hint else ""
+        print(f"ptmx: {lookup.message}{hint}", file=sys.stderr)
+        return EXIT_HUB
+    return 0
+
+
+def _refresh(args: argparse.Namespace) -> int:
+    from ptmx.hub.snapshot import read_models_file, refresh
+    from ptmx.render.progress import table_progress
+
+    if args.top is not None and args.top < 1:
+        raise UsageError("--top must be at least 1")
+    if args.concurrency is not None and args.concurrency < 1:
+        raise UsageError("--concurrency must be at least 1")
+    overrides: dict[str, Any] = {}
+    if args.concurrency:
+        overrides["concurrency"] = args.concurrency
+    settings = _settings(args, **overrides)
+    # A batch can afford to sit out a rate-limit window rather than fail every remaining model.
+    settings = settings.with_options(max_wait=max(settings.max_wait, settings.batch_max_wait))
+    if args.models is not None:
+        models = read_models_file(args.models)
+    else:
+        from ptmx.store import search_models
+
+        table = search_models(store_from(args), "", limit=args.top, order_by="downloads")
+        models = table.column("model").to_pylist()
+    if not models:
+        raise UsageError("no models to look up", hint="the models file is empty")
+
+    with HubClient(settings) as client, table_progress() as update:
+        result = refresh(models, args.out, client,
+                         on_progress=lambda done, total, _m, _s: update("hub refresh", done,
+                                                                         total))
+    print(f"ptmx: {result.requested} models: {result.skipped} already fetched, "
+          f"{result.fetched} looked up, {result.failed} failed → {result.path}", file=sys.stderr)
+    if args.format == "json":
+        sys.stdout.write(dumps(result.to_dict()) + "\n")
+    else:
+        emit([{"status": k, "models": v} for k, v in result.by_status.items()], "table",
+             title=f"hub_snapshot: {result.path}")
+    return 0
+
+
+def _children(args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    with HubClient(_settings(args)) as client:
+        # Resolve first: a renamed base model's children are filed under its new id.
+        info = client.model_info(args.model)
+        for warning in info.warnings:
+            _warn(warning)
+        items = [i.to_dict() | {"model": i.id}
+                 for i in client.children(info.id, args.relation, limit=args.limit)]
+    counts = info.children_count
+    if counts:
+        wanted = counts.get(args.relation, 0) if args.relation else sum(counts.values())
+        detail = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+        print(f"ptmx: {len(items)} shown; the hub counts {wanted} derived models ({detail})",
+              file=sys.stderr)
+    emit(items, args.format, columns=list(CHILD_COLUMNS),
+         title=f"models derived from {info.id}")
+    return 0
