@@ -19,6 +19,7 @@ from ptmx.errors import PtmxError
 AREAS = (
     "ptmx.cli.core",
     "ptmx.cli.hub",
+    "ptmx.cli.licenses",
 )
 
 

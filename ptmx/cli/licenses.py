@@ -1,0 +1,230 @@
+"""`ptmx licenses audit|check|explain`: licence verdicts for every model→project link and
+base→derived edge, CI checks (exit 1 on conflict or drift, SARIF for code scanning), and the
+rule behind any pair.
+
+Records go through :func:`ptmx.render.emit`; the summary by verdict and the family flow (the
+paper's Sankey, in text) are rich tables drawn here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from ptmx.cli.common import add_data_option, add_format_option, store_from
+from ptmx.licenses import (
+    ACTIVITIES,
+    AUDIT_KEYS,
+    FAMILY_LABELS,
+    SEVERITY,
+    VERDICTS,
+    AuditResult,
+    audit,
+    check,
+    explain,
+    to_sarif,
+)
+from ptmx.render import emit
+from ptmx.render.output import console_for, dumps
+
+TABLE_LIMIT = 100  # records drawn in table format unless --limit says otherwise
+_STYLE = {"ok": "green", "ok-with-obligations": "cyan", "use-constrained": "yellow",
+          "drift": "magenta", "conflict": "bold red", "unknown": "dim", "ambiguous": "dim"}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add `ptmx licenses` and its actions."""
+    p = sub.add_parser("licenses", help="licence verdicts for model→project and base→derived "
+                                        "relations: audit, check (CI), explain")
+    actions = p.add_subparsers(dest="licenses_command", metavar="ACTION", required=True,
+                               parser_class=type(p))
+
+    a = actions.add_parser(
+        "audit", help="a verdict, reason and fix for every link and edge, then a summary by "
+                      "verdict and the licence-family flow",
+        description="One record per model→project link (activity use, or redistribute when the "
+                    "project's scan shows the model's licence) and per base→derived edge "
+                    "(derive). Table format lists the worst records first (--limit), then the "
+                    "summary and flow; json and csv list every record in dataset order.")
+    a.add_argument("--verdict", action="append", choices=VERDICTS, metavar="VERDICT",
+                   help="only records with this verdict (repeatable): " + ", ".join(VERDICTS))
+    a.add_argument("--limit", type=_count, default=None,
+                   help=f"records listed, 0 = all (default: {TABLE_LIMIT} for table, all for "
+                        f"json/csv)")
+    add_data_option(a)
+    add_format_option(a)
+    a.set_defaults(handler=_audit)
+
+    a = actions.add_parser(
+        "check", help="findings worse than ok-with-obligations; exit 1 on conflict or drift",
+        description="Check one project and/or model (or the whole dataset). Exit code: 1 if any "
+                    "finding is a conflict or drift, else 0; 2 on bad input.")
+    a.add_argument("--project", metavar="OWNER/NAME", help="a reusing GitHub project")
+    a.add_argument("--model", metavar="ID", help="a model (its links, and edges where it is the "
+                                                 "base or the derived model)")
+    add_data_option(a)
+    add_format_option(a, ("table", "json", "csv", "sarif"))
+    a.set_defaults(handler=_check)
+
+    a = actions.add_parser(
+        "explain", help="what a licence requires, or the verdict for a pair with its rule",
+        description="One LICENSE: its family, obligations, what a derived work may declare and "
+                    "the clauses. Two: the verdict for a work under the first used by / shipped "
+                    "in / derived into a work under the second (NONE = no licence). Accepts SPDX "
+                    "ids, Hugging Face tags, ScanCode keys and expressions with AND/OR/WITH.")
+    a.add_argument("licenses", nargs="+", metavar="LICENSE",
+                   help="upstream licence, then optionally the downstream one")
+    a.add_argument("--activity", choices=ACTIVITIES,
+                   help="only this activity (default: all three)")
+    add_format_option(a, ("table", "json"))
+    a.set_defaults(handler=_explain)
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+# ------------------------------------------------------------------------------------ audit
+def _audit(args: argparse.Namespace) -> int:
+    result = audit(store_from(args))
+    rows = result.rows()
+    if args.verdict:
+        wanted = set(args.verdict)
+        rows = [r for r in rows if r["verdict"] in wanted]
+    if args.format != "table":
+        if args.limit:
+            rows = rows[: args.limit]
+        emit(rows, args.format, columns=AUDIT_KEYS)
+        return 0
+    limit = TABLE_LIMIT if args.limit is None else args.limit
+    rows.sort(key=lambda r: -SEVERITY[r["verdict"]])  # stable: dataset order within a verdict
+    shown = rows[:limit] if limit else rows
+    emit(shown, "table", columns=AUDIT_KEYS,
+         title=f"Licence verdicts (worst first; {len(shown):,} of {len(rows):,} records)")
+    if len(shown) < len(rows):
+        print(f"ptmx: {len(rows) - len(shown):,} more records not listed; use --limit 0, "
+              f"--verdict, or --format json/csv", file=sys.stderr)
+    _print_summary(result)
+    return 0
+
+
+def _bar(share: float, width: int = 24) -> str:
+    return "█" * max(1, round(share * width)) if share > 0 else ""
+
+
+def _print_summary(result: AuditResult) -> None:
+    from rich.table import Table
+
+    console = console_for()
+    table = Table(title=f"Summary by verdict ({result.links:,} links, {result.edges:,} edges)",
+                  header_style="bold")
+    for col, justify in (("verdict", "left"), ("links", "right"), ("share", "right"),
+                         ("", "left"), ("edges", "right")):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for row in result.summary:
+        style = _STYLE.get(row["verdict"], "")
+        table.add_row(f"[{style}]{row['verdict']}[/]", f"{row['links']:,}",
+                      f"{row['share_of_links']:.1%}", _bar(row["share_of_links"]),
+                      f"{row['edges']:,}")
+    console.print(table)
+    console.print(f"unknown + ambiguous: {result.undecided_share:.2%} of links "
+                  f"(audit took {result.seconds * 1000:.0f} ms)")
+
+    flow = Table(title="Licence-family flow (upstream → downstream)", header_style="bold")
+    for col, justify in (("relation", "left"), ("upstream family", "right"), ("", "center"),
+                         ("downstream family", "left"), ("count", "right"), ("", "left"),
+                         ("verdicts", "left")):
+        flow.add_column(col, justify=justify)  # type: ignore[arg-type]
+    totals = {"link": result.links, "edge": result.edges}
+    for row in result.flow:
+        total = totals.get(row["relation"]) or 1
+        verdicts = ", ".join(f"[{_STYLE.get(v, '')}]{v}[/] {n:,}"
+                             for v, n in row["verdicts"].items())
+        flow.add_row(row["relation"], _family(row["upstream_family"]), "→",
+                     _family(row["downstream_family"]), f"{row['count']:,}",
+                     _bar(row["count"] / total, 16), verdicts)
+    console.print(flow)
+
+
+def _family(name: str) -> str:
+    extra = {"no-license": "no licence", "not-scanned": "not scanned"}
+    return extra.get(name) or FAMILY_LABELS.get(name, name)
+
+
+# ------------------------------------------------------------------------------------ check
+def _check(args: argparse.Namespace) -> int:
+    result = check(store_from(args), project=args.project, model=args.model)
+    if args.format == "sarif":
+        sys.stdout.write(dumps(to_sarif(result)) + "\n")
+        return result.exit_code
+    rows = result.rows()
+    if args.format != "table":
+        emit(rows, args.format, columns=AUDIT_KEYS)
+        return result.exit_code
+    scope = " and ".join(f"{k} {v}" for k, v in result.scope.items() if v) or "the whole dataset"
+    counts = ", ".join(f"{v} {n:,}" for v, n in result.counts.items()) or "nothing"
+    if rows:
+        emit(rows, "table", columns=AUDIT_KEYS,
+             title=f"Licence findings for {scope} ({len(rows):,} of {result.checked:,} relations)")
+    noun = "relation" if result.checked == 1 else "relations"
+    print(f"ptmx: checked {result.checked:,} {noun} of {scope}: {counts}; "
+          + ("failing (conflict or drift)" if result.exit_code else "no conflict or drift"),
+          file=sys.stderr)
+    return result.exit_code
+
+
+# ------------------------------------------------------------------------------------ explain
+def _explain(args: argparse.Namespace) -> int:
+    if len(args.licenses) > 2:
+        from ptmx.errors import UsageError
+
+        raise UsageError("explain takes one or two licences",
+                         hint="quote an expression: 'mit AND cc-by-nc-4.0'")
+    upstream = args.licenses[0]
+    downstream = args.licenses[1] if len(args.licenses) == 2 else None
+    result = explain(upstream, downstream, args.activity)
+    if args.format == "json":
+        sys.stdout.write(dumps(result.to_dict()) + "\n")
+        return 0
+    if result.licence is not None:
+        emit(_licence_rows(result.licence), "table", columns=("field", "value"),
+             title=f"{result.licence.get('name') or upstream}")
+        return 0
+    emit([v.to_dict() for v in result.verdicts], "table",
+         columns=("activity", "verdict", "rule", "explanation", "fix"),
+         title=f"{upstream} → {downstream}")
+    return 0
+
+
+def _licence_rows(info: dict[str, Any]) -> list[dict[str, Any]]:
+    if "parts" in info:
+        rows = [{"field": "expression", "value": info["symbol"]},
+                {"field": "family", "value": info["family_label"]}]
+        for part in info["parts"]:
+            rows.append({"field": part["symbol"],
+                         "value": f"{part['family_label']}; obligations: "
+                                  f"{', '.join(part['obligations']) or 'none'}"})
+        return rows
+    clauses = info.get("clauses") or {}
+    order = [
+        ("symbol", info.get("symbol")), ("name", info.get("name")),
+        ("family", info.get("family_label")), ("commercial use", info.get("commercial")),
+        ("copyleft", info.get("copyleft")),
+        ("use restrictions", "yes" if info.get("use_restrictions") else None),
+        ("user cap", info.get("cap")), ("naming", info.get("naming")),
+        ("obligations", ", ".join(info.get("obligations") or []) or "none"),
+        ("a derived work may declare", info.get("may_declare")),
+        ("candidates", ", ".join(info.get("candidates") or []) or None),
+        ("use", clauses.get("use")), ("redistribute", clauses.get("redistribute")),
+        ("derive", clauses.get("derive")), ("note", info.get("note")),
+        ("aliases", ", ".join(info.get("aliases") or [])), ("text", info.get("url")),
+        ("source", info.get("source")),
+    ]
+    return [{"field": k, "value": v} for k, v in order if v not in (None, "", False)]

@@ -1,0 +1,37 @@
+"""Licence engine: explained verdicts for model→project links and base→derived edges.
+
+Public API (plain data in, plain data out; the CLI and the TUI both render it):
+
+- :func:`audit` (store) → :class:`AuditResult`: every relation, the summary by verdict and the
+  upstream-family → downstream-family flow.
+- :func:`check` (store, project=None, model=None) → :class:`CheckResult`: findings worse than
+  ok-with-obligations; ``exit_code`` is 1 when any is a conflict or drift.
+- :func:`explain` (a, b=None, activity=None) → :class:`Explanation`.
+- :func:`verdict_for` (upstream_expr, downstream_expr, activity) → :class:`Verdict`.
+- :func:`resolve` / :func:`lookup`: any licence spelling → its knowledge record.
+- :func:`to_sarif` (check result) → SARIF 2.1.0 dict.
+"""
+
+from ptmx.licenses.audit import AUDIT_KEYS, AuditRecord, AuditResult, CheckResult, audit, check
+from ptmx.licenses.explain import Explanation, describe, explain
+from ptmx.licenses.expressions import NONE, parse
+from ptmx.licenses.sarif import to_sarif
+from ptmx.licenses.symbols import FAMILIES, FAMILY_LABELS, License, knowledge, lookup, resolve
+from ptmx.licenses.verdicts import (
+    ACTIVITIES,
+    FAILING,
+    FINDINGS,
+    SEVERITY,
+    VERDICTS,
+    Verdict,
+    family_of,
+    link_activity,
+    verdict_for,
+)
+
+__all__ = [
+    "ACTIVITIES", "AUDIT_KEYS", "FAILING", "FAMILIES", "FAMILY_LABELS", "FINDINGS", "NONE",
+    "SEVERITY", "VERDICTS", "AuditRecord", "AuditResult", "CheckResult", "Explanation", "License",
+    "Verdict", "audit", "check", "describe", "explain", "family_of", "knowledge", "link_activity",
+    "lookup", "parse", "resolve", "to_sarif", "verdict_for",
+]

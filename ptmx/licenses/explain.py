@@ -1,0 +1,79 @@
+"""`explain`: what one licence requires, or the verdict for a pair under each activity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ptmx.errors import NotFoundError, UsageError
+from ptmx.licenses.expressions import NONE, leaves, parse, render
+from ptmx.licenses.symbols import FAMILY_LABELS, knowledge
+from ptmx.licenses.verdicts import ACTIVITIES, Verdict, check_activity, family_of, verdict_for
+
+
+@dataclass
+class Explanation:
+    """One licence (``licence`` set) or a pair (``verdicts`` set, one per activity asked)."""
+
+    upstream: str
+    downstream: str | None = None
+    licence: dict[str, Any] | None = None
+    verdicts: list[Verdict] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON output and the TUI."""
+        if self.licence is not None:
+            return self.licence
+        return {"upstream": self.upstream, "downstream": self.downstream,
+                "verdicts": [v.to_dict() for v in self.verdicts]}
+
+
+def _validate(text: str, role: str) -> str:
+    """Reject spellings nobody knows (one-line NotFoundError with suggestions)."""
+    if not text or not text.strip():
+        raise UsageError(f"empty {role} licence")
+    if text.strip().upper() == NONE:
+        return NONE
+    kb = knowledge()
+    for leaf in leaves(parse(text)):
+        if leaf.license.symbol.startswith("LicenseRef-ptmx-unresolved"):
+            close = kb.suggest(leaf.text)
+            hint = ("did you mean " + ", ".join(close) + "?") if close else \
+                "use an SPDX id, a Hugging Face licence tag or a ScanCode key"
+            raise NotFoundError(f"unknown licence {leaf.text!r}", hint=hint)
+    return text.strip()
+
+
+def describe(text: str) -> dict[str, Any]:
+    """What a licence (or expression) is and requires, as plain data."""
+    expr = parse(text)
+    items = leaves(expr)
+    kb = knowledge()
+    if len(items) == 1:
+        lic = items[0].license
+        info = lic.to_dict()
+        info["input"] = text
+        info["family_label"] = FAMILY_LABELS.get(lic.family, lic.family)
+        info["aliases"] = [f"{r['alias']} ({r['vocabulary']})" for r in kb.aliases_of(lic.symbol)]
+        if items[0].exception is not None:
+            info["exception"] = items[0].exception.symbol
+        return info
+    return {
+        "input": text, "symbol": render(expr), "family": family_of(text),
+        "family_label": FAMILY_LABELS.get(family_of(text), family_of(text)),
+        "parts": [describe(leaf.text) for leaf in items],
+    }
+
+
+def explain(a: str, b: str | None = None, activity: str | None = None) -> Explanation:
+    """``explain(a)``: what licence ``a`` requires; ``explain(a, b)``: the verdict for a work
+    under ``a`` used by / shipped in / derived into a work under ``b``, for ``activity`` (all
+    three when None). ``b`` may be ``NONE`` (declares no licence)."""
+    up = _validate(a, "upstream")
+    if b is None:
+        if activity is not None:
+            raise UsageError("--activity needs two licences (upstream and downstream)")
+        return Explanation(up, licence=describe(up))
+    down = _validate(b, "downstream")
+    acts = [check_activity(activity)] if activity else list(ACTIVITIES)
+    return Explanation(up, down, verdicts=[verdict_for(up, down, act) for act in acts])
