@@ -20,6 +20,7 @@ AREAS = (
     "ptmx.cli.core",
     "ptmx.cli.hub",
     "ptmx.cli.licenses",
+    "ptmx.cli.graph",
 )
 
 

@@ -1,0 +1,294 @@
+"""`ptmx graph ...`: neighbourhoods, lineage, blast radius, rankings and exports.
+
+Trees are drawn with rich here (the capability package returns plain dataclasses); JSON is the
+result's ``to_dict()``, tables go through :func:`ptmx.render.emit`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from ptmx.cli.common import add_data_option, add_format_option, store_from
+from ptmx.errors import UsageError
+from ptmx.graph import (
+    BASE,
+    DEFAULT_LIMIT,
+    DERIVED,
+    RANKINGS,
+    USED_BY,
+    USES,
+    Branch,
+    Impact,
+    Node,
+    TreeNode,
+    export,
+    format_for,
+    impact,
+    lineage,
+    neighbourhood,
+    supply_graph,
+    top,
+)
+from ptmx.render import emit
+from ptmx.render.output import console_for, dumps
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add `ptmx graph` and its actions."""
+    p = sub.add_parser("graph", help="supply-chain graph: neighbours, lineage, impact, rankings")
+    actions = p.add_subparsers(dest="graph_command", metavar="ACTION", required=True,
+                               parser_class=type(p))
+
+    a = actions.add_parser("neighbors", aliases=["neighbours"],
+                           help="a model's projects (and their other models), or a project's "
+                                "models, to --depth hops")
+    _add_id(a, "ID", "model id, project owner/name, or a URL of either")
+    _add_walk_options(a)
+    a.add_argument("--limit", type=_count, default=None,
+                   help=f"neighbours listed per branch, 0 = all (default: {DEFAULT_LIMIT} for "
+                        "tree, all for json)")
+    add_format_option(a, ("tree", "json"), default="tree")
+    a.set_defaults(handler=_neighbors)
+
+    a = actions.add_parser("lineage", help="base models (up) and derived models (down) of a model")
+    _add_id(a, "MODEL", "model id (a base named only on a card works too)")
+    a.add_argument("--limit", type=_count, default=DEFAULT_LIMIT,
+                   help=f"tree only: models shown per branch, 0 = all (default {DEFAULT_LIMIT})")
+    add_format_option(a, ("tree", "table", "json", "csv"), default="tree")
+    a.set_defaults(handler=_lineage)
+
+    a = actions.add_parser("impact", help="blast radius: every model and project depending on a "
+                                          "model, directly or through derived models")
+    _add_id(a, "MODEL", "model id")
+    a.add_argument("--limit", type=_count, default=DEFAULT_LIMIT,
+                   help=f"tree only: entries shown per branch, 0 = all (default {DEFAULT_LIMIT})")
+    add_format_option(a, ("tree", "table", "json", "csv"), default="tree")
+    a.set_defaults(handler=_impact)
+
+    a = actions.add_parser("top", help="rankings: most reused, in-degree, PageRank, busiest "
+                                       "projects, co-used model pairs")
+    a.add_argument("--by", choices=RANKINGS, default="reuse", help="ranking (default: reuse)")
+    a.add_argument("--limit", type=_positive, default=20, help="rows (default 20)")
+    a.add_argument("--model", help="co-usage only: pairs with this model")
+    a.add_argument("--lineage", action="store_true",
+                   help="pagerank only: add derived → base edges to the reuse graph")
+    add_data_option(a)
+    add_format_option(a)
+    a.set_defaults(handler=_top)
+
+    a = actions.add_parser("export", help="write the neighbourhood of ID, or the whole graph, as "
+                                          "GraphML, GEXF, DOT or JSON node-link")
+    a.add_argument("id", nargs="?", metavar="ID",
+                   help="model or project (default: the whole graph)")
+    a.add_argument("--to", required=True, metavar="FILE",
+                   help="output file; the format comes from .graphml, .gexf, .dot or .json")
+    _add_walk_options(a)
+    a.add_argument("--limit", type=_count, default=0,
+                   help="neighbours per branch, 0 = all (default: all)")
+    add_data_option(a)
+    a.set_defaults(handler=_export)
+
+
+def _add_id(parser: argparse.ArgumentParser, metavar: str, help_text: str) -> None:
+    parser.add_argument("id", metavar=metavar, help=help_text)
+    add_data_option(parser)
+
+
+def _add_walk_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--depth", type=_positive, default=1, help="hops from ID (default 1)")
+    parser.add_argument("--kind", choices=("model", "project"),
+                        help="what ID names, when it is both a model and a project")
+
+
+def _positive(text: str) -> int:
+    value = _count(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {text}")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative: {text}")
+    return value
+
+
+# -- handlers ---------------------------------------------------------------------------------
+
+def _neighbors(args: argparse.Namespace) -> int:
+    store = store_from(args)
+    limit = args.limit if args.limit is not None else (DEFAULT_LIMIT if args.format == "tree"
+                                                       else 0)
+    result = neighbourhood(store, args.id, kind=args.kind, depth=args.depth, limit=limit)
+    if args.format == "json":
+        print(dumps(result.to_dict()))
+        return 0
+    head = (f"{_kind_name(result.root.node)} — depth {result.depth}: "
+            f"{result.node_count:,} nodes, {result.edge_count:,} edges")
+    if result.truncated:
+        head += f", {result.truncated:,} more not shown (--limit 0 lists all)"
+    _print_tree(result.root, head)
+    return 0
+
+
+def _lineage(args: argparse.Namespace) -> int:
+    result = lineage(store_from(args), args.id)
+    if args.format == "json":
+        print(dumps(result.to_dict()))
+        return 0
+    if args.format in ("table", "csv"):
+        rows = [{"direction": "base", **_lineage_row(r, "base_of")} for r in result.ancestors]
+        rows += [{"direction": "derived", **_lineage_row(r, "derived_from")}
+                 for r in result.descendants]
+        columns = ["direction", "generation", "model", "of", "relation", "license"]
+        if args.format == "csv":
+            columns += ["source", "in_dataset", "downloads"]
+        emit(rows, args.format, title=f"lineage of {result.root.node.name}", columns=columns)
+        return 0
+    head = (f"{_kind_name(result.root.node)}: {len(result.ancestors):,} base model(s), "
+            f"{len(result.descendants):,} derived model(s)")
+    _print_tree(result.root, head, display_limit=args.limit or None)
+    return 0
+
+
+def _lineage_row(row: dict[str, Any], of: str) -> dict[str, Any]:
+    return {**{k: v for k, v in row.items() if k != of}, "of": row[of]}
+
+
+def _impact(args: argparse.Namespace) -> int:
+    result = impact(store_from(args), args.id)
+    if args.format == "json":
+        print(dumps(result.to_dict()))
+        return 0
+    if args.format in ("table", "csv"):
+        emit(result.rows(), args.format,
+             title=f"affected if {result.root.node.name} is withdrawn or relicensed")
+        return 0
+    head = (f"If {result.root.node.name} is withdrawn, relicensed or found faulty: "
+            f"{result.projects:,} project(s) ({result.direct_projects:,} directly) and "
+            f"{result.models:,} derived model(s) are affected")
+    if not result.license_engine:
+        head += " (license verdicts: license engine not installed)"
+    _print_tree(result.root, head, display_limit=args.limit or None, verdicts=_verdicts(result))
+    return 0
+
+
+def _verdicts(result: Impact) -> dict[str, str]:
+    """The verdict of each affected node's last step, for the tree labels."""
+    out: dict[str, str] = {}
+    for a in result.affected:
+        if a.verdicts:
+            out[a.node.key] = str(a.verdicts[-1].get("verdict"))
+    return out
+
+
+def _top(args: argparse.Namespace) -> int:
+    if args.lineage and args.by != "pagerank":
+        raise UsageError("--lineage applies to --by pagerank only")
+    rows = top(store_from(args), by=args.by, limit=args.limit, model=args.model,
+               lineage=args.lineage)
+    emit(rows, args.format, title=f"top {args.limit} by {args.by}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    fmt = format_for(args.to)  # a wrong suffix fails before any work
+    store = store_from(args)
+    graph: Any
+    if args.id is None:
+        graph = supply_graph(store)
+        what = "whole graph"
+    else:
+        graph = neighbourhood(store, args.id, kind=args.kind, depth=args.depth,
+                              limit=args.limit).to_networkx()
+        what = f"neighbourhood of {args.id} (depth {args.depth})"
+    path = export(graph, args.to, fmt)
+    print(f"wrote {path} ({fmt}): {what}, {graph.number_of_nodes():,} nodes, "
+          f"{graph.number_of_edges():,} edges", file=sys.stderr)
+    return 0
+
+
+# -- tree rendering ---------------------------------------------------------------------------
+
+_BRANCH_LABEL = {
+    USED_BY: ("used by", "project", "projects"),
+    USES: ("uses", "model", "models"),
+    BASE: ("↑ base", "model", "models"),
+    DERIVED: ("↓ derived", "model", "models"),
+}
+
+
+def _kind_name(node: Node) -> str:
+    return f"{node.name} ({node.kind}{'' if node.in_dataset else ', not in the dataset'})"
+
+
+def _node_label(node: Node, verdict: str | None = None) -> Any:
+    from rich.text import Text
+
+    text = Text()
+    text.append(node.name, style="bold" if node.kind == "model" else "cyan")
+    facts = []
+    if not node.in_dataset:
+        facts.append("not in dataset")
+    if node.license == "NONE":
+        facts.append("scanned: no license")
+    elif node.license:
+        facts.append(node.license)
+    elif node.in_dataset:
+        facts.append("no license tag" if node.kind == "model" else "license not scanned")
+    if node.downloads is not None:
+        facts.append(f"{node.downloads:,} downloads")
+    if node.links:
+        noun = "project" if node.kind == "model" else "model"
+        facts.append(f"{node.links:,} {noun}{'' if node.links == 1 else 's'}")
+    if facts:
+        text.append("  " + " · ".join(facts), style="dim")
+    if verdict:
+        text.append(f"  [{verdict}]", style="yellow")
+    return text
+
+
+def _branch_label(branch: Branch) -> Any:
+    from rich.text import Text
+
+    verb, one, many = _BRANCH_LABEL.get(branch.relation, (branch.relation, "node", "nodes"))
+    label = f"{verb} {branch.total:,} {one if branch.total == 1 else many}"
+    if branch.seen:
+        label += f" ({branch.seen:,} shown elsewhere in the tree)"
+    return Text(label, style="italic")
+
+
+def _print_tree(root: TreeNode, head: str, *, display_limit: int | None = None,
+                verdicts: dict[str, str] | None = None) -> None:
+    from rich.text import Text
+    from rich.tree import Tree
+
+    verdicts = verdicts or {}
+
+    def add(parent: Tree, node: TreeNode) -> None:
+        for branch in node.branches:
+            group = parent.add(_branch_label(branch))
+            children = branch.children
+            if display_limit is not None:
+                children = children[:display_limit]
+            for child in children:
+                add(group.add(_node_label(child.node, verdicts.get(child.node.key))), child)
+            hidden = branch.more + len(branch.children) - len(children)
+            if hidden:
+                group.add(Text(f"… {hidden:,} more", style="dim"))
+
+    tree = Tree(_node_label(root.node))
+    add(tree, root)
+    console = console_for()
+    if not console.is_terminal:
+        # Piped: one line per node (greppable) instead of folding at 80 columns.
+        console.width = 10_000
+    console.print(Text(head, style="bold"), soft_wrap=True)
+    console.print(tree)
+

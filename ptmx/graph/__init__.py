@@ -1,0 +1,31 @@
+"""The supply-chain graph: neighbourhoods, lineage, blast radius, rankings and exports.
+
+Built on networkx and fed by the store through ``queries`` (the package's only SQL). Results are
+plain dataclasses (:class:`Subgraph` and its kinds) that the CLI and the TUI both render.
+"""
+
+from ptmx.graph.core import (
+    BASE,
+    DERIVED,
+    USED_BY,
+    USES,
+    Branch,
+    Edge,
+    Node,
+    Subgraph,
+    TreeNode,
+    resolve,
+)
+from ptmx.graph.export import FORMATS as EXPORT_FORMATS
+from ptmx.graph.export import export, format_for
+from ptmx.graph.impact import Affected, Impact, impact
+from ptmx.graph.lineage import Lineage, lineage
+from ptmx.graph.neighbourhood import DEFAULT_LIMIT, Neighbourhood, neighbourhood
+from ptmx.graph.rankings import RANKINGS, pagerank, supply_graph, top
+
+__all__ = [
+    "BASE", "DEFAULT_LIMIT", "DERIVED", "EXPORT_FORMATS", "RANKINGS", "USED_BY", "USES",
+    "Affected", "Branch", "Edge", "Impact", "Lineage", "Neighbourhood", "Node", "Subgraph",
+    "TreeNode", "export", "format_for", "impact", "lineage", "neighbourhood", "pagerank",
+    "resolve", "supply_graph", "top",
+]

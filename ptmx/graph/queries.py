@@ -1,0 +1,325 @@
+"""Every SQL statement of the graph package, each fetching only what one question needs.
+
+Ids arrive as Python lists bound to one ``?`` (DuckDB turns them into a LIST), so a whole BFS
+frontier costs one query, not one per node. Names typed by users are always bind parameters.
+Reuse links are read with DISTINCT because a full PeaTMOSS import may repeat a pair.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pyarrow as pa
+
+from ptmx.store import Store
+
+# A project's ScanCode keys as one AND expression, as the license engine reads them: keys that
+# are OR expressions parenthesised; 'NONE' when scanned without a license (a single NULL key);
+# NULL when never scanned (no row). Works grouped and correlated (count(*) = 0: no row).
+_PROJECT_KEYS = """CASE WHEN count(*) = 0 THEN NULL
+         WHEN count(license_key) = 0 THEN 'NONE'
+         ELSE array_to_string(list_sort(list(DISTINCT
+                  CASE WHEN contains(lower(license_key), ' or ')
+                       THEN '(' || license_key || ')' ELSE license_key END)), ' AND ')
+    END"""
+
+_LINKS = "(SELECT DISTINCT model_id, reuse_repository_id FROM model_to_reuse_repository)"
+
+
+def _project_license(store: Store) -> str:
+    """The license of project ``r`` (correlated), or NULL without the license table."""
+    if not store.has("reuse_repository_license"):
+        return "CAST(NULL AS VARCHAR)"
+    return f"""(SELECT {_PROJECT_KEYS} FROM reuse_repository_license pl
+               WHERE pl.reuse_repository_id = r.id)"""
+
+
+def _license_cte(store: Store, ids_sql: str) -> tuple[str, str, str]:
+    """(CTE, join, column) adding project licenses for the projects ``ids_sql`` selects.
+
+    Aggregated for those ids only; a correlated subquery per row is slower.
+    """
+    if not store.has("reuse_repository_license"):
+        return "", "", "CAST(NULL AS VARCHAR)"
+    cte = f""", lic AS (
+                SELECT reuse_repository_id AS id, {_PROJECT_KEYS} AS license
+                FROM reuse_repository_license
+                WHERE reuse_repository_id IN ({ids_sql}) GROUP BY 1)"""
+    return cte, "LEFT JOIN lic ON lic.id = r.id", "lic.license"
+
+
+def _model_attrs(ids_sql: str) -> str:
+    """A CTE ``attrs(model_id, model, license, downloads, reuse_count)`` for the models
+    ``ids_sql`` selects (license = hub tags joined ' AND ', as on model pages and lists).
+
+    Filtered with IN (a semi-join) before anything is joined: joining ``model_summary`` whole
+    makes DuckDB scan every column, ~10x slower at full PeaTMOSS scale.
+    """
+    return f"""attrs AS (
+                SELECT model_id, model, license, downloads, reuse_count FROM model_summary
+                WHERE model_id IN ({ids_sql}))"""
+
+
+def card_licenses(store: Store, model_ids: Sequence[int]) -> dict[int, str]:
+    """The license each model's card states, for models that have one (the license engine
+    falls back to it when a model has no hub license tag)."""
+    if not model_ids or not store.has("model_card"):
+        return {}
+    rows = store.rows(
+        """SELECT model_id, any_value(license) AS license FROM model_card
+           WHERE license IS NOT NULL AND model_id IN (SELECT unnest(?)) GROUP BY model_id""",
+        [list(model_ids)],
+    )
+    return {r["model_id"]: r["license"] for r in rows}
+
+
+def models_by_id(store: Store, ids: Sequence[int]) -> list[dict[str, Any]]:
+    """Model node attributes: id, name, license, downloads, links (projects reusing it)."""
+    if not ids:
+        return []
+    return store.rows(
+        f"""WITH {_model_attrs("SELECT unnest(?)")}
+            SELECT model_id AS id, model AS name, license, downloads, reuse_count AS links
+            FROM attrs""",
+        [list(ids)],
+    )
+
+
+def projects_by_id(store: Store, ids: Sequence[int]) -> list[dict[str, Any]]:
+    """Project node attributes: id, name (owner/name), license, links (models it uses)."""
+    if not ids:
+        return []
+    license_cte, license_join, license_col = _license_cte(store, "SELECT id FROM ids")
+    return store.rows(
+        f"""WITH ids AS (SELECT DISTINCT unnest(?) AS id),
+            cnt AS (SELECT reuse_repository_id AS id, count(DISTINCT model_id) AS links
+                    FROM model_to_reuse_repository
+                    WHERE reuse_repository_id IN (SELECT id FROM ids) GROUP BY 1){license_cte}
+            SELECT r.id, r.owner || '/' || r.name AS name, {license_col} AS license,
+                   coalesce(cnt.links, 0) AS links
+            FROM reuse_repository r JOIN ids ON ids.id = r.id
+                 LEFT JOIN cnt ON cnt.id = r.id {license_join}""",
+        [list(ids)],
+    )
+
+
+def projects_using(store: Store, model_ids: Sequence[int]) -> pa.Table:
+    """Projects using the given models: parent (model id), id, name, license, links.
+
+    Per model, projects using more models come first. Arrow columns, because a popular model
+    has thousands of projects and the walk builds nodes only for the ones it shows.
+    """
+    license_cte, license_join, license_col = _license_cte(
+        store, "SELECT reuse_repository_id FROM hit")
+    return store.query(
+        f"""WITH hit AS (
+                SELECT DISTINCT model_id, reuse_repository_id FROM model_to_reuse_repository
+                WHERE model_id IN (SELECT unnest(?))
+            ), used AS (
+                SELECT reuse_repository_id, count(DISTINCT model_id) AS links
+                FROM model_to_reuse_repository
+                WHERE reuse_repository_id IN (SELECT reuse_repository_id FROM hit)
+                GROUP BY reuse_repository_id
+            ){license_cte}
+            SELECT hit.model_id AS parent, r.id, r.owner || '/' || r.name AS name,
+                   {license_col} AS license, used.links
+            FROM hit JOIN reuse_repository r ON r.id = hit.reuse_repository_id
+                     JOIN used ON used.reuse_repository_id = r.id {license_join}
+            ORDER BY parent, used.links DESC, lower(name), r.id""",
+        [list(model_ids)],
+    )
+
+
+def models_used_by(store: Store, project_ids: Sequence[int]) -> pa.Table:
+    """Models the given projects use: parent (project id), id, name, license, downloads, links.
+
+    Per project, most downloaded models first.
+    """
+    return store.query(
+        f"""WITH hit AS (
+                SELECT DISTINCT model_id, reuse_repository_id FROM model_to_reuse_repository
+                WHERE reuse_repository_id IN (SELECT unnest(?))
+            ), {_model_attrs("SELECT model_id FROM hit")}
+            SELECT hit.reuse_repository_id AS parent, a.model_id AS id, a.model AS name,
+                   a.license, a.downloads, a.reuse_count AS links
+            FROM hit JOIN attrs a ON a.model_id = hit.model_id
+            ORDER BY parent, a.downloads DESC NULLS LAST, a.model""",
+        [list(project_ids)],
+    )
+
+
+def lineage_of(
+    store: Store,
+    base_ids: Sequence[int],
+    derived_ids: Sequence[int] = (),
+    outside_names: Sequence[str] = (),
+) -> list[dict[str, Any]]:
+    """Lineage edges touching the given models, with the other end's attributes.
+
+    ``direction`` 'base': model ``parent`` (from ``base_ids``) derives from the row's model
+    (``id`` NULL when that base is not in the dataset). 'derived': the row's model derives from
+    ``parent`` (from ``derived_ids``), or, when ``parent`` is NULL, from the base outside the
+    dataset named ``parent_name`` (matched case-insensitively against ``outside_names``).
+    """
+    if not store.has("model_base") or not (base_ids or derived_ids or outside_names):
+        return []
+    by_name = ""
+    if outside_names:
+        by_name = """UNION ALL
+                SELECT base_model_id, base_model, model_id, relation, source FROM model_base
+                WHERE base_model_id IS NULL AND lower(base_model) IN (SELECT unnest($names))"""
+    params: dict[str, Any] = {"up": list(base_ids) or [None], "down": list(derived_ids) or [None]}
+    if outside_names:
+        params["names"] = [n.lower() for n in outside_names]
+    return store.rows(
+        f"""WITH up AS (
+                SELECT model_id AS parent, base_model_id AS id, base_model AS base_name,
+                       relation, source
+                FROM model_base WHERE model_id IN (SELECT unnest($up))
+            ), down AS (
+                SELECT base_model_id AS parent, base_model AS parent_name, model_id AS id,
+                       relation, source
+                FROM model_base WHERE base_model_id IN (SELECT unnest($down))
+                {by_name}
+            ), {_model_attrs("SELECT id FROM up UNION ALL SELECT id FROM down")}
+            SELECT 'base' AS direction, up.parent, NULL AS parent_name, up.id,
+                   coalesce(a.model, up.base_name) AS name, a.license, a.downloads,
+                   a.reuse_count AS links, up.relation, up.source
+            FROM up LEFT JOIN attrs a ON a.model_id = up.id
+            UNION ALL
+            SELECT 'derived', down.parent, down.parent_name, down.id, a.model, a.license,
+                   a.downloads, a.reuse_count, down.relation, down.source
+            FROM down JOIN attrs a ON a.model_id = down.id
+            ORDER BY direction, downloads DESC NULLS LAST, name""",
+        params,
+    )
+
+
+def outside_model(store: Store, name: str) -> dict[str, Any] | None:
+    """A base model known only by name from ``model_base`` (not in the ``model`` table)."""
+    if not store.has("model_base"):
+        return None
+    rows = store.rows(
+        """SELECT base_model AS name FROM model_base
+           WHERE base_model_id IS NULL AND lower(base_model) = lower(?)
+           ORDER BY base_model = ? DESC LIMIT 1""",
+        [name, name],
+    )
+    return rows[0] if rows else None
+
+
+# -- whole graph ------------------------------------------------------------------------------
+
+def linked_models(store: Store, lineage: bool = True) -> pa.Table:
+    """Every model with a reuse link (or, with ``lineage``, a lineage edge), with attributes."""
+    lineage_ids = (
+        "UNION SELECT model_id FROM model_base UNION SELECT base_model_id FROM model_base "
+        "WHERE base_model_id IS NOT NULL" if lineage and store.has("model_base") else ""
+    )
+    return store.query(
+        f"""WITH {_model_attrs("SELECT model_id FROM model_to_reuse_repository "
+                                  + lineage_ids)}
+            SELECT model_id AS id, model AS name, license, downloads, reuse_count AS links
+            FROM attrs"""
+    )
+
+
+def linked_projects(store: Store) -> pa.Table:
+    """Every project with at least one reuse link, with node attributes."""
+    license_join = (
+        f"""LEFT JOIN (SELECT reuse_repository_id, {_PROJECT_KEYS} AS license
+                      FROM reuse_repository_license GROUP BY reuse_repository_id) pl
+           ON pl.reuse_repository_id = r.id"""
+        if store.has("reuse_repository_license") else ""
+    )
+    license_col = "pl.license" if license_join else "CAST(NULL AS VARCHAR)"
+    return store.query(
+        f"""SELECT r.id, r.owner || '/' || r.name AS name, {license_col} AS license, u.links
+            FROM reuse_repository r
+            JOIN (SELECT reuse_repository_id, count(*) AS links FROM {_LINKS}
+                  GROUP BY reuse_repository_id) u ON u.reuse_repository_id = r.id
+            {license_join}"""
+    )
+
+
+def all_links(store: Store) -> pa.Table:
+    """Every distinct (project id, model id) reuse link."""
+    return store.query(f"SELECT reuse_repository_id AS project_id, model_id FROM {_LINKS}")
+
+
+def all_bases(store: Store) -> pa.Table:
+    """Every lineage edge: derived model id, base id (NULL outside the dataset), base name."""
+    if not store.has("model_base"):
+        return pa.table({"model_id": pa.array([], pa.int64()),
+                         "base_model_id": pa.array([], pa.int64()),
+                         "base_name": pa.array([], pa.string()),
+                         "relation": pa.array([], pa.string()),
+                         "source": pa.array([], pa.string())})
+    return store.query(
+        """SELECT b.model_id, b.base_model_id, coalesce(s.model, b.base_model) AS base_name,
+                  b.relation, b.source
+           FROM model_base b LEFT JOIN model_summary s ON s.model_id = b.base_model_id"""
+    )
+
+
+# -- rankings ---------------------------------------------------------------------------------
+
+def most_reused(store: Store, limit: int) -> list[dict[str, Any]]:
+    """Models by number of distinct reusing projects."""
+    return store.rows(
+        """SELECT s.model, s.reuse_count AS projects, s.downloads,
+                   s.license AS license
+            FROM model_summary s WHERE s.reuse_count > 0
+            ORDER BY s.reuse_count DESC, s.downloads DESC NULLS LAST, s.model LIMIT ?""",
+        [limit],
+    )
+
+
+def in_degree(store: Store, limit: int) -> list[dict[str, Any]]:
+    """Models by dependents: reusing projects plus models derived from them."""
+    derived = (
+        "(SELECT count(DISTINCT b.model_id) FROM model_base b WHERE b.base_model_id = s.model_id)"
+        if store.has("model_base") else "0"
+    )
+    return store.rows(
+        f"""SELECT model, in_degree, projects, derived, downloads, license FROM (
+                SELECT s.model, s.reuse_count AS projects, {derived} AS derived,
+                       s.reuse_count + {derived} AS in_degree, s.downloads,
+                       s.license AS license
+                FROM model_summary s)
+            WHERE in_degree > 0
+            ORDER BY in_degree DESC, downloads DESC NULLS LAST, model LIMIT ?""",
+        [limit],
+    )
+
+
+def busiest_projects(store: Store, limit: int) -> list[dict[str, Any]]:
+    """Projects by number of distinct models they use."""
+    return store.rows(
+        f"""SELECT r.owner || '/' || r.name AS project, count(*) AS models,
+                   {_project_license(store)} AS license
+            FROM {_LINKS} x JOIN reuse_repository r ON r.id = x.reuse_repository_id
+            GROUP BY r.id, r.owner, r.name
+            ORDER BY models DESC, lower(project) LIMIT ?""",
+        [limit],
+    )
+
+
+def co_usage(store: Store, limit: int, model_id: int | None = None) -> list[dict[str, Any]]:
+    """Pairs of models used together by the most projects (self-join of the link table).
+
+    With ``model_id``, only pairs containing that model (what its users also use).
+    """
+    return store.rows(
+        f"""WITH l AS {_LINKS}
+            SELECT sa.model AS model_a, sb.model AS model_b, count(*) AS projects
+            FROM l a JOIN l b ON a.reuse_repository_id = b.reuse_repository_id
+                               AND a.model_id < b.model_id
+                     JOIN model_summary sa ON sa.model_id = a.model_id
+                     JOIN model_summary sb ON sb.model_id = b.model_id
+            WHERE ? IS NULL OR a.model_id = ? OR b.model_id = ?
+            GROUP BY sa.model, sb.model
+            ORDER BY projects DESC, model_a, model_b LIMIT ?""",
+        [model_id, model_id, model_id, limit],
+    )

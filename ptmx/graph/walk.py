@@ -1,0 +1,186 @@
+"""Breadth-first walks over the supply-chain graph, a few queries per level.
+
+Neighbourhood, lineage and blast radius are the same walk with different rules for which
+relations a node expands; the rule is a function of the tree node so lineage can keep going
+up from ancestors and down from descendants.
+
+Per level it runs at most three queries (projects using the frontier's models, models used by
+its projects, lineage edges either way), each already ordered and with the attributes a node
+needs, returned as Arrow columns; Node objects are built only for the neighbours it shows, so a
+model with 2,000 projects and a limit of 50 makes 50 nodes, not 2,000.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ptmx.graph import queries
+from ptmx.graph.core import (
+    BASE,
+    DERIVED,
+    USED_BY,
+    USES,
+    Branch,
+    Edge,
+    EdgeSet,
+    Node,
+    TreeNode,
+    model_node,
+)
+from ptmx.store import Store
+
+Rule = Callable[[TreeNode], Sequence[str]]
+# In-dataset nodes are known by (kind, id) before their names are fetched; models outside the
+# dataset (bases named on cards) by ("outside", lower-case name).
+Ident = tuple[str, int | str]
+Columns = dict[str, list]
+
+
+@dataclass(slots=True)
+class _Item:
+    """One neighbour of a frontier node in one relation."""
+
+    ident: Ident
+    node: Node | None          # built up front for lineage rows; from ``row`` when placed
+    kind: str                  # edge kind: "uses" | "base"
+    outward: bool              # edge goes from the frontier node to the neighbour
+    relation: str | None = None
+    origin: str | None = None
+    row: tuple[Columns, int] | None = None   # (query columns, row index) of a reuse neighbour
+
+
+@dataclass
+class Walk:
+    """What a walk found: the tree, its nodes, its edges and each node's tree parent."""
+
+    root: TreeNode
+    nodes: dict[str, Node]
+    edges: list[Edge]
+    parent: dict[str, str] = field(default_factory=dict)
+    placed: dict[str, TreeNode] = field(default_factory=dict)
+
+
+def _ident(node: Node) -> Ident:
+    if node.id is None:
+        return ("outside", node.name.lower())
+    return (node.kind, node.id)
+
+
+def walk(store: Store, root: Node, rule: Rule, depth: int | None, limit: int | None) -> Walk:
+    """Expand level by level from ``root``; ``depth``/``limit`` None mean unbounded.
+
+    Each node appears once in the tree, under the first parent that reaches it; a later parent
+    counts it as ``seen`` and still gets the edge. Beyond ``limit`` new neighbours per branch
+    are only counted (``more``) and not expanded.
+    """
+    tree = TreeNode(root)
+    placed: dict[Ident, TreeNode] = {_ident(root): tree}
+    parent: dict[Ident, TreeNode] = {}
+    edges = EdgeSet()
+    frontier = [tree]
+    level = 0
+    while frontier and (depth is None or level < depth):
+        level += 1
+        wanted = {t.node.key: tuple(rule(t)) for t in frontier}
+        found = _neighbours(store, [t.node for t in frontier], wanted)
+        next_frontier: list[TreeNode] = []
+        for current in frontier:
+            current.expanded = True
+            up = parent.get(_ident(current.node))
+            came_from = _ident(up.node) if up is not None else None
+            for relation in wanted[current.node.key]:
+                # The node we came from is the tree parent, not a neighbour to list again.
+                items = [item for item in found.get((current.node.key, relation), [])
+                         if item.ident != came_from]
+                if not items:
+                    continue
+                branch = Branch(relation, total=len(items))
+                for item in items:
+                    if item.ident in placed:
+                        branch.seen += 1
+                    elif limit is None or len(branch.children) < limit:
+                        node = item.node or _node_from(item)
+                        child = TreeNode(node, level, relation)
+                        placed[item.ident] = child
+                        parent[item.ident] = current
+                        branch.children.append(child)
+                        next_frontier.append(child)
+                    else:
+                        branch.more += 1
+                current.branches.append(branch)
+        # Edges between nodes that are both in the result, whichever parent placed them.
+        for (owner, _relation), items in found.items():
+            for item in items:
+                if item.ident in placed:
+                    other = placed[item.ident].node.key
+                    source, target = (owner, other) if item.outward else (other, owner)
+                    edges.add(Edge(source, target, item.kind, item.relation, item.origin))
+        frontier = next_frontier
+    by_key = {t.node.key: t for t in placed.values()}
+    parents = {placed[ident].node.key: p.node.key for ident, p in parent.items()}
+    return Walk(tree, {k: t.node for k, t in by_key.items()}, edges.to_list(), parents, by_key)
+
+
+def _node_from(item: _Item) -> Node:
+    """The node of a reuse neighbour, built from its query row only once it is shown."""
+    assert item.row is not None
+    columns, i = item.row
+    kind, node_id = item.ident
+    name = columns["name"][i]
+    downloads = columns["downloads"][i] if "downloads" in columns else None
+    return Node(key=f"{kind}:{name}", kind=kind, name=name, id=int(node_id),
+                license=columns["license"][i], downloads=downloads, links=columns["links"][i])
+
+
+def _neighbours(
+    store: Store, nodes: list[Node], wanted: dict[str, Sequence[str]]
+) -> dict[tuple[str, str], list[_Item]]:
+    """Neighbours of ``nodes`` for the relations each wants, keyed by (node key, relation)."""
+    found: dict[tuple[str, str], list[_Item]] = defaultdict(list)
+    keys: dict[tuple[str, str], set[Ident]] = defaultdict(set)
+    by_id = {(n.kind, n.id): n for n in nodes if n.id is not None}
+    outside = {n.name.lower(): n for n in nodes if n.kind == "model" and n.id is None}
+
+    def ids(kind: str, relation: str) -> list[int]:
+        return [n.id for n in nodes
+                if n.kind == kind and n.id is not None and relation in wanted[n.key]]
+
+    def add(owner: Node, relation: str, item: _Item) -> None:
+        # A pair may be listed twice (e.g. a base named by the card and by the hub): keep one.
+        if item.ident not in keys[(owner.key, relation)]:
+            keys[(owner.key, relation)].add(item.ident)
+            found[(owner.key, relation)].append(item)
+
+    for relation, kind, fetch, child_kind, outward in (
+        (USED_BY, "model", queries.projects_using, "project", False),
+        (USES, "project", queries.models_used_by, "model", True),
+    ):
+        wanted_ids = ids(kind, relation)
+        if not wanted_ids:
+            continue
+        table = fetch(store, wanted_ids)
+        columns: Columns = {name: table.column(name).to_pylist() for name in table.column_names}
+        # Pairs are DISTINCT in SQL, so they go straight in (this loop is the hot one).
+        owner_key = {n.id: n.key for n in nodes if n.kind == kind}
+        for i, (parent_id, child_id) in enumerate(zip(columns.pop("parent"), columns["id"],
+                                                      strict=True)):
+            found[(owner_key[parent_id], relation)].append(
+                _Item((child_kind, child_id), None, "uses", outward, row=(columns, i)))
+
+    base_ids = ids("model", BASE)
+    derived_ids = ids("model", DERIVED)
+    derived_outside = [n.name for n in outside.values() if DERIVED in wanted[n.key]]
+    for row in queries.lineage_of(store, base_ids, derived_ids, derived_outside):
+        child = model_node(row)
+        item = _Item(_ident(child), child, "base", row["direction"] == "base",
+                     row["relation"], row["source"])
+        if row["direction"] == "base":
+            add(by_id[("model", row["parent"])], BASE, item)
+            continue
+        owner = (by_id.get(("model", row["parent"])) if row["parent"] is not None
+                 else outside.get(row["parent_name"].lower()))
+        if owner is not None:  # None: matched by name, but not that base in this frontier
+            add(owner, DERIVED, item)
+    return found
