@@ -1,0 +1,319 @@
+"""ptmx at PeaTMOSS scale, side by side with sqlite3: ``python benchmarks/run.py``.
+
+For each scale (1× = the published PeaTMOSS counts; 10×), it generates the synthetic SQLite
+release with ``synth.py`` (once, kept in ``--work``), imports it with ``ptmx import`` (timed, peak
+RSS), then times every question ptmx answers interactively — median of ``--runs`` runs after one
+warm-up — and the same questions answered by sqlite3 on the SQLite file with the indexes a
+careful user would add (``sqlite_baseline.py``). It prints one table per scale and, with
+``--write``, replaces benchmarks/RESULTS.md with the figures, the machine, the date and the commit.
+
+Plain Python, run by hand: speed targets live here, not in timed unit tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO))
+
+import sqlite_baseline as sb  # noqa: E402 - benchmarks/ is not a package
+
+# question → (target in ms at 1×, target at 10×, what it is); None: no target set.
+TARGETS: dict[str, tuple[float | None, float | None, str]] = {
+    "import": (120_000, None, "ptmx import of the SQLite file (s)"),
+    "open": (1000, None, "open + validate the dataset folder (cache built)"),
+    "open_cold": (None, None, "first open: validate and build the cache file"),
+    "search": (30, 200, "name search 'bert', first page"),
+    "model_page": (20, 200, "model page of the most reused model"),
+    "model_page_typical": (20, 200, "model page of a model with 3-10 projects"),
+    "project_page": (20, 200, "project page of the busiest project"),
+    "project_page_small": (20, 200, "project page of a one-model project"),
+    "license_audit": (1000, None, "license verdicts of every link and base edge"),
+    "cards_report": (2000, None, "documentation report over every model"),
+    "neighbourhood_depth2": (100, 200, "depth-2 neighbourhood of the most reused model"),
+    "neighbourhood_depth2_typical": (100, 200, "depth-2 neighbourhood of a typical model"),
+    "pagerank": (5000, None, "whole reuse graph build + PageRank"),
+    "tui_launch": (None, None, "TUI launch to first interactive frame (headless)"),
+    "tui_search_keystroke": (50, 200, "TUI keystroke to search result"),
+}
+
+
+def _median_ms(seconds: list[float]) -> float:
+    return statistics.median(seconds) * 1000
+
+
+def timed(fn: Callable[[], Any], runs: int) -> list[float]:
+    """Seconds of ``runs`` calls after one untimed warm-up."""
+    fn()
+    out = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - started)
+    return out
+
+
+def ensure_synth(work: Path, scale: float) -> dict[str, Path]:
+    """Generate the synthetic release for ``scale`` unless it is already in ``work``."""
+    tag = f"{scale:g}x"
+    files = {"db": work / f"synth{tag}.db", "cards": work / f"synth{tag}_cards.json",
+             "licenses": work / f"synth{tag}_lic.json"}
+    if not all(p.exists() for p in files.values()):
+        print(f"generating {files['db']} …", file=sys.stderr)
+        subprocess.run([sys.executable, str(HERE / "synth.py"), str(files["db"]),
+                        "--scale", str(scale), "--cards-json", str(files["cards"]),
+                        "--licenses-json", str(files["licenses"]), "--force", "-q"], check=True)
+    return files
+
+
+_IMPORT_CHILD = """
+import resource, sys, time
+from ptmx.cli import main
+started = time.perf_counter()
+code = main(sys.argv[1:])
+took = time.perf_counter() - started
+print(f"{code} {took} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sys.stderr)
+"""
+
+_OPEN_CHILD = """
+import sys, time
+from ptmx.store import open_store
+started = time.perf_counter()
+open_store(sys.argv[1])
+print(time.perf_counter() - started)
+"""
+
+
+def bench_import(files: dict[str, Path], out: Path, runs: int) -> dict[str, Any]:
+    """Median seconds and max peak RSS of ``runs`` full imports (each replaces ``out``)."""
+    seconds: list[float] = []
+    rss_kb: list[int] = []
+    for _ in range(runs):
+        result = subprocess.run(
+            [sys.executable, "-c", _IMPORT_CHILD, "import", str(files["db"]), str(out), "--force",
+             "--repo-licenses", str(files["licenses"]), "--model-cards", str(files["cards"])],
+            capture_output=True, text=True, check=False, cwd=REPO)
+        last = result.stderr.strip().splitlines()[-1].split()
+        if last[0] != "0":
+            raise SystemExit(f"import failed: {result.stderr[-500:]}")
+        seconds.append(float(last[1]))
+        rss_kb.append(int(last[2]))
+    return {"seconds": seconds, "median": statistics.median(seconds),
+            "peak_rss_mb": max(rss_kb) / 1024}
+
+
+def bench_open(folder: Path, runs: int, cache: Path) -> dict[str, list[float]]:
+    """First open (builds the cache) once, then ``runs`` opens in fresh processes."""
+    env = {**os.environ, "PTMX_CACHE": str(cache)}
+    for old in (cache / "datasets").glob("*.duckdb") if (cache / "datasets").exists() else ():
+        old.unlink()
+
+    def once() -> float:
+        result = subprocess.run([sys.executable, "-c", _OPEN_CHILD, str(folder)], env=env,
+                                capture_output=True, text=True, check=True, cwd=REPO)
+        return float(result.stdout.strip())
+
+    cold = [once()]
+    return {"open_cold": cold, "open": [once() for _ in range(runs)]}
+
+
+def bench_ptmx(folder: Path, targets: dict[str, str], runs: int) -> dict[str, list[float]]:
+    """Every interactive question, in-process on one opened store (as the TUI runs them)."""
+    from ptmx import cards, graph, licenses
+    from ptmx.store import model_page, open_store, project_page, search_models
+
+    store = open_store(folder)
+    questions: dict[str, Callable[[], Any]] = {
+        "search": lambda: search_models(store, targets["search"], limit=100),
+        "model_page": lambda: model_page(store, targets["top_model"]),
+        "model_page_typical": lambda: model_page(store, targets["typical_model"]),
+        "project_page": lambda: project_page(store, targets["top_project"]),
+        "project_page_small": lambda: project_page(store, targets["small_project"]),
+        "license_audit": lambda: licenses.audit(store),
+        "cards_report": lambda: cards.report(store),
+        "neighbourhood_depth2": lambda: graph.neighbourhood(store, targets["top_model"],
+                                                            kind="model", depth=2),
+        "neighbourhood_depth2_typical": lambda: graph.neighbourhood(
+            store, targets["typical_model"], kind="model", depth=2),
+        "pagerank": lambda: graph.pagerank(graph.supply_graph(store)),
+    }
+    results = {}
+    for name, fn in questions.items():
+        results[name] = timed(fn, runs)
+        print(f"  ptmx {name}: {_median_ms(results[name]):.1f} ms", file=sys.stderr)
+    return results
+
+
+def bench_pagerank_memory(folder: Path, cache: Path) -> float:
+    """Peak RSS (MB) of a fresh process that opens the dataset and runs whole-graph PageRank."""
+    code = ("import resource, sys\nfrom ptmx.store import open_store\nfrom ptmx import graph\n"
+            "s = open_store(sys.argv[1])\ngraph.pagerank(graph.supply_graph(s))\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    result = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True,
+                            text=True, check=True, cwd=REPO,
+                            env={**os.environ, "PTMX_CACHE": str(cache)})
+    return int(result.stdout.strip()) / 1024
+
+
+def bench_tui(folder: Path, runs: int) -> dict[str, list[float]]:
+    """Launch-to-first-frame and keystroke-to-result from tui_bench.py, if it is there."""
+    script = HERE / "tui_bench.py"
+    if not script.exists():
+        return {}
+    result = subprocess.run([sys.executable, str(script), "--data", str(folder), "--runs",
+                             str(runs), "--json"], capture_output=True, text=True, cwd=REPO,
+                            check=False)
+    if result.returncode != 0:
+        print(f"  tui_bench failed: {result.stderr.strip()[-300:]}", file=sys.stderr)
+        return {}
+    data = json.loads(result.stdout)
+    return {k: v for k, v in data.items() if k in TARGETS and isinstance(v, list)}
+
+
+def machine() -> str:
+    """CPU model, cores, memory, OS, Python and library versions."""
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                          if line.startswith("MemTotal")))
+        mem = f"{mem_kb / 1024 / 1024:.0f} GiB"
+    except OSError:
+        mem = "unknown memory"
+    import duckdb
+    import networkx
+    import pyarrow
+    return (f"{cpu}, {os.cpu_count()} cores, {mem}; {platform.system()} {platform.release()}; "
+            f"Python {platform.python_version()}, DuckDB {duckdb.__version__}, "
+            f"pyarrow {pyarrow.__version__}, networkx {networkx.__version__}, "
+            f"SQLite {__import__('sqlite3').sqlite_version}")
+
+
+def commit() -> str:
+    """The checked-out commit (and whether the tree has changes)."""
+    try:
+        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                             text=True, cwd=REPO, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, cwd=REPO).stdout.strip()
+        return sha + (" (with uncommitted changes)" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def table(scale: float, ptmx: dict[str, list[float]], sqlite: dict[str, dict[str, Any]],
+          extra: dict[str, Any]) -> list[str]:
+    """Markdown rows: question, ptmx, sqlite3, ratio, target, met."""
+    lines = ["| question | ptmx (median) | sqlite3 (median) | sqlite3 ÷ ptmx | target | met |",
+             "|---|---:|---:|---:|---:|:-:|"]
+    for name, (t1, t10, what) in TARGETS.items():
+        if name not in ptmx:
+            continue
+        ours = _median_ms(ptmx[name])
+        theirs = sqlite.get(name, {}).get("median")
+        theirs_ms = theirs * 1000 if theirs is not None else None
+        target = t1 if scale <= 1 else t10
+        unit_s = name in ("import",)
+        fmt = (lambda ms: f"{ms / 1000:.1f} s") if unit_s else (lambda ms: f"{ms:.1f} ms")
+        ratio = f"{theirs_ms / ours:.1f}×" if theirs_ms and ours else "—"
+        met = "—" if target is None else ("yes" if ours < target else "**no**")
+        lines.append(f"| {what} | {fmt(ours)} | {fmt(theirs_ms) if theirs_ms else '—'} | {ratio} "
+                     f"| {fmt(target) if target else '—'} | {met} |")
+    if "import_rss_mb" in extra:
+        lines.append(f"| peak RSS of the import | {extra['import_rss_mb']:.0f} MB | — | — "
+                     f"| 1024 MB | {'yes' if extra['import_rss_mb'] < 1024 else '**no**'} |")
+    if "pagerank_rss_mb" in extra:
+        lines.append(f"| peak RSS, open + whole-graph PageRank | {extra['pagerank_rss_mb']:.0f} MB "
+                     f"| — | — | 1024 MB | {'yes' if extra['pagerank_rss_mb'] < 1024 else '**no**'} |")
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scales", type=float, nargs="+", default=[1.0, 10.0])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per question (median)")
+    parser.add_argument("--import-runs", type=int, default=5)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/ptmx-bench"),
+                        help="where the synthetic files, datasets and caches live")
+    parser.add_argument("--write", action="store_true", help="write benchmarks/RESULTS.md")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    cache = args.work / "cache"
+    os.environ["PTMX_CACHE"] = str(cache)
+
+    sections: list[str] = []
+    for scale in args.scales:
+        tag = f"{scale:g}x"
+        print(f"== {tag}", file=sys.stderr)
+        files = ensure_synth(args.work, scale)
+        folder = args.work / f"dataset{tag}"
+        extra: dict[str, Any] = {}
+        imported = bench_import(files, folder, args.import_runs)
+        extra["import_rss_mb"] = imported["peak_rss_mb"]
+        ptmx: dict[str, list[float]] = {"import": imported["seconds"]}
+        ptmx.update(bench_open(folder, args.runs, cache))
+        sb.prepare(files["db"], licenses_json=files["licenses"], cards_json=files["cards"])
+        con = sb.connect(files["db"])
+        targets = sb.pick_targets(con)
+        con.close()
+        ptmx.update(bench_ptmx(folder, targets, args.runs))
+        extra["pagerank_rss_mb"] = bench_pagerank_memory(folder, cache)
+        ptmx.update(bench_tui(folder, args.runs))
+        sqlite = sb.run_all(files["db"], repeat=args.runs, targets=targets)
+        lines = table(scale, ptmx, sqlite, extra)
+        print("\n".join(lines))
+        sections.append(f"### {tag} ({_describe(files['db'])})\n\n" + "\n".join(lines)
+                        + f"\n\nInputs: {json.dumps(targets)}\n")
+    if args.write:
+        write_results(sections, args.runs)
+    return 0
+
+
+def _describe(db: Path) -> str:
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    try:
+        counts = [con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                  for t in ("model", "reuse_repository", "model_to_reuse_repository")]
+    finally:
+        con.close()
+    return (f"{counts[0]:,} models, {counts[1]:,} projects, {counts[2]:,} links; "
+            f"SQLite file {db.stat().st_size / 2**20:,.0f} MB")
+
+
+def write_results(sections: list[str], runs: int) -> None:
+    """Replace the generated part of RESULTS.md, keeping hand-written notes below the marker."""
+    path = HERE / "RESULTS.md"
+    marker = "<!-- notes: hand-written below, kept by run.py -->"
+    notes = ""
+    if path.exists() and marker in path.read_text():
+        notes = path.read_text().split(marker, 1)[1]
+    head = (f"# ptmx benchmarks\n\nGenerated by `python benchmarks/run.py --write` on "
+            f"{dt.date.today().isoformat()}, commit {commit()}.\n\nMachine: {machine()}.\n\n"
+            f"Each figure is the median of {runs} runs after one warm-up (import: median of "
+            "the import runs, each a fresh process). sqlite3 answers the same questions on the "
+            "synthetic PeaTMOSS.db with the indexes a careful user would add "
+            "(benchmarks/sqlite_baseline.py).\n\n")
+    path.write_text(head + "\n".join(sections) + "\n" + marker + notes)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
