@@ -21,6 +21,7 @@ AREAS = (
     "ptmx.cli.hub",
     "ptmx.cli.licenses",
     "ptmx.cli.graph",
+    "ptmx.cli.cards",
 )
 
 

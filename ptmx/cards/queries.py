@@ -1,0 +1,513 @@
+"""The only SQL of ``ptmx.cards``: per-model documentation facts, rule statuses and scores.
+
+One vectorised statement (:func:`scored_sql`) computes, for every model at once: facts from the
+``model_card`` extension table and whichever PeaTMOSS tables are present, a presence test and a
+status per rule, then completeness, missing critical fields and risk. The per-model view runs the
+same statement restricted to a few ids, so ``ptmx cards show`` and ``ptmx cards report`` cannot
+disagree. The report materialises it once in a connection-local temporary table and aggregates
+that several ways.
+
+Work that is costly per row (text tests, license normalisation) is done on the small tables it
+belongs to — one row per card, one per license name — before joining to the 281k models.
+
+SQL text is built only from ptmx's own constants (rule keys, patterns, placeholder words);
+anything a user typed (model ids, thresholds, limits) is a bind parameter.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from ptmx.cards.rules import (
+    CRITICAL,
+    DERIVED_NAME_PATTERN,
+    EMPTY_PATTERN,
+    INCONSISTENT,
+    LICENSE_ALIASES,
+    LICENSE_STOPWORDS,
+    LICENSE_TOKEN_SPLIT,
+    LINK_PATTERN,
+    MISSING,
+    NOT_ASSESSED,
+    PASS,
+    RULES,
+    Rule,
+)
+from ptmx.errors import QueryError
+from ptmx.store import Store
+
+STATUS_CODES = {MISSING: 0, INCONSISTENT: 1, PASS: 2}  # NOT_ASSESSED is NULL
+STATUS_NAMES: dict[int | None, str] = {v: k for k, v in STATUS_CODES.items()} | {None: NOT_ASSESSED}
+_MISSING, _INCONSISTENT, _PASS = (STATUS_CODES[s] for s in (MISSING, INCONSISTENT, PASS))
+
+# model_base rows the importer derived from a card (ptmx.ingest.extensions); any other source is
+# hub metadata.
+CARD_BASE_SOURCE = "card upstream_model"
+GROUPINGS = ("author", "task", "library", "license")
+
+
+def _lit(text: str) -> str:
+    """A SQL literal for one of ptmx's own constants (never user text)."""
+    if "'" in text:
+        raise ValueError(f"constant {text!r} must not contain a quote")
+    return f"'{text}'"
+
+
+def _filled(expr: str) -> str:
+    """SQL twin of :func:`ptmx.cards.rules.filled` for one text value."""
+    return f"({expr} IS NOT NULL AND NOT regexp_full_match({expr}, {_lit(EMPTY_PATTERN)}))"
+
+
+def _any_filled(expr: str) -> str:
+    """Whether a text list holds at least one filled value."""
+    return f"(len(list_filter(coalesce({expr}, []), lambda v: {_filled('v')})) > 0)"
+
+
+def _is_link(expr: str) -> str:
+    return f"coalesce(regexp_matches({expr}, {_lit(LINK_PATTERN)}, 'i'), false)"
+
+
+def _license_tokens(expr: str) -> str:
+    """SQL twin of :func:`ptmx.cards.rules.license_key` before aliases (see :func:`_alias`)."""
+    stop = ", ".join(_lit(w) for w in LICENSE_STOPWORDS)
+    tokens = (f"list_filter(string_split(regexp_replace(lower({expr}), "
+              f"{_lit(LICENSE_TOKEN_SPLIT)}, ' ', 'g'), ' '), "
+              f"lambda t: t <> '' AND t NOT IN ({stop}))")
+    return (f"(CASE WHEN {_filled(expr)} AND NOT {_is_link(expr)} "
+            f"THEN nullif(array_to_string({tokens}, '-'), '') END)")
+
+
+def _alias(column: str) -> str:
+    """Apply the license alias map to an already tokenised key (a column, evaluated once)."""
+    aliases = ", ".join(f"{_lit(a)}: {_lit(b)}" for a, b in LICENSE_ALIASES.items())
+    return f"coalesce(MAP {{{aliases}}}[{column}], {column})"
+
+
+# Hub tags the rules read, by the flag column they set: `dataset:squad`, `arxiv:1810.04805`,
+# `base_model:bert-base-uncased` (the hub writes these from a card's metadata).
+_TAG_KINDS = {"tag_dataset": "dataset:", "tag_arxiv": "arxiv:", "tag_base_model": "base_model:"}
+
+
+def card_columns(store: Store) -> dict[str, pa.DataType]:
+    """Columns of the ``model_card`` table (empty when the table is absent)."""
+    if not store.has("model_card"):
+        return {}
+    schema = store.query("SELECT * FROM model_card LIMIT 0").schema
+    return {f.name: f.type for f in schema}
+
+
+def _card_value(cols: dict[str, pa.DataType], name: str, *, as_list: bool = False) -> str:
+    """``<name>`` of model_card (lists kept as lists) when the table has it, else a typed NULL."""
+    if name not in cols:
+        return "CAST(NULL AS VARCHAR[])" if as_list else "CAST(NULL AS VARCHAR)"
+    is_list = pa.types.is_list(cols[name]) or pa.types.is_large_list(cols[name])
+    if as_list:
+        return f"CAST({name} AS VARCHAR[])" if is_list else f"[CAST({name} AS VARCHAR)]"
+    return f"array_to_string({name}, '; ')" if is_list else f"CAST({name} AS VARCHAR)"
+
+
+def _presence(r: Rule, cols: dict[str, pa.DataType]) -> str | None:
+    """SQL: does the evidence in this dataset document rule ``r``? None when nothing here can."""
+    parts = [f"card_has_{r.key}"] if r.key in cols else []
+    if r.key == "license":
+        parts.append("len(license_tags) > 0")
+    elif r.key == "datasets":
+        parts += ["has_table_datasets", "tag_dataset"]
+    elif r.key == "paper":
+        parts += ["has_table_papers", "tag_arxiv"]
+    elif r.key == "base_model":
+        parts += ["has_model_bases", "tag_base_model"]
+    if not parts:
+        return None
+    return "coalesce(" + " OR ".join(parts) + ", false)"
+
+
+def scored_sql(store: Store, *, restrict: bool = False, cards_only: bool = False,
+               detail: bool | None = None) -> str:
+    """The statement giving one row per model: facts, ``st_<rule>`` (a status code, see
+    :data:`STATUS_CODES`; :func:`name_statuses` names them), ``applies_<rule>``, the three
+    inconsistency flags, ``completeness``, ``missing_critical`` and ``risk``.
+
+    With ``restrict``, the first bind parameter is the list of model ids to compute it for; with
+    ``cards_only``, only models with card data (the only ones with anything to score) are
+    computed. ``detail`` (default: with ``restrict``) also carries what the evidence shows: the
+    card's values and the names behind each flag (``card_<rule>``, ``hub_tags``, ...).
+    """
+    cols = card_columns(store)
+    detail = restrict if detail is None else detail
+    cards_only = cards_only and bool(cols) and not restrict
+    only = " AND {col} IN (SELECT model_id FROM ids)" if restrict or cards_only else ""
+    ctes = []
+    if restrict:
+        ctes.append("ids AS (SELECT unnest(CAST(? AS BIGINT[])) AS model_id)")
+    elif cards_only:
+        ctes.append("ids AS (SELECT DISTINCT model_id FROM model_card WHERE model_id IS NOT NULL)")
+    joins: list[str] = []
+    fact_cols: dict[str, str] = {}
+
+    def add(name: str, sql: str, select: dict[str, str]) -> None:
+        ctes.append(f"{name} AS ({sql})")
+        joins.append(f"LEFT JOIN {name} ON {name}.model_id = s.model_id")
+        fact_cols.update(select)
+
+    if cols:
+        # One row per card; every per-text test happens here, on the cards only.
+        card_select = [
+            "model_id", f"{_card_value(cols, 'source')} AS card_source",
+            f"{_card_value(cols, 'task')} AS card_task",
+            f"{_card_value(cols, 'frameworks', as_list=True)} AS card_frameworks",
+        ]
+        for r in RULES:
+            value = _card_value(cols, r.key, as_list=r.key == "datasets")
+            card_select.append(f"{value} AS card_{r.key}")
+            if r.key in cols:
+                test = _any_filled(value) if r.key == "datasets" else _filled(value)
+                card_select.append(f"{test} AS card_has_{r.key}")
+        # License texts repeat across cards: normalise each distinct one once.
+        license_value = _card_value(cols, "license")
+        ctes.append(f"""card_license AS (
+            SELECT text, {_alias('tokens')} AS key, link
+            FROM (SELECT text, {_license_tokens('text')} AS tokens, {_is_link('text')} AS link
+                  FROM (SELECT DISTINCT {license_value} AS text FROM model_card
+                        WHERE model_id IS NOT NULL{only.format(col='model_id')})))""")
+        card_select.append(f"{license_value} AS card_license_text")
+        carried = ["card_task", "card_frameworks", "card_license_key", "card_license_link",
+                   *(f"card_has_{r.key}" for r in RULES if r.key in cols)]
+        if detail:
+            carried += ["card_source", *(f"card_{r.key}" for r in RULES)]
+        add("card", f"""SELECT c.*, l.key AS card_license_key,
+                               coalesce(l.link, false) AS card_license_link
+                        FROM (SELECT {', '.join(card_select)} FROM model_card
+                              WHERE model_id IS NOT NULL{only.format(col='model_id')}
+                              QUALIFY row_number() OVER (PARTITION BY model_id
+                                                         ORDER BY source NULLS LAST) = 1) c
+                        LEFT JOIN card_license l ON l.text = c.card_license_text""",
+            {name: f"card.{name}" for name in carried})
+        fact_cols["assessed"] = "card.model_id IS NOT NULL"
+    if store.has("model_to_license"):
+        ctes.append(f"""license_key AS (
+            SELECT id, name, {_alias('tokens')} AS key
+            FROM (SELECT id, name, {_license_tokens('name')} AS tokens
+                  FROM license WHERE {_filled('name')}))""")
+        # Plain list(): DISTINCT/ORDER BY aggregates cost ten times more at 281k models; the
+        # per-model view sorts for display.
+        add("lic", f"""SELECT ml.model_id, list(k.name) AS names, list(k.key) AS keys
+                       FROM model_to_license ml JOIN license_key k ON k.id = ml.license_id
+                       WHERE true{only.format(col='ml.model_id')}
+                       GROUP BY ml.model_id""",
+            {"license_tags": "coalesce(lic.names, [])",
+             "license_tag_keys": "coalesce(lic.keys, [])"})
+    for alias, table, link, key, column in (
+        ("ds", "dataset", "model_to_dataset", "dataset_id", "table_datasets"),
+        ("pp", "paper", "model_to_paper", "paper_id", "table_papers"),
+        ("lib", "library", "model_to_library", "library_id", "libraries"),
+    ):
+        if store.has(table) and store.has(link):
+            select = {f"has_{column}": f"{alias}.model_id IS NOT NULL"}
+            if detail or column == "libraries":  # libraries also group the report
+                select[column] = f"coalesce({alias}.names, [])"
+            add(alias, f"""SELECT x.model_id, list(t.name) AS names
+                           FROM {link} x JOIN (SELECT id, name FROM {table}
+                                               WHERE {_filled('name')}) t ON t.id = x.{key}
+                           WHERE true{only.format(col='x.model_id')}
+                           GROUP BY x.model_id""", select)
+    if store.has("tag") and store.has("model_to_tag"):
+        # Millions of tag links at full scale: which models have tags at all, then only the
+        # links to the few tags the rules read (dataset:, arxiv:, base_model:), classified once
+        # per tag rather than per link.
+        kinds = " ".join(f"WHEN starts_with(lower(name), {_lit(p)}) THEN {_lit(k)}"
+                         for k, p in _TAG_KINDS.items())
+        ctes.append(f"""tag_kind AS (SELECT id, name, kind
+                        FROM (SELECT id, lower(name) AS name, CASE {kinds} END AS kind FROM tag)
+                        WHERE kind IS NOT NULL)""")
+        add("tg", f"""SELECT DISTINCT model_id FROM model_to_tag
+                      WHERE true{only.format(col='model_id')}""",
+            {"has_hub_tags": "tg.model_id IS NOT NULL"})
+        flags = ", ".join(f"bool_or(k.kind = {_lit(k)}) AS {k}" for k in _TAG_KINDS)
+        add("tk", f"""SELECT x.model_id, {flags}, list(k.name) AS names
+                      FROM model_to_tag x JOIN tag_kind k ON k.id = x.tag_id
+                      WHERE true{only.format(col='x.model_id')}
+                      GROUP BY x.model_id""",
+            {**({"hub_tags": "coalesce(tk.names, [])"} if detail else {}),
+             **{k: f"coalesce(tk.{k}, false)" for k in _TAG_KINDS}})
+    if store.has("model_base"):
+        add("mb", f"""SELECT model_id, list(base_model) AS names,
+                             bool_or(source IS DISTINCT FROM {_lit(CARD_BASE_SOURCE)}) AS hub_base
+                      FROM model_base WHERE base_model IS NOT NULL{only.format(col='model_id')}
+                      GROUP BY model_id""",
+            {"has_model_bases": "mb.model_id IS NOT NULL",
+             "hub_base_row": "coalesce(mb.hub_base, false)",
+             **({"model_bases": "coalesce(mb.names, [])"} if detail else {})})
+
+    empty_list = "CAST([] AS VARCHAR[])"
+    null_text = "CAST(NULL AS VARCHAR)"
+    defaults = {
+        "assessed": "false", "card_task": null_text,
+        "card_frameworks": "CAST(NULL AS VARCHAR[])", "card_license_key": null_text,
+        "card_license_link": "false",
+        **{f"card_has_{r.key}": "false" for r in RULES if r.key in cols},
+        "license_tags": empty_list, "license_tag_keys": empty_list, "libraries": empty_list,
+        "has_table_datasets": "false", "has_table_papers": "false", "has_libraries": "false",
+        "has_hub_tags": "false", "has_model_bases": "false", "hub_base_row": "false",
+        **{k: "false" for k in _TAG_KINDS},
+    }
+    if detail:
+        defaults |= {
+            "card_source": null_text,
+            **{f"card_{r.key}": ("CAST(NULL AS VARCHAR[])" if r.key == "datasets" else null_text)
+               for r in RULES},
+            "table_datasets": empty_list, "table_papers": empty_list, "hub_tags": empty_list,
+            "model_bases": empty_list,
+        }
+    facts = ["s.model_id", "s.model", "s.author", "s.downloads", "s.reuse_count",
+             f"nullif(regexp_extract(lower(s.model), {_lit(DERIVED_NAME_PATTERN)}, 2), '') "
+             "AS derived_hint"]
+    facts += [f"{fact_cols.get(name, default)} AS {name}" for name, default in defaults.items()]
+    where = "WHERE s.model_id IN (SELECT model_id FROM ids)" if only else ""
+    ctes.append(f"facts AS (SELECT {', '.join(facts)} FROM model_summary s "
+                f"{' '.join(joins)} {where})")
+
+    # Presence per rule, inconsistencies.
+    checks = [f"{_presence(r, cols) or 'NULL'} AS has_{r.key}" for r in RULES]
+    checks += [
+        # license tag vs card text: the card names a license no tag names ('other' as a tag is
+        # the hub's "see the card", so it cannot disagree).
+        """coalesce(card_license_key IS NOT NULL AND len(license_tag_keys) > 0
+            AND NOT list_contains(license_tag_keys, card_license_key)
+            AND NOT list_contains(license_tag_keys, 'other'), false) AS license_mismatch""",
+        # `other`, with neither a license name nor a link anywhere
+        """coalesce((list_contains(license_tag_keys, 'other')
+                     OR card_license_key IS NOT DISTINCT FROM 'other')
+            AND coalesce(card_license_key, 'other') = 'other'
+            AND NOT card_license_link, false) AS license_other_unnamed""",
+        # the card names a base model; the hub's metadata (tags seen for this model) has none
+        """coalesce(card_has_base_model AND has_hub_tags AND NOT hub_base_row
+                    AND NOT tag_base_model, false) AS base_unconfirmed"""
+        if "base_model" in cols else "false AS base_unconfirmed",
+    ]
+    ctes.append(f"checks AS (SELECT *, {', '.join(checks)} FROM facts)")
+    carry = ["model_id", "model", "author", "downloads", "reuse_count", "derived_hint",
+             *defaults, "license_mismatch", "license_other_unnamed", "base_unconfirmed"]
+
+    # Statuses as small codes (see STATUS_CODES): cheap to compare and sum over 281k rows; the
+    # code of a counted rule is also twice its credit. Names are given in Python, per row shown.
+    statuses = []
+    for r in RULES:
+        conflict = {"license": "license_mismatch OR license_other_unnamed",
+                    "base_model": "base_unconfirmed"}.get(r.key, "false")
+        statuses.append(
+            f"""CAST(CASE WHEN NOT assessed OR has_{r.key} IS NULL THEN NULL
+                          WHEN has_{r.key} THEN (CASE WHEN {conflict} THEN {_INCONSISTENT}
+                                                     ELSE {_PASS} END)
+                          ELSE {_MISSING} END AS TINYINT) AS st_{r.key}""")
+        # The base model rule applies to derived models only: known from a named base, hub
+        # metadata, or (a hint) the model's name.
+        applies = ("coalesce(has_base_model, false) OR derived_hint IS NOT NULL"
+                   if r.key == "base_model" else "true")
+        statuses.append(f"({applies}) AS applies_{r.key}")
+    # MATERIALIZED, and narrow: the scores below read every status several times.
+    ctes.append(f"statuses AS MATERIALIZED (SELECT {', '.join(carry)}, {', '.join(statuses)} "
+                "FROM checks)")
+
+    # Integer arithmetic so that Python (ptmx.cards.rules.score) rounds exactly the same.
+    counted = {r.key: f"(st_{r.key} IS NOT NULL AND applies_{r.key})" for r in RULES}
+    total = " + ".join(f"(CASE WHEN {counted[r.key]} THEN {r.weight} ELSE 0 END)"
+                       for r in RULES)
+    earned2 = " + ".join(f"(CASE WHEN {counted[r.key]} THEN {r.weight} * st_{r.key} ELSE 0 END)"
+                         for r in RULES)
+    missing_critical = " + ".join(
+        f"(CASE WHEN st_{r.key} = {_MISSING} AND applies_{r.key} THEN 1 ELSE 0 END)"
+        for r in RULES if r.severity == CRITICAL)
+    ctes.append(f"""sums AS (SELECT *, ({total}) AS weight_total, ({earned2}) AS weight_earned2,
+                                 ({missing_critical}) AS missing_critical
+                          FROM statuses)""")
+    ctes.append("""scored AS (
+        SELECT *,
+               CASE WHEN assessed AND weight_total > 0
+                    THEN ((1000 * weight_earned2 + weight_total) // (2 * weight_total)) / 10.0
+               END AS completeness,
+               CASE WHEN assessed THEN reuse_count * missing_critical END AS risk
+        FROM sums)""")
+    return "WITH " + ",\n".join(ctes) + "\nSELECT * FROM scored"
+
+
+def name_statuses(row: dict[str, Any]) -> dict[str, Any]:
+    """Replace a fetched row's status codes by their names (in place; returns the row)."""
+    for r in RULES:
+        row[f"st_{r.key}"] = STATUS_NAMES[row[f"st_{r.key}"]]
+    return row
+
+
+def missing_keys(row: dict[str, Any], *, critical_only: bool = False) -> list[str]:
+    """Rule keys a (named) scored row misses and counts, in rule order."""
+    return [r.key for r in RULES
+            if (not critical_only or r.severity == CRITICAL)
+            and row.get(f"st_{r.key}") == MISSING and row.get(f"applies_{r.key}")]
+
+
+def assessment_rows(store: Store, model_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """Facts, statuses and scores of the given models (in no particular order)."""
+    if not model_ids:
+        return []
+    rows = store.rows(scored_sql(store, restrict=True), [list(map(int, model_ids))])
+    return [name_statuses(row) for row in rows]
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+def _group_key(by: str) -> tuple[str, bool]:
+    """SQL for the group(s) of a model, and whether it is a list (a model with two libraries
+    is in both groups)."""
+    if by == "author":
+        return "coalesce(author, '(no namespace)')", False
+    if by == "task":
+        task = "regexp_replace(lower(trim(card_task)), '[ _-]+', ' ', 'g')"
+        return f"CASE WHEN {_filled('card_task')} THEN {task} ELSE '(unknown)' END", False
+    if by == "library":
+        return f"""list_distinct(CASE
+                        WHEN len(libraries) > 0 THEN list_transform(libraries, lambda x: lower(x))
+                        WHEN {_any_filled('card_frameworks')}
+                        THEN list_transform(list_filter(card_frameworks,
+                                                        lambda v: {_filled('v')}),
+                                            lambda x: lower(trim(x)))
+                        ELSE ['(unknown)'] END)""", True
+    if by == "license":
+        return """list_distinct(CASE WHEN len(license_tags) > 0 THEN license_tags
+                                     WHEN card_license_key IS NOT NULL THEN [card_license_key]
+                                     WHEN card_license_link THEN ['(link)']
+                                     ELSE ['(none)'] END)""", True
+    raise ValueError(f"cannot group by {by!r}; choose from {', '.join(GROUPINGS)}")
+
+
+def _all_model_lists(store: Store, by: str) -> tuple[list[str], list[str], dict[str, str]]:
+    """CTEs, joins and columns giving every model (not only carded ones) what grouping ``by``
+    needs: license tags or libraries."""
+    ctes, joins, cols = [], [], {"license_tags": "CAST([] AS VARCHAR[])",
+                                 "libraries": "CAST([] AS VARCHAR[])"}
+    if by == "license" and store.has("model_to_license"):
+        ctes.append(f"""g_lic AS (SELECT ml.model_id, list(l.name) AS names
+                        FROM model_to_license ml JOIN license l ON l.id = ml.license_id
+                        WHERE {_filled('l.name')} GROUP BY ml.model_id)""")
+        joins.append("LEFT JOIN g_lic ON g_lic.model_id = s.model_id")
+        cols["license_tags"] = "coalesce(g_lic.names, [])"
+    if by == "library" and store.has("library") and store.has("model_to_library"):
+        ctes.append(f"""g_lib AS (SELECT x.model_id, list(t.name) AS names
+                        FROM model_to_library x JOIN library t ON t.id = x.library_id
+                        WHERE {_filled('t.name')} GROUP BY x.model_id)""")
+        joins.append("LEFT JOIN g_lib ON g_lib.model_id = s.model_id")
+        cols["libraries"] = "coalesce(g_lib.names, [])"
+    return ctes, joins, cols
+
+
+def report_data(store: Store, *, by: str | None, top: int, min_reuse: int) -> dict[str, Any]:
+    """Everything the report shows, from one pass over the models reused at least ``min_reuse``
+    times: ``totals`` (model count, and counts per rule over the assessed models), ``riskiest``
+    (``top`` scored rows), and with ``by`` the ``top`` ``groups`` plus ``total_groups``."""
+    status_cols = [c for r in RULES for c in (f"st_{r.key}", f"applies_{r.key}")]
+    keep = ["model_id", "model", "author", "reuse_count", "downloads", "completeness",
+            "missing_critical", "risk", "card_task", "card_frameworks", "card_license_key",
+            "card_license_link", *status_cols]
+    table = f"cards_scored_{uuid.uuid4().hex}"
+    totals = ["count(*) AS assessed"]
+    for r in RULES:
+        totals += [
+            f"count(st_{r.key}) AS assessed_{r.key}",
+            f"count(*) FILTER (WHERE st_{r.key} = {_MISSING}) AS missing_{r.key}",
+            f"count(*) FILTER (WHERE st_{r.key} = {_INCONSISTENT}) AS inconsistent_{r.key}",
+            f"count(*) FILTER (WHERE st_{r.key} = {_MISSING} AND applies_{r.key}) "
+            f"AS counted_{r.key}",
+        ]
+    out: dict[str, Any] = {}
+    with store.cursor() as cur:
+        try:
+            # Only models with card data are scored; connection-local, dropped on the way out.
+            cur.execute(f"CREATE TEMP TABLE {table} AS SELECT {', '.join(keep)} "
+                        f"FROM ({scored_sql(store, cards_only=True)}) "
+                        "WHERE assessed AND reuse_count >= ?", [min_reuse])
+            try:
+                out["totals"] = _dicts(cur.execute(
+                    f"SELECT {', '.join(totals)} FROM {table}"))[0]
+                out["totals"]["models"] = cur.execute(
+                    "SELECT count(*) FROM model_summary WHERE reuse_count >= ?",
+                    [min_reuse]).fetchone()[0]
+                out["riskiest"] = [name_statuses(row) for row in _dicts(cur.execute(
+                    f"""SELECT model_id, model, author, reuse_count, downloads, completeness,
+                               missing_critical, risk, {', '.join(status_cols)}
+                        FROM {table}
+                        ORDER BY risk DESC, missing_critical DESC, reuse_count DESC,
+                                 completeness ASC NULLS LAST, model
+                        LIMIT ?""", [top]))]
+                if by:
+                    out["groups"] = _dicts(cur.execute(
+                        _groups_sql(store, table, by), [min_reuse, top]))
+            finally:
+                cur.execute(f"DROP TABLE IF EXISTS {table}")
+        except duckdb.Error as exc:
+            raise QueryError(" ".join(str(exc).split())) from exc
+    return out
+
+
+def _groups_sql(store: Store, table: str, by: str) -> str:
+    """Groups over every model reused enough: the scored (carded) ones from ``table``, the rest
+    counted as not assessed."""
+    ctes, joins, lists = _all_model_lists(store, by)
+    key, is_list = _group_key(by)
+    per_field = ", ".join(
+        f"count(*) FILTER (WHERE st_{r.key} = {_MISSING} AND applies_{r.key}) "
+        f"AS missing_{r.key}" for r in RULES)
+    scored_cols = ", ".join(f"t.{c}" for c in (
+        "completeness", "missing_critical", "risk", "card_task", "card_frameworks",
+        "card_license_key", "card_license_link",
+        *(f"{p}_{r.key}" for r in RULES for p in ("st", "applies"))))
+    models = f"""SELECT s.model_id, s.author, s.reuse_count, t.model_id IS NOT NULL AS assessed,
+                        {lists['license_tags']} AS license_tags,
+                        {lists['libraries']} AS libraries, {scored_cols}
+                 FROM model_summary s LEFT JOIN {table} t ON t.model_id = s.model_id
+                 {' '.join(joins)}
+                 WHERE s.reuse_count >= ?"""
+    return f"""WITH {''.join(c + ', ' for c in ctes)}
+        models AS ({models}),
+        keyed AS (SELECT {f"unnest({key})" if is_list else key} AS grp, * FROM models),
+        agg AS (
+            SELECT grp, count(*) AS models,
+                   count(*) FILTER (WHERE assessed) AS assessed,
+                   count(*) FILTER (WHERE NOT assessed) AS not_assessed,
+                   CAST(sum(reuse_count) AS BIGINT) AS reuse,
+                   round(avg(completeness), 1) AS completeness,
+                   count(*) FILTER (WHERE missing_critical > 0) AS missing_critical_models,
+                   CAST(coalesce(sum(risk), 0) AS BIGINT) AS risk, {per_field}
+            FROM keyed GROUP BY grp)
+        SELECT *, count(*) OVER () AS total_groups FROM agg
+        ORDER BY risk DESC, missing_critical_models DESC, assessed DESC, models DESC, grp
+        LIMIT ?"""
+
+
+def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+# --- lookups for `ptmx cards check` -------------------------------------------------------------
+
+def project_model_ids(store: Store, project_id: int) -> list[int]:
+    """The models a project reuses."""
+    rows = store.query(
+        """SELECT DISTINCT model_id FROM model_to_reuse_repository
+           WHERE reuse_repository_id = ? ORDER BY model_id""", [project_id])
+    return rows.column("model_id").to_pylist()
+
+
+def assessed_model_ids(store: Store, min_reuse: int = 0) -> list[int]:
+    """Every model with card data, reused by at least ``min_reuse`` projects."""
+    if not store.has("model_card"):
+        return []
+    rows = store.query(
+        """SELECT DISTINCT c.model_id FROM model_card c
+           JOIN model_summary s ON s.model_id = c.model_id
+           WHERE s.reuse_count >= ? ORDER BY c.model_id""", [min_reuse])
+    return rows.column("model_id").to_pylist()

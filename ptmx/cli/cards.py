@@ -1,0 +1,305 @@
+"""`ptmx cards`: model-card documentation — a dataset report, one model's rules, a CI gate.
+
+    ptmx cards report [--by field|model|author|task|library|license] [--top N] [--min-reuse K]
+                      [--format table|json|csv|markdown|html] [--out FILE]
+    ptmx cards show MODEL [--format table|json]
+    ptmx cards check [--model ID | --project OWNER/NAME] [--fail-on critical|important|nice]
+
+`check` exits 1 when a model (or any model the project reuses) misses a field of that severity or
+worse; models without card data are reported as "not assessed" and do not fail the gate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from ptmx.cli.common import add_data_option, add_format_option, store_from
+from ptmx.errors import UsageError
+from ptmx.render import emit
+from ptmx.render.output import console_for, dumps
+
+if TYPE_CHECKING:  # imported lazily at run time, so `ptmx --help` stays quick
+    from rich.table import Table
+
+    from ptmx.cards.report import CardsReport
+
+REPORT_FORMATS = ("table", "json", "csv", "markdown", "html")
+STATUS_STYLE = {"pass": "green", "missing": "bold red", "inconsistent": "yellow",
+                "not assessed": "dim"}
+SEVERITY_STYLE = {"critical": "red", "important": "dark_orange", "nice": "grey50"}
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add `ptmx cards ...`."""
+    from ptmx.cards import VIEWS
+
+    p = sub.add_parser("cards", help="model-card documentation: report, show one model, CI check")
+    actions = p.add_subparsers(dest="cards_command", metavar="ACTION", required=True,
+                               parser_class=type(p))
+
+    r = actions.add_parser(
+        "report", help="share of cards missing each field, riskiest models, grouped views",
+        description="Which models are badly documented, and which of those matter: the share "
+                    "of assessed cards missing each field, then the models whose missing "
+                    "critical fields hurt most downstream (risk = reuse × missing critical "
+                    "fields). Models without card data are counted as not assessed.")
+    r.add_argument("--by", choices=VIEWS, default="field",
+                   help="view: per field (default), per model, or grouped by author, task, "
+                        "library or license (csv writes this view only)")
+    r.add_argument("--top", type=_positive, default=20, metavar="N",
+                   help="riskiest models and groups to list (default 20)")
+    r.add_argument("--min-reuse", type=_non_negative, default=0, metavar="K",
+                   help="only models reused by at least K projects (default 0)")
+    add_format_option(r, REPORT_FORMATS)
+    r.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    add_data_option(r)
+    r.set_defaults(handler=_report)
+
+    s = actions.add_parser("show", help="every rule for one model: pass/missing/inconsistent "
+                                        "and the evidence")
+    s.add_argument("model", help="hub id, e.g. bert-base-uncased or owner/name")
+    add_format_option(s, ("table", "json"))
+    add_data_option(s)
+    s.set_defaults(handler=_show)
+
+    c = actions.add_parser(
+        "check", help="CI gate: exit 1 when a model misses a field of a severity",
+        description="Exit 1 when the model (or any model the project reuses; default: every "
+                    "model with card data) misses a field of the given severity or worse. "
+                    "Models without card data are listed as not assessed and do not fail.")
+    which = c.add_mutually_exclusive_group()
+    which.add_argument("--model", metavar="ID", help="one model (hub id)")
+    which.add_argument("--project", metavar="OWNER/NAME", help="every model a project reuses")
+    c.add_argument("--fail-on", choices=("critical", "important", "nice"), default="critical",
+                   help="lowest severity that fails (default: critical)")
+    c.add_argument("--strict", action="store_true",
+                   help="an inconsistency (e.g. license tag vs card text) at that severity "
+                        "fails too")
+    add_format_option(c)
+    add_data_option(c)
+    c.set_defaults(handler=_check)
+
+
+@contextlib.contextmanager
+def _output(path: Path | None) -> Iterator[TextIO]:
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        handle = path.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write ({exc.strerror or exc})") from exc
+    with handle:
+        yield handle
+    print(f"wrote {path}", file=sys.stderr)
+
+
+# --- report ---------------------------------------------------------------------------------
+
+def _report(args: argparse.Namespace) -> int:
+    from ptmx.cards import report
+
+    rep = report(store_from(args), by=args.by, top=args.top, min_reuse=args.min_reuse)
+    with _output(args.out) as out:
+        if args.format == "json":
+            out.write(dumps(rep.to_dict()) + "\n")
+        elif args.format == "csv":
+            emit(rep.rows(), "csv", out=out)
+        elif args.format == "markdown":
+            from ptmx.cards.markdown import to_markdown
+
+            out.write(to_markdown(rep))
+        elif args.format == "html":
+            from ptmx.cards.html import to_html
+
+            out.write(to_html(rep))
+        else:
+            _print_report(rep, out)
+    print(f"{rep.assessed:,} of {rep.models:,} models assessed in {rep.seconds * 1000:.0f} ms",
+          file=sys.stderr)
+    return 0
+
+
+def _pct(share: float | None) -> str:
+    return "not assessed" if share is None else f"{share * 100:.0f}%"
+
+
+def _num(value: float | int | None, suffix: str = "") -> str:
+    if value is None:
+        return "—"
+    return f"{value:.1f}{suffix}" if isinstance(value, float) else f"{value:,}{suffix}"
+
+
+def bar_chart(rep: CardsReport, width: int | None = None) -> Table:
+    """Missing share per field as horizontal bars, coloured by severity; ``width`` (the bar's)
+    defaults to what the terminal leaves after the other columns."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from ptmx.cards.report import missing_text
+
+    if width is None:
+        width = max(10, min(40, console_for().width - 68))
+    table = Table(title="share of assessed cards missing each field", header_style="bold",
+                  box=None, pad_edge=False, title_justify="left")
+    table.add_column("field", no_wrap=True, max_width=22, overflow="ellipsis")
+    table.add_column("severity", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    table.add_column("missing", justify="right", no_wrap=True)
+    table.add_column("paper", justify="right", no_wrap=True)
+    for f in rep.fields:
+        style = SEVERITY_STYLE.get(f.severity, "")
+        if f.share is None:
+            bar = Text("— no source records it"[:width], style="dim")
+            share = "not assessed"
+        else:
+            n = round(f.share * width)
+            bar = Text("█" * n, style=style) + Text("░" * (width - n), style="grey23")
+            share = f"{_pct(f.share)} ({missing_text(f).replace(' / ', '/')})"
+        table.add_row(f.label, Text(f.severity, style=style), bar, share,
+                      _pct(f.paper_share) if f.paper_share is not None else "—")
+    return table
+
+
+def _print_report(rep: CardsReport, out: TextIO) -> None:
+    from rich.table import Table
+
+    from ptmx.cards.report import label
+
+    console = console_for(out)
+    scope = f", reused by ≥ {rep.min_reuse:,} project{'s' * (rep.min_reuse != 1)}" \
+        if rep.min_reuse else ""
+    console.print(f"[bold]{rep.assessed:,}[/bold] of {rep.models:,} models{scope} have card "
+                  f"data and were assessed; [bold]{rep.not_assessed:,}[/bold] are not assessed "
+                  "(no card data — not counted as missing).")
+    console.print(bar_chart(rep))
+    risky = Table(title="riskiest models (risk = reuse × missing critical fields)",
+                  header_style="bold")
+    for col, right in (("#", True), ("model", False), ("reused by", True),
+                       ("completeness", True), ("missing critical fields", False),
+                       ("risk", True)):
+        risky.add_column(col, justify="right" if right else "left", overflow="fold")
+    for i, m in enumerate(rep.riskiest, 1):
+        risky.add_row(str(i), m.model, _num(m.reuse_count), _num(m.completeness, "%"),
+                      ", ".join(label(k) for k in m.missing_critical) or "—", _num(m.risk))
+    console.print(risky if rep.riskiest else "no assessed model matches")
+    if rep.groups:
+        grouped = Table(title=f"by {rep.by}: top {len(rep.groups):,} of "
+                              f"{rep.total_groups:,}, most risk first", header_style="bold")
+        for col in (rep.by, "assessed", "reuse", "complete", "risk", "most often missing"):
+            grouped.add_column(col, justify="left" if col in (rep.by, "most often missing")
+                               else "right", overflow="fold")
+        for g in rep.groups:
+            grouped.add_row(g.group, f"{g.assessed:,}/{g.models:,}", _num(g.reuse),
+                            _num(g.completeness, "%"), _num(g.risk),
+                            ", ".join(g.most_missing) or "—")
+        console.print(grouped)
+
+
+# --- show -----------------------------------------------------------------------------------
+
+def _show(args: argparse.Namespace) -> int:
+    from ptmx.cards import assess
+
+    result = assess(store_from(args), args.model)
+    if args.format == "json":
+        print(dumps(result.to_dict()))
+        return 0
+    from rich.table import Table
+    from rich.text import Text
+
+    console = console_for()
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold")
+    facts.add_column()
+    facts.add_row("model", result.model)
+    facts.add_row("card data", result.source or "none: not assessed")
+    facts.add_row("completeness", _num(result.completeness, "%") if result.assessed
+                  else "not assessed")
+    facts.add_row("reused by", f"{result.reuse_count:,} projects")
+    facts.add_row("risk", f"{result.risk:,} (reuse × {result.missing_critical} missing "
+                          "critical)" if result.risk is not None else "not assessed")
+    console.print(facts)
+    table = Table(header_style="bold")
+    table.add_column("field", no_wrap=True)
+    table.add_column("severity", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("evidence", overflow="fold")
+    for r in result.results:
+        lines = [str(e) for e in r.evidence]
+        if r.note:
+            lines.append(r.note)
+        status = r.status if r.counts or r.status in ("pass", "not assessed") \
+            else f"{r.status}, not counted"
+        table.add_row(r.label, Text(r.severity, style=SEVERITY_STYLE.get(r.severity, "")),
+                      Text(status, style=STATUS_STYLE.get(r.status, "")),
+                      "\n".join(lines) or "—")
+    console.print(table)
+    for f in result.findings:
+        console.print(Text(f"inconsistent {f.rule}: {f.message}", style="yellow"))
+    for note in result.notes:
+        console.print(Text(note, style="dim"))
+    return 0
+
+
+# --- check ----------------------------------------------------------------------------------
+
+def _check(args: argparse.Namespace) -> int:
+    from ptmx.cards import assess, assess_ids, assess_project
+    from ptmx.cards.queries import assessed_model_ids
+    from ptmx.cards.rules import at_least
+
+    store = store_from(args)
+    if args.model:
+        results, scope = [assess(store, args.model)], args.model
+    elif args.project:
+        scope, results = assess_project(store, args.project)
+    else:
+        results, scope = assess_ids(store, assessed_model_ids(store)), "every model with card data"
+    levels = at_least(args.fail_on)
+    rows, failed, unassessed = [], 0, 0
+    for a in results:
+        fails = a.fails(args.fail_on, strict=args.strict)
+        failed += fails
+        unassessed += not a.assessed
+        rows.append({
+            "model": a.model,
+            "result": "fail" if fails else ("not assessed" if not a.assessed else "ok"),
+            "completeness": a.completeness,
+            "missing": [r.key for r in a.missing(args.fail_on, or_worse=True)],
+            "inconsistent": [r.key for r in a.inconsistent if r.severity in levels],
+            "reuse_count": a.reuse_count,
+        })
+    rows.sort(key=lambda r: ({"fail": 0, "ok": 1}.get(r["result"], 2), r["model"].lower()))
+    emit(rows, args.format, title=f"cards check --fail-on {args.fail_on}: {scope}")
+    summary = (f"{failed:,} of {len(results):,} models miss a field of severity "
+               f"{args.fail_on} or worse")
+    if unassessed:
+        summary += f"; {unassessed:,} not assessed (no card data)"
+    print(summary, file=sys.stderr)
+    return 1 if failed else 0
