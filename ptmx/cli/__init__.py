@@ -18,10 +18,11 @@ from ptmx.errors import PtmxError
 # Area modules, each adding its subcommands. Order is the order in `ptmx --help`.
 AREAS = (
     "ptmx.cli.core",
-    "ptmx.cli.hub",
     "ptmx.cli.licenses",
     "ptmx.cli.graph",
     "ptmx.cli.cards",
+    "ptmx.cli.hub",
+    "ptmx.cli.scan",
 )
 
 

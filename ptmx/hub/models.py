@@ -316,6 +316,9 @@ def card_from_hub(info: HubModelInfo, readme: str | None = None) -> dict[str, An
         "task": info.pipeline_tag,
         "model_type": info.model_type,
         "license": info.license,
+        # An `other` license is only actionable with its name or link (card rules check this).
+        "license_name": card.get("license_name"),
+        "license_link": card.get("license_link"),
         "base_model": "; ".join(info.base_models) if info.base_models else None,
         "paper": "; ".join(f"arxiv:{p}" for p in info.papers) if info.papers else None,
         "github": None,

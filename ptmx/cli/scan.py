@@ -1,0 +1,188 @@
+"""`ptmx scan PATH`: the models a local project loads, checked, as a table, JSON, SARIF or a BOM.
+
+Exit codes: 0 ok (or findings not asked to fail), 1 findings at or above a ``--fail-on``
+threshold, 2 usage/input error, 3 the hub could not answer (``--hub``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from ptmx.cli.common import add_data_option, store_from
+from ptmx.errors import UsageError
+
+FORMATS = ("table", "json", "sarif", "cyclonedx")
+FAIL_ON_CHOICES = ("conflict", "drift", "critical", "important")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add `ptmx scan`."""
+    p = sub.add_parser(
+        "scan", help="find the pre-trained models a local project loads; check licenses and "
+                     "cards; write an AI BOM",
+        description="Walk a local checkout (honouring .gitignore), find the pre-trained models "
+                    "its code and configs load, join them with the dataset, check each model's "
+                    "license against the project's and its card against the documentation "
+                    "rules. Never runs the project's code.")
+    p.add_argument("path", type=Path, help="the project folder")
+    p.add_argument("--format", choices=FORMATS, default="table",
+                   help="table (default), json, sarif (2.1.0) or cyclonedx (1.6 AI BOM)")
+    p.add_argument("--out", type=Path, metavar="FILE", help="write the output to FILE")
+    p.add_argument("--fail-on", action="append", default=[], metavar="LEVEL",
+                   help="exit 1 on findings at this level: conflict, drift (drift or conflict), "
+                        "critical (missing critical card field), important (critical or "
+                        "important); repeat or comma-separate to combine")
+    p.add_argument("--hub", action="store_true",
+                   help="also look each model up live on the Hugging Face Hub")
+    p.add_argument("--activity", default="use",
+                   choices=("use", "redistribute", "derive"),
+                   help="what the project does with the models: use (loads them at run time, "
+                        "the default), redistribute (ships the weights), derive (publishes "
+                        "fine-tunes, adapters or merges)")
+    add_data_option(p)
+    p.set_defaults(handler=_scan)
+
+
+def _fail_on(values: list[str]) -> list[str]:
+    out: list[str] = []
+    for value in values:
+        for part in value.split(","):
+            part = part.strip().lower()
+            if not part:
+                continue
+            if part not in FAIL_ON_CHOICES:
+                raise UsageError(f"--fail-on {part!r}: choose from {', '.join(FAIL_ON_CHOICES)}")
+            out.append(part)
+    return out
+
+
+def _scan(args: argparse.Namespace) -> int:
+    from ptmx.scan.report import card_engine, license_engine, scan_project
+
+    fail_on = _fail_on(args.fail_on)
+    # A CI gate that cannot run must not pass silently.
+    if {"conflict", "drift"} & set(fail_on) and license_engine() is None:
+        raise UsageError("--fail-on conflict/drift needs the license engine (ptmx.licenses), "
+                         "which is not available")
+    if {"critical", "important"} & set(fail_on) and card_engine()[0] is None:
+        raise UsageError("--fail-on critical/important needs the card rules (ptmx.cards), "
+                         "which are not available")
+    if args.hub:
+        try:
+            import ptmx.hub  # noqa: F401 - only checking that the hub client exists
+        except ImportError:
+            raise UsageError("--hub: live hub lookups (ptmx.hub) are not available in this "
+                             "build") from None
+    store = store_from(args)
+    report = scan_project(args.path, store, activity=args.activity, hub=args.hub)
+
+    if args.out:
+        try:
+            with args.out.open("w", encoding="utf-8") as fh:
+                _write(report, args.format, fh)
+        except OSError as exc:
+            raise UsageError(f"--out {args.out}: {exc.strerror or exc}") from exc
+        print(f"wrote {args.format} to {args.out}", file=sys.stderr)
+    else:
+        _write(report, args.format, sys.stdout)
+    for warning in report.warnings:
+        print(f"ptmx: {warning}", file=sys.stderr)
+
+    failing = report.failing(fail_on)
+    if failing:
+        rules = sorted({f.rule for f in failing})
+        print(f"ptmx: {len(failing)} finding(s) fail --fail-on {','.join(fail_on)}: "
+              f"{', '.join(rules)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _write(report: Any, fmt: str, out: TextIO) -> None:
+    from ptmx.render.output import dumps
+
+    if fmt == "json":
+        out.write(dumps(report.to_dict()) + "\n")
+    elif fmt == "sarif":
+        from ptmx.scan.sarif import to_sarif
+
+        out.write(dumps(to_sarif(report)) + "\n")
+    elif fmt == "cyclonedx":
+        from ptmx.scan.bom import to_cyclonedx
+
+        out.write(dumps(to_cyclonedx(report)) + "\n")
+    else:
+        _table(report, out)
+
+
+def _where(refs: list[Any]) -> str:
+    first = refs[0].location
+    return first if len(refs) == 1 else f"{first} (+{len(refs) - 1})"
+
+
+def _card(use: Any) -> str:
+    check = use.card_check
+    if not check:
+        return "-"
+    if not check.get("assessed"):
+        return "no card data"
+    score = check.get("completeness")
+    crit = sum(1 for m in check.get("missing", []) if m.get("severity") == "critical")
+    text = f"{score:.0f}%" if isinstance(score, int | float) else "checked"
+    return text + (f", {crit} critical missing" if crit else "")
+
+
+def _table(report: Any, out: TextIO) -> None:
+    from ptmx.render.output import console_for, print_table
+
+    console = console_for(out)
+    lic = report.project_license
+    via = ", ".join(s["file"] for s in lic.sources if s.get("spdx")) or "not found"
+    head = (f"project {report.project['name']}"
+            + (f" {report.project['version']}" if report.project.get("version") else "")
+            + f" · license {lic.expression or 'none'} ({via}) · activity {report.activity}"
+            + f" · dataset {report.dataset.get('name') or report.dataset.get('folder')}")
+    console.print(head, markup=False)
+    for note in lic.notes:
+        console.print(f"  note: {note}", markup=False)
+    rows = [{
+        "model": u.model,
+        "license": u.license_expression or ("none" if u.in_dataset else "? (not in dataset)"),
+        "verdict": (u.verdict or {}).get("verdict") or "-",
+        "card": _card(u),
+        "where": _where(u.references),
+    } for u in report.models]
+    print_table(rows, ["model", "license", "verdict", "card", "where"],
+                title=f"models loaded ({len(rows)})", out=out)
+    if report.unresolved:
+        print_table([{"where": r.location, "call": r.call or r.kind, "why": r.reason}
+                     for r in report.unresolved], ["where", "call", "why"],
+                    title=f"unresolved references ({len(report.unresolved)})", out=out)
+    if report.findings:
+        summary = ", ".join(f"{n} {rule}" for rule, n in report.summary().items())
+        console.print(f"findings: {summary}", markup=False)
+        # Errors and warnings in full (notes are in the tables above and in --format json).
+        for f in report.findings:
+            if f.level not in ("error", "warning"):
+                continue
+            console.print(f"{f.level}: {f.rule} at {_where_loc(f.locations)}: {f.message}",
+                          markup=False)
+            if f.fix:
+                console.print(f"  fix: {f.fix}", markup=False)
+    else:
+        console.print("findings: none", markup=False)
+    s = report.stats
+    console.print(f"scanned {s['files_scanned']} files ({s['ignored']} ignored by .gitignore, "
+                  f"{s['binary']} binary, {len(s['too_large'])} too large, "
+                  f"{len(s['skipped_dirs'])} folders skipped)", markup=False)
+
+
+def _where_loc(locations: list[dict[str, Any]]) -> str:
+    if not locations:
+        return ""
+    first = locations[0]
+    text = f"{first['path']}:{first['line']}" if first.get("cell") is None \
+        else f"{first['path']}[cell {first['cell']}]:{first['line']}"
+    return text if len(locations) == 1 else f"{text} (+{len(locations) - 1})"

@@ -1,0 +1,551 @@
+"""Scan a project: its model references joined with the dataset, license verdicts, card checks.
+
+:func:`scan_project` walks the folder, detects references, groups them per model, looks each
+model up in the dataset (and, when asked, live on the hub), then asks the license engine
+(:mod:`ptmx.licenses`) whether the model's license fits the project's and the card rules
+(:mod:`ptmx.cards`) how well the model is documented. Both engines are optional imports: when one
+is missing the report says so instead of guessing. The result is plain data that the table,
+JSON, SARIF and CycloneDX writers all render.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import re
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ptmx.errors import DataError, HubError, NotFoundError, UsageError
+from ptmx.scan.detect import HUGGINGFACE, Reference, detect_file
+from ptmx.scan.project_license import NOASSERTION, ProjectLicense, detect_project_license
+from ptmx.scan.queries import ModelIndex, model_index
+from ptmx.scan.walker import WalkStats, walk
+from ptmx.store import Store, model_page
+
+ACTIVITIES = ("use", "redistribute", "derive")
+
+# --fail-on thresholds: each names the least serious finding that fails the run.
+FAIL_ON = {
+    "conflict": ("license-conflict",),
+    "drift": ("license-conflict", "license-drift"),
+    "critical": ("card-critical",),
+    "important": ("card-critical", "card-important"),
+}
+
+# Finding rules → SARIF level, most serious first (also the order of the summary).
+RULES: dict[str, tuple[str, str]] = {
+    "license-conflict": ("error", "The model's license conflicts with the project's license"),
+    "license-drift": ("error", "The project's license grants more than the model's allows"),
+    "license-constrained": ("warning", "The model's license restricts how the project may be "
+                                       "used (non-commercial, use restrictions, agreements)"),
+    "license-unknown": ("warning", "The license relation could not be decided"),
+    "card-critical": ("warning", "The model card misses a critical field"),
+    "card-important": ("note", "The model card misses an important field"),
+    "model-unknown": ("note", "The model is not in the dataset"),
+    "reference-unresolved": ("note", "A model is loaded under a name only known at run time"),
+}
+
+
+@dataclass
+class Finding:
+    """One problem worth a line in CI: what, how serious, where, and how to fix it."""
+
+    rule: str
+    level: str
+    message: str
+    model: str | None = None
+    fix: str | None = None
+    locations: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict."""
+        return asdict(self)
+
+
+@dataclass
+class ModelUse:
+    """One model the project loads, with what the dataset (and the hub) say about it."""
+
+    model: str                       # the dataset's id when known, else the id as referenced
+    source_hub: str                  # huggingface | pytorch-hub
+    in_dataset: bool
+    references: list[Reference]
+    dataset_id: int | None = None
+    revisions: list[str] = field(default_factory=list)   # revisions pinned in the code
+    licenses: list[str] = field(default_factory=list)    # hub license tags
+    license_source: str | None = None                    # dataset | hub
+    author: str | None = None
+    sha: str | None = None
+    repo_url: str | None = None
+    downloads: int | None = None
+    reuse_count: int | None = None
+    base_models: list[dict[str, Any]] = field(default_factory=list)
+    card: dict[str, Any] | None = None
+    tags: list[str] = field(default_factory=list)
+    datasets: list[str] = field(default_factory=list)
+    verdict: dict[str, Any] | None = None
+    card_check: dict[str, Any] | None = None
+    live: dict[str, Any] | None = None
+
+    @property
+    def license_expression(self) -> str | None:
+        """The license tags joined with AND (None when unknown)."""
+        return " AND ".join(self.licenses) if self.licenses else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict."""
+        data = asdict(self)
+        data["license"] = self.license_expression
+        return data
+
+
+@dataclass
+class ScanReport:
+    """Everything ``ptmx scan`` found in one folder."""
+
+    root: str
+    project: dict[str, Any]
+    project_license: ProjectLicense
+    activity: str
+    models: list[ModelUse]
+    unresolved: list[Reference]
+    findings: list[Finding]
+    stats: dict[str, Any]
+    dataset: dict[str, Any]
+    engines: dict[str, str | None]
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict."""
+        return {
+            "root": self.root, "project": {**self.project,
+                                           "license": self.project_license.expression,
+                                           "license_detail": self.project_license.to_dict()},
+            "activity": self.activity, "dataset": self.dataset, "engines": self.engines,
+            "models": [m.to_dict() for m in self.models],
+            "unresolved": [r.to_dict() for r in self.unresolved],
+            "findings": [f.to_dict() for f in self.findings],
+            "summary": self.summary(), "stats": self.stats, "warnings": self.warnings,
+        }
+
+    def summary(self) -> dict[str, int]:
+        """How many findings of each rule (rules with none are left out)."""
+        counts: dict[str, int] = {}
+        for f in self.findings:
+            counts[f.rule] = counts.get(f.rule, 0) + 1
+        return {rule: counts[rule] for rule in RULES if rule in counts}
+
+    def failing(self, fail_on: Iterable[str]) -> list[Finding]:
+        """The findings that fail the run under the given ``--fail-on`` thresholds."""
+        rules = {rule for name in fail_on for rule in FAIL_ON[name]}
+        return [f for f in self.findings if f.rule in rules]
+
+
+# -- engines (optional imports) ----------------------------------------------------------------
+def license_engine() -> Callable[..., Any] | None:
+    """``ptmx.licenses.verdict_for`` when that package provides it."""
+    try:
+        from ptmx.licenses import verdict_for  # type: ignore[attr-defined]
+    except ImportError:
+        try:
+            from ptmx.licenses.verdicts import verdict_for
+        except ImportError:
+            return None
+    return verdict_for if callable(verdict_for) else None
+
+
+def activities() -> tuple[str, ...]:
+    """The activities the license engine knows (``use`` first)."""
+    try:
+        from ptmx.licenses.verdicts import ACTIVITIES as known
+    except ImportError:
+        return ACTIVITIES
+    return tuple(known)
+
+
+def card_engine() -> tuple[Callable[..., Any] | None, Callable[..., Any] | None]:
+    """``(assess_many, assess_card_dict)`` from :mod:`ptmx.cards`, each None when absent.
+
+    ``assess_many(store, model_ids)`` returns one assessment per id, in order
+    (``ptmx.cards.assess_ids``, one vectorised pass; else ``assess`` per model).
+    """
+    try:
+        import ptmx.cards as cards
+    except ImportError:
+        return None, None
+    many = getattr(cards, "assess_ids", None)
+    single = getattr(cards, "assess", None)
+    if not callable(many) and callable(single):
+        def many(store: Store, ids: list[int]) -> list[Any]:
+            return [single(store, i) for i in ids]
+    assess_dict = getattr(cards, "assess_card_dict", None)
+    return (many if callable(many) else None,
+            assess_dict if callable(assess_dict) else None)
+
+
+def _get(obj: Any, *names: str) -> Any:
+    for name in names:
+        value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+        if value is not None:
+            return value
+    return None
+
+
+def _label(value: Any) -> str:
+    if isinstance(value, enum.Enum):
+        value = value.value
+    return str(value)
+
+
+def normalise_verdict(raw: Any, upstream: str | None, downstream: str | None,
+                      activity: str) -> dict[str, Any]:
+    """Whatever the license engine returns → {verdict, category, reason, fix, clause, ...}."""
+    if isinstance(raw, str | enum.Enum):
+        label = _label(raw)
+        reason = fix = clause = None
+        obligations: Any = None
+    else:
+        label = _label(_get(raw, "verdict", "level", "status", "outcome") or "unknown")
+        reason = _get(raw, "reason", "explanation", "why", "message")
+        fix = _get(raw, "fix", "fixes", "remedy", "suggestion")
+        clause = _get(raw, "rule", "clause", "clauses")
+        obligations = _get(raw, "obligations", "duties")
+    if isinstance(fix, list | tuple):
+        fix = "; ".join(str(f) for f in fix)
+    if isinstance(clause, list | tuple):
+        clause = "; ".join(str(c) for c in clause)
+    return {
+        "verdict": label, "category": verdict_category(label), "reason": reason,
+        "fix": fix, "clause": clause,
+        "obligations": [str(o) for o in obligations] if isinstance(obligations, list | tuple)
+        else obligations,
+        "upstream": upstream, "downstream": downstream, "activity": activity,
+    }
+
+
+def verdict_category(label: str) -> str:
+    """A verdict label → conflict | drift | constrained | unknown | obligations | ok."""
+    key = re.sub(r"[^a-z]+", "_", label.lower())
+    for needle, category in (("conflict", "conflict"), ("incompatible", "conflict"),
+                             ("drift", "drift"), ("constrain", "constrained"),
+                             ("restrict", "constrained"), ("unknown", "unknown"),
+                             ("ambiguous", "unknown"), ("obligation", "obligations")):
+        if needle in key:
+            return category
+    return "ok" if key.strip("_") in ("ok", "compatible", "yes", "same") else "unknown"
+
+
+def normalise_card_check(raw: Any) -> dict[str, Any]:
+    """A card assessment (``CardAssessment`` or its dict) → what the scan reports.
+
+    Only rules that count against the model are "missing" (a base-model rule does not count for
+    a model nothing says is derived).
+    """
+    data = raw.to_dict() if hasattr(raw, "to_dict") else dict(raw)
+    rules = [r for r in data.get("rules") or [] if isinstance(r, dict)]
+
+    def pick(status: str) -> list[dict[str, Any]]:
+        return [{"field": r.get("key"), "label": r.get("label") or r.get("key"),
+                 "severity": r.get("severity"), "detail": r.get("note")}
+                for r in rules if r.get("status") == status and r.get("counts", True)]
+
+    return {
+        "assessed": data.get("status", "assessed") != "not assessed",
+        "completeness": data.get("completeness"),
+        "source": data.get("source"),
+        "missing": pick("missing"),
+        "inconsistent": pick("inconsistent"),
+        "findings": [f.get("message") for f in data.get("findings") or [] if isinstance(f, dict)],
+    }
+
+
+# -- scanning -----------------------------------------------------------------------------------
+def known_model_ids(store: Store) -> ModelIndex:
+    """Every model id in the dataset, for exact string-literal matching (``in``) and lookup."""
+    return model_index(store)
+
+
+def project_identity(root: Path) -> dict[str, Any]:
+    """The project's name and version from its metadata, else the folder name."""
+    name, version = None, None
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8", errors="replace"))
+        except tomllib.TOMLDecodeError:
+            data = {}
+        project = data.get("project") or (data.get("tool") or {}).get("poetry") or {}
+        name, version = project.get("name"), project.get("version")
+    package_json = root / "package.json"
+    if name is None and package_json.is_file():
+        try:
+            pkg = json.loads(package_json.read_text(encoding="utf-8", errors="replace"))
+            if isinstance(pkg, dict):
+                name, version = pkg.get("name"), pkg.get("version")
+        except json.JSONDecodeError:
+            pass
+    return {"name": str(name) if name else root.resolve().name,
+            "version": str(version) if version else None}
+
+
+def scan_project(
+    root: str | Path,
+    store: Store,
+    *,
+    activity: str = "use",
+    hub: bool = False,
+    hub_client: Any = None,
+    max_bytes: int | None = None,
+) -> ScanReport:
+    """Scan the folder ``root`` and check what it loads against ``store``."""
+    folder = Path(root)
+    if not folder.exists():
+        raise NotFoundError(f"{folder}: no such folder")
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: not a folder (ptmx scan reads a project checkout)")
+    if activity not in activities():
+        raise UsageError(f"unknown activity {activity!r}",
+                         hint=f"choose from {', '.join(activities())}")
+    known = known_model_ids(store)
+    stats = WalkStats()
+    refs: list[Reference] = []
+    kwargs = {"max_bytes": max_bytes} if max_bytes else {}
+    for rel in walk(folder, stats=stats, **kwargs):
+        refs.extend(detect_file(folder, rel, known))
+
+    project_license = detect_project_license(folder)
+    verdict_for = license_engine()
+    assess, assess_dict = card_engine()
+    warnings: list[str] = []
+    if verdict_for is None:
+        warnings.append("license engine (ptmx.licenses) not available: no license verdicts")
+    if assess is None:
+        warnings.append("card rules (ptmx.cards) not available: cards not checked")
+
+    models = _group(store, known, refs)
+    if hub:
+        _add_live(store, models, hub_client, warnings)
+    assessments = _assess_all(store, models, assess, warnings)
+    for use in models:
+        _check(use, project_license.expression, activity, verdict_for, assessments,
+               assess_dict, warnings)
+    unresolved = [r for r in refs if not r.resolved]
+    report = ScanReport(
+        root=str(folder),
+        project=project_identity(folder),
+        project_license=project_license,
+        activity=activity,
+        models=models,
+        unresolved=unresolved,
+        findings=[],
+        stats={"files_scanned": stats.files, "ignored": stats.ignored, "binary": stats.binary,
+               "too_large": stats.too_large, "skipped_dirs": stats.skipped_dirs,
+               "references": len(refs)},
+        dataset={"name": store.manifest.get("name"), "folder": str(store.folder)},
+        engines={"licenses": "ptmx.licenses" if verdict_for else None,
+                 "cards": "ptmx.cards" if assess else None,
+                 "hub": "ptmx.hub" if hub else None},
+        warnings=warnings,
+    )
+    report.findings = _findings(report)
+    return report
+
+
+def _resolve(index: ModelIndex, ref: Reference) -> tuple[int | None, str]:
+    """The dataset's numeric id and canonical name for a reference (None when absent)."""
+    from ptmx.store import normalise_model_id
+
+    for candidate in [ref.model, *ref.alternatives]:
+        if not candidate:
+            continue
+        found = index.find(normalise_model_id(candidate))
+        if found is not None:
+            return found, index.name(found)
+    return None, ref.model or ""
+
+
+def _group(store: Store, index: ModelIndex, refs: list[Reference]) -> list[ModelUse]:
+    by_model: dict[str, ModelUse] = {}
+    for ref in refs:
+        if not ref.resolved or not ref.model:
+            continue
+        dataset_id, name = _resolve(index, ref)
+        key = name.lower()
+        use = by_model.get(key)
+        if use is None:
+            use = by_model[key] = ModelUse(model=name, source_hub=ref.hub,
+                                           in_dataset=dataset_id is not None, references=[],
+                                           dataset_id=dataset_id)
+        use.references.append(ref)
+        if ref.revision and ref.revision not in use.revisions:
+            use.revisions.append(ref.revision)
+    for use in by_model.values():
+        if use.dataset_id is not None:
+            _fill_from_dataset(store, use)
+    return sorted(by_model.values(), key=lambda u: u.model.lower())
+
+
+def _fill_from_dataset(store: Store, use: ModelUse) -> None:
+    try:
+        page = model_page(store, use.model)
+    except NotFoundError:  # pragma: no cover - the id came from the same store
+        use.in_dataset = False
+        return
+    use.licenses = list(page.licenses)
+    use.license_source = "dataset" if page.licenses else None
+    use.author, use.sha, use.repo_url = page.author, page.sha, page.repo_url
+    use.downloads, use.reuse_count = page.downloads, page.reuse_count
+    use.base_models = list(page.base_models)
+    use.card = page.card
+    use.tags, use.datasets = list(page.tags), list(page.datasets)
+
+
+def _add_live(store: Store, models: list[ModelUse], client: Any, warnings: list[str]) -> None:
+    """Live hub metadata for every Hugging Face model (``--hub``)."""
+    try:
+        from ptmx.hub import HubClient, lookup_with_drift
+    except ImportError:
+        raise UsageError("--hub needs the hub client (ptmx.hub), which is not available") \
+            from None
+    own = client is None
+    client = client or HubClient()
+    try:
+        for use in models:
+            if use.source_hub != HUGGINGFACE:
+                continue
+            try:
+                found = lookup_with_drift(store, use.model, client=client, verdict_fn=None,
+                                          completeness_fn=None)
+            except HubError as exc:
+                warnings.append(f"hub: {use.model}: {exc.one_line()}")
+                continue
+            live: dict[str, Any] = {"status": found.status, "source": found.source,
+                                    "message": found.message}
+            info = found.info
+            if info is not None:
+                live.update({"id": info.id, "sha": info.sha, "licenses": info.licenses,
+                             "license_name": info.license_name, "author": info.author,
+                             "gated": info.gated, "base_models": info.base_models,
+                             "base_model_relation": info.base_model_relation,
+                             "last_modified": info.last_modified})
+                if not use.licenses and info.licenses:
+                    use.licenses, use.license_source = list(info.licenses), "hub"
+                use.author = use.author or info.author
+                if not use.base_models and info.base_models:
+                    use.base_models = [{"base_model": b, "in_dataset": False,
+                                        "relation": info.base_model_relation or "unspecified",
+                                        "source": "hub"} for b in info.base_models]
+                if use.card is None and info.card_data:
+                    try:
+                        from ptmx.hub import card_from_hub
+
+                        use.card = card_from_hub(info)
+                    except (ImportError, ValueError, TypeError):
+                        pass
+            if found.drift is not None:
+                live["drift"] = [r for r in found.drift.to_rows() if r.get("change") not in
+                                 ("same", "unchanged", None)]
+            use.live = live
+    finally:
+        if own:
+            client.close()
+
+
+def downstream_expression(project_license: str | None) -> str | None:
+    """The project's license as the engine reads it: ``NONE`` when the project declares none,
+    None when it has a license nobody recognised (unknown, not absent)."""
+    if project_license is None:
+        return "NONE"
+    if project_license == NOASSERTION:
+        return None
+    return project_license
+
+
+def _assess_all(store: Store, models: list[ModelUse], assess_many: Callable[..., Any] | None,
+                warnings: list[str]) -> dict[int, Any]:
+    """Card assessments of every model that is in the dataset, in one call."""
+    ids = [u.dataset_id for u in models if u.dataset_id is not None]
+    if assess_many is None or not ids:
+        return {}
+    try:
+        return dict(zip(ids, assess_many(store, ids), strict=True))
+    except (ValueError, TypeError, LookupError, NotFoundError, DataError) as exc:
+        warnings.append(f"card check failed: {exc}")
+        return {}
+
+
+def _check(use: ModelUse, project_license: str | None, activity: str,
+           verdict_for: Callable[..., Any] | None, assessments: dict[int, Any],
+           assess_dict: Callable[..., Any] | None, warnings: list[str]) -> None:
+    downstream = downstream_expression(project_license)
+    if verdict_for is not None and (use.in_dataset or use.licenses):
+        upstream = use.license_expression
+        try:
+            raw = verdict_for(upstream, downstream, activity)
+        except (ValueError, TypeError, LookupError, UsageError, DataError, NotFoundError) as exc:
+            warnings.append(f"license check of {use.model} failed: {exc}")
+        else:
+            use.verdict = normalise_verdict(raw, upstream, downstream, activity)
+    try:
+        if use.dataset_id is not None and use.dataset_id in assessments:
+            use.card_check = normalise_card_check(assessments[use.dataset_id])
+        elif not use.in_dataset and use.card and assess_dict is not None:
+            use.card_check = normalise_card_check(assess_dict(
+                use.card, model=use.model, license_tags=use.licenses or None))
+    except (ValueError, TypeError, LookupError, NotFoundError, DataError) as exc:
+        warnings.append(f"card check of {use.model} failed: {exc}")
+
+
+def _locations(refs: Iterable[Reference]) -> list[dict[str, Any]]:
+    return [{"path": r.path, "line": r.line, "column": r.column, "cell": r.cell,
+             "snippet": r.snippet} for r in refs]
+
+
+def _findings(report: ScanReport) -> list[Finding]:
+    out: list[Finding] = []
+    for use in report.models:
+        where = _locations(use.references)
+        v = use.verdict
+        if v is not None and v["category"] in ("conflict", "drift", "constrained", "unknown"):
+            rule = f"license-{v['category']}"
+            text = f"{use.model} ({use.license_expression or 'no license'}) in a project " \
+                   f"licensed {report.project_license.expression or 'without a license'}: " \
+                   f"{v['verdict']}"
+            if v.get("reason"):
+                text += f" — {v['reason']}"
+            out.append(Finding(rule, RULES[rule][0], text, use.model, v.get("fix"), where))
+        if use.card_check and use.card_check.get("assessed"):
+            for severity in ("critical", "important"):
+                gaps = [m for m in use.card_check["missing"] if m.get("severity") == severity]
+                if gaps:
+                    labels = ", ".join(str(m.get("label") or m.get("field")) for m in gaps)
+                    rule = f"card-{severity}"
+                    out.append(Finding(rule, RULES[rule][0],
+                                       f"{use.model}: the model card does not document {labels}",
+                                       use.model, "ask the model's authors to document it, or "
+                                       "record what you know in your own documentation", where))
+        if not use.in_dataset and (use.live is None or not use.live.get("id")):
+            if use.live is not None:
+                why = f" and the hub answered {use.live.get('status')}"
+                hint = f" ({use.live['message']})" if use.live.get("message") else ""
+            else:
+                why = ""
+                hint = " (look it up with --hub)" if use.source_hub == HUGGINGFACE else ""
+            out.append(Finding(
+                "model-unknown", RULES["model-unknown"][0],
+                f"{use.model} is not in the dataset{why}: its license and card are unknown{hint}",
+                use.model, None, where))
+    for ref in report.unresolved:
+        out.append(Finding("reference-unresolved", RULES["reference-unresolved"][0],
+                           f"{ref.call or ref.kind}: model not known before run time "
+                           f"({ref.reason})", None,
+                           "pin the model id as a literal or module constant so it can be "
+                           "checked", _locations([ref])))
+    order = list(RULES)
+    out.sort(key=lambda f: (order.index(f.rule), f.model or "", f.locations[0]["path"]
+                            if f.locations else ""))
+    return out

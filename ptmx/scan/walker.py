@@ -1,0 +1,286 @@
+"""Walk a local checkout the way git sees it: .gitignore honoured, tooling and binaries skipped.
+
+The matcher implements the gitignore rules that matter in practice (anchoring, ``**``, negation,
+directory-only patterns, per-directory files where the deepest and last pattern wins) rather than
+pulling in a dependency. A directory that is ignored is pruned, so — as in git — nothing under it
+can be re-included.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Directories that never hold the project's own code: VCS data, caches, installed packages.
+SKIP_DIRS = frozenset({
+    ".git", ".hg", ".svn", ".bzr", "node_modules", "__pycache__", ".tox", ".nox", ".mypy_cache",
+    ".pytest_cache", ".ruff_cache", ".ipynb_checkpoints", "site-packages", ".venv", "venv",
+    ".eggs", ".direnv", ".hypothesis", "bower_components",
+})
+
+# Extensions that are binary or data by nature: checked before reading a byte.
+BINARY_SUFFIXES = frozenset({
+    ".bin", ".safetensors", ".pt", ".pth", ".ckpt", ".onnx", ".h5", ".hdf5", ".pb", ".tflite",
+    ".pkl", ".pickle", ".joblib", ".npy", ".npz", ".gguf", ".ggml", ".msgpack", ".model",
+    ".parquet", ".arrow", ".feather", ".db", ".sqlite", ".zip", ".gz", ".tgz", ".bz2", ".xz",
+    ".7z", ".tar", ".whl", ".egg", ".jar", ".so", ".dll", ".dylib", ".pyc", ".pyo", ".o", ".a",
+    ".exe", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".ico", ".webp", ".tif", ".tiff", ".pdf",
+    ".mp3", ".mp4", ".wav", ".flac", ".ogg", ".avi", ".mov", ".mkv", ".woff", ".woff2", ".ttf",
+    ".otf", ".eot",
+})
+
+DEFAULT_MAX_BYTES = 2_000_000  # bigger text files are generated data, not code
+
+
+def is_virtualenv(path: Path) -> bool:
+    """A virtualenv or conda environment, whatever its folder is called."""
+    return (path / "pyvenv.cfg").is_file() or (path / "conda-meta").is_dir()
+
+
+# -- gitignore ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Rule:
+    regex: re.Pattern[str]
+    negate: bool
+    dir_only: bool
+
+
+def _glob_to_regex(glob: str) -> str:
+    """One gitignore glob (no leading/trailing slash handling) → regex text for a relative path."""
+    out: list[str] = []
+    i, n = 0, len(glob)
+    while i < n:
+        c = glob[i]
+        if c == "*":
+            if glob.startswith("**", i):
+                before_ok = i == 0 or glob[i - 1] == "/"
+                after = glob[i + 2:i + 3]
+                if before_ok and after == "/":
+                    out.append("(?:.*/)?")  # "**/" : zero or more leading directories
+                    i += 3
+                    continue
+                if before_ok and i + 2 == n:
+                    out.append(".*")  # trailing "/**" : everything inside
+                    i += 2
+                    continue
+                out.append("[^/]*")  # any other "**" acts like "*"
+                i += 2
+                continue
+            out.append("[^/]*")
+        elif c == "?":
+            out.append("[^/]")
+        elif c == "[":
+            j = i + 1
+            if j < n and glob[j] in "!^":
+                j += 1
+            if j < n and glob[j] == "]":
+                j += 1
+            while j < n and glob[j] != "]":
+                j += 1
+            if j >= n:
+                out.append(re.escape(c))  # unterminated class: a literal "["
+            else:
+                body = glob[i + 1:j]
+                if body[:1] in ("!", "^"):
+                    body = "^" + body[1:]
+                out.append("[" + body.replace("\\", "\\\\") + "]")
+                i = j
+        elif c == "\\" and i + 1 < n:
+            i += 1
+            out.append(re.escape(glob[i]))
+        else:
+            out.append(re.escape(c))
+        i += 1
+    return "".join(out)
+
+
+def parse_gitignore(text: str) -> list[_Rule]:
+    """The rules of one .gitignore file, in file order."""
+    rules: list[_Rule] = []
+    for raw in text.splitlines():
+        line = raw.rstrip("\n\r")
+        # Trailing spaces are ignored unless escaped with a backslash.
+        stripped = line.rstrip(" ")
+        if stripped.endswith("\\") and len(line) > len(stripped):
+            stripped += " "
+        line = stripped
+        if not line or line.startswith("#"):
+            continue
+        negate = line.startswith("!")
+        if negate:
+            line = line[1:]
+        elif line.startswith("\\"):
+            line = line[1:]  # "\#" and "\!" are literal
+        dir_only = line.endswith("/")
+        line = line.rstrip("/")
+        if not line:
+            continue
+        # A slash at the start or in the middle anchors the pattern to the .gitignore's folder.
+        anchored = "/" in line
+        line = line.lstrip("/")
+        body = _glob_to_regex(line)
+        regex = f"^{body}$" if anchored else f"^(?:.*/)?{body}$"
+        rules.append(_Rule(re.compile(regex), negate, dir_only))
+    return rules
+
+
+@dataclass
+class IgnoreMatcher:
+    """Every .gitignore that applies to a tree; ask it whether a relative path is ignored."""
+
+    # (folder relative to the scan root, posix, "" for the root; its rules) — outermost first.
+    layers: list[tuple[str, list[_Rule]]] = field(default_factory=list)
+
+    def add(self, folder: str, text: str) -> None:
+        """Add the rules of the .gitignore that lives in ``folder`` (relative, posix)."""
+        rules = parse_gitignore(text)
+        if rules:
+            self.layers.append((folder, rules))
+
+    def ignored(self, rel: str, is_dir: bool) -> bool:
+        """Whether ``rel`` (posix, relative to the scan root) is ignored; the last match wins."""
+        verdict = False
+        for folder, rules in self.layers:
+            if folder:
+                if not rel.startswith(folder + "/"):
+                    continue
+                sub = rel[len(folder) + 1:]
+            else:
+                sub = rel
+            for rule in rules:
+                if rule.dir_only and not is_dir:
+                    continue
+                if rule.regex.match(sub):
+                    verdict = not rule.negate
+        return verdict
+
+
+def _outer_gitignores(root: Path) -> IgnoreMatcher:
+    """Rules from the enclosing git work tree, when ``root`` is a folder inside one.
+
+    Patterns of an outer .gitignore are rebased so that they apply relative to ``root``;
+    only the simple cases (unanchored patterns, or anchored ones below ``root``) survive.
+    """
+    matcher = IgnoreMatcher()
+    top: Path | None = None
+    for parent in [root, *root.parents]:
+        if (parent / ".git").exists():
+            top = parent
+            break
+    if top is None:
+        return matcher
+    exclude = top / ".git" / "info" / "exclude"
+    outer: list[Path] = [] if top == root else [top, *[p for p in root.parents if top in p.parents]]
+    texts: list[tuple[Path, str]] = []
+    if exclude.is_file():
+        texts.append((top, _read_text(exclude)))
+    for folder in sorted(set(outer), key=lambda p: len(p.parts)):
+        gi = folder / ".gitignore"
+        if gi.is_file():
+            texts.append((folder, _read_text(gi)))
+    for folder, text in texts:
+        prefix = root.relative_to(folder).as_posix()
+        prefix = "" if prefix == "." else prefix
+        rules = []
+        for rule in parse_gitignore(text):
+            pattern = rule.regex.pattern
+            if not prefix or pattern.startswith("^(?:.*/)?"):
+                rules.append(rule)  # unanchored: applies at any depth, also below root
+            elif prefix and pattern.startswith("^" + re.escape(prefix + "/")):
+                rebased = "^" + pattern[len("^" + re.escape(prefix + "/")):]
+                rules.append(_Rule(re.compile(rebased), rule.negate, rule.dir_only))
+        if rules:
+            matcher.layers.append(("", rules))
+    return matcher
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+# -- walking -----------------------------------------------------------------------------------
+@dataclass
+class WalkStats:
+    """What the walk left out, so a report can say so."""
+
+    files: int = 0
+    ignored: int = 0
+    skipped_dirs: list[str] = field(default_factory=list)
+    binary: int = 0
+    too_large: list[str] = field(default_factory=list)
+
+
+def is_binary(path: Path, sniff: int = 8192) -> bool:
+    """Binary by extension, or a NUL byte in the first ``sniff`` bytes."""
+    if path.suffix.lower() in BINARY_SUFFIXES:
+        return True
+    try:
+        with path.open("rb") as fh:
+            return b"\0" in fh.read(sniff)
+    except OSError:
+        return True
+
+
+def walk(root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
+         stats: WalkStats | None = None) -> Iterator[Path]:
+    """Text files under ``root`` worth scanning, as paths relative to ``root``, in sorted order.
+
+    Skips what git ignores, VCS folders, virtualenvs, node_modules and caches, binaries and files
+    over ``max_bytes``. Symbolic links to folders are not followed (they can loop or leave the tree).
+    """
+    root = Path(root)
+    stats = stats if stats is not None else WalkStats()
+    matcher = _outer_gitignores(root.resolve())
+    yield from _walk_dir(root, "", matcher, max_bytes, stats)
+
+
+def _walk_dir(root: Path, rel: str, matcher: IgnoreMatcher, max_bytes: int,
+              stats: WalkStats) -> Iterator[Path]:
+    folder = root / rel if rel else root
+    gi = folder / ".gitignore"
+    if gi.is_file():
+        matcher = IgnoreMatcher(list(matcher.layers))
+        matcher.add(rel, _read_text(gi))
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        child = f"{rel}/{entry.name}" if rel else entry.name
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+            is_file = entry.is_file(follow_symlinks=True)
+        except OSError:
+            continue
+        if is_dir:
+            if (entry.name in SKIP_DIRS or entry.name.endswith(".egg-info")
+                    or is_virtualenv(Path(entry.path))):
+                stats.skipped_dirs.append(child)
+                continue
+            if matcher.ignored(child, True):
+                stats.ignored += 1
+                continue
+            yield from _walk_dir(root, child, matcher, max_bytes, stats)
+        elif is_file:
+            if matcher.ignored(child, False):
+                stats.ignored += 1
+                continue
+            path = Path(entry.path)
+            try:
+                size = path.stat().st_size
+            except OSError:
+                continue
+            if is_binary(path):
+                stats.binary += 1
+                continue
+            if size > max_bytes:
+                stats.too_large.append(child)
+                continue
+            stats.files += 1
+            yield Path(child)
