@@ -78,46 +78,48 @@ class ProjectPage:
 def model_page(store: Store, ref: str) -> ModelPage:
     """The page of the model named ``ref``; :class:`NotFoundError` with suggestions if unknown."""
     model_id = require_model_id(store, ref)
+    hub_join = ("LEFT JOIN model_hub h ON h.id = m.model_hub_id" if store.has("model_hub")
+                else "LEFT JOIN (SELECT NULL::BIGINT AS id, NULL::VARCHAR AS name) h ON false")
     head = store.rows(
-        """SELECT m.id, m.context_id AS model, s.author, m.repo_url, m.sha, m.downloads, m.likes,
-                  s.reuse_count, s.license
-           FROM model m JOIN model_summary s ON s.model_id = m.id WHERE m.id = ?""",
+        f"""SELECT m.id, m.context_id AS model, s.author, m.repo_url, m.sha, m.downloads,
+                   m.likes, s.reuse_count, s.license, h.name AS hub
+            FROM model m JOIN model_summary s ON s.model_id = m.id {hub_join}
+            WHERE m.id = ?""",
         [model_id],
     )[0]
     missing: list[str] = []
-    hub = None
-    if store.has("model_hub"):
-        hub = store.scalar(
-            "SELECT h.name FROM model m JOIN model_hub h ON h.id = m.model_hub_id WHERE m.id = ?",
-            [model_id],
-        )
     page = ModelPage(
-        id=head["id"], model=head["model"], author=head["author"], hub=hub,
+        id=head["id"], model=head["model"], author=head["author"], hub=head["hub"],
         repo_url=head["repo_url"], sha=head["sha"], downloads=head["downloads"],
         likes=head["likes"], reuse_count=head["reuse_count"],
         licenses=head["license"].split(" AND ") if head["license"] else [],
         projects=_model_projects(store, model_id),
     )
+    # All name lists in one round trip: each is a tiny indexed lookup, the query overhead dominates.
+    lists = []
     for attr, table, link, key in _MODEL_LISTS:
-        if not (store.has(table) and store.has(link)):
+        if store.has(table) and store.has(link):
+            lists.append(f"SELECT '{attr}' AS attr, t.name FROM {link} x JOIN {table} t "
+                         f"ON t.id = x.{key} WHERE x.model_id = $id")
+        else:
             missing.append(link)
-            continue
-        names = store.query(
-            f"SELECT t.name FROM {link} x JOIN {table} t ON t.id = x.{key} "
-            "WHERE x.model_id = ? ORDER BY t.name",
-            [model_id],
-        )
-        setattr(page, attr, names.column("name").to_pylist())
+    if lists:
+        found: dict[str, list[str]] = {}
+        for row in store.rows(" UNION ALL ".join(lists) + " ORDER BY attr, name", {"id": model_id}):
+            found.setdefault(row["attr"], []).append(row["name"])
+        for attr, names in found.items():
+            setattr(page, attr, names)
     if store.has("model_base"):
         page.base_models = store.rows(
             """SELECT b.base_model, b.base_model_id IS NOT NULL AS in_dataset, b.relation, b.source
                FROM model_base b WHERE b.model_id = ? ORDER BY b.base_model""",
             [model_id],
         )
+        # Bases outside the dataset have no id; they still match by name.
         page.derived_models = store.rows(
-            """SELECT m.context_id AS model, b.relation, b.source
-               FROM model_base b JOIN model m ON m.id = b.model_id
-               WHERE b.base_model_id = ? OR lower(b.base_model) = lower(?) ORDER BY m.context_id""",
+            """SELECT b.model, b.relation, b.source FROM model_base b
+               WHERE b.base_model_id = ? OR (b.base_model_id IS NULL AND b.base_model = ?)
+               ORDER BY b.model""",
             [model_id, page.model],
         )
     else:
@@ -141,16 +143,27 @@ def _plain_card(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _model_projects(store: Store, model_id: int) -> list[dict[str, Any]]:
-    files = (
-        "(SELECT list(DISTINCT f.path ORDER BY f.path) FROM reuse_file f "
-        "WHERE f.model_id = x.model_id AND f.reuse_repository_id = r.id)"
-        if store.has("reuse_file") else "CAST([] AS VARCHAR[])"
-    )
+    if not store.has("reuse_file"):
+        return store.rows(
+            """SELECT DISTINCT r.owner || '/' || r.name AS project, r.url,
+                      CAST([] AS VARCHAR[]) AS files
+               FROM model_to_reuse_repository x
+               JOIN reuse_repository r ON r.id = x.reuse_repository_id
+               WHERE x.model_id = ? ORDER BY project""",
+            [model_id],
+        )
+    # A join, not a correlated subquery per project: one pass over this model's file rows.
     return store.rows(
-        f"""SELECT DISTINCT r.owner || '/' || r.name AS project, r.url, {files} AS files
-            FROM model_to_reuse_repository x JOIN reuse_repository r ON r.id = x.reuse_repository_id
-            WHERE x.model_id = ? ORDER BY project""",
-        [model_id],
+        """WITH files AS (
+               SELECT reuse_repository_id, list(DISTINCT path ORDER BY path) AS files
+               FROM reuse_file WHERE model_id = $id GROUP BY reuse_repository_id)
+           SELECT DISTINCT r.owner || '/' || r.name AS project, r.url,
+                  coalesce(f.files, CAST([] AS VARCHAR[])) AS files
+           FROM model_to_reuse_repository x
+           JOIN reuse_repository r ON r.id = x.reuse_repository_id
+           LEFT JOIN files f ON f.reuse_repository_id = x.reuse_repository_id
+           WHERE x.model_id = $id ORDER BY project""",
+        {"id": model_id},
     )
 
 
@@ -175,18 +188,20 @@ def project_page(store: Store, ref: str) -> ProjectPage:
             source = rows[0]["source"]
     else:
         missing.append("reuse_repository_license")
-    files = (
-        "(SELECT list(DISTINCT f.path ORDER BY f.path) FROM reuse_file f "
-        "WHERE f.model_id = x.model_id AND f.reuse_repository_id = x.reuse_repository_id)"
-        if store.has("reuse_file") else "CAST([] AS VARCHAR[])"
-    )
-    if not store.has("reuse_file"):
+    files = "SELECT NULL::BIGINT AS model_id, CAST([] AS VARCHAR[]) AS files WHERE false"
+    if store.has("reuse_file"):
+        files = ("SELECT model_id, list(DISTINCT path ORDER BY path) AS files FROM reuse_file "
+                 "WHERE reuse_repository_id = $id GROUP BY model_id")
+    else:
         missing.append("reuse_file")
     models = store.rows(
-        f"""SELECT DISTINCT s.model, s.license, s.downloads, s.reuse_count, {files} AS files
+        f"""WITH files AS ({files})
+            SELECT DISTINCT s.model, s.license, s.downloads, s.reuse_count,
+                   coalesce(f.files, CAST([] AS VARCHAR[])) AS files
             FROM model_to_reuse_repository x JOIN model_summary s ON s.model_id = x.model_id
-            WHERE x.reuse_repository_id = ? ORDER BY s.model""",
-        [project_id],
+            LEFT JOIN files f ON f.model_id = x.model_id
+            WHERE x.reuse_repository_id = $id ORDER BY s.model""",
+        {"id": project_id},
     )
     return ProjectPage(id=project_id, project=head["project"], url=head["url"], licenses=licenses,
                        license_source=source, models=models, missing_tables=missing)

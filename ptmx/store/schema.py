@@ -53,7 +53,8 @@ EXTENSIONS: dict[str, dict[str, str]] = {
         "reuse_repository_id": "integer", "license_key": "text", "source": "text",
     },
     "model_card": {"model_id": "integer"},
-    "model_base": {"model_id": "integer", "base_model": "text", "relation": "text"},
+    "model_base": {"model_id": "integer", "model": "text", "base_model": "text",
+                   "relation": "text"},
     "hub_snapshot": {"model": "text"},
 }
 

@@ -35,7 +35,7 @@ from ptmx.store.schema import HOT_TABLES, OPTIONAL_COLUMNS
 from ptmx.store.validate import TableFiles, check, discover, read_manifest
 
 Params = Sequence[Any] | dict[str, Any]
-CACHE_FORMAT = 1  # bump when the cached layout changes
+CACHE_FORMAT = 2  # bump when the cached layout changes
 
 # DuckDB hands every connect() of one file in a process the same database instance, whose
 # configuration we lock; so one sealed root connection per cache file is shared by its Stores.
@@ -144,6 +144,9 @@ class Store:
                 order = " ORDER BY model_id" if "model_id" in tf.schema.names else ""
                 con.execute(f"CREATE TABLE {_quote_ident(name)} AS {source}{order}")
             self._build_summary(con)
+            # Name lookups (exact, then case-insensitive) are the first step of every page.
+            con.execute("CREATE INDEX model_context_id ON model (context_id)")
+            con.execute("CREATE INDEX model_context_id_lc ON model (lower(context_id))")
         except duckdb.Error as exc:
             raise DataError(f"{self.folder}: cannot load dataset ({_one_line(exc)})") from exc
 
