@@ -1,0 +1,69 @@
+"""Regenerate the README screenshots of `ptmx browse`: docs/browse.svg and docs/model.svg.
+
+    .venv/bin/python docs/make_screenshots.py [--data DIR]
+
+Runs the real app headless on the bundled sample (or ``--data``) at 100×30, waits for every
+query to finish, and saves Textual's SVG screenshot. Query timings are left out of the status
+line and the cursor does not blink, so re-running it gives the same files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from textual.widgets import Input  # noqa: E402
+
+from ptmx.config import bundled_data_dir  # noqa: E402
+from ptmx.store import open_store  # noqa: E402
+from ptmx.tui.app import PtmxApp  # noqa: E402
+
+SIZE = (100, 30)
+SEARCH = "bert"
+MODEL = "microsoft/layoutlmv3-base"  # non-commercial licence: its verdicts explain themselves
+
+
+async def settle(pilot) -> None:
+    """Until no worker runs and the screen expects nothing more."""
+    app = pilot.app
+    for _ in range(200):
+        await pilot.pause(0.02)
+        busy = any(w.is_running or w.state.name == "PENDING" for w in app.workers)
+        if not busy and not getattr(app.screen, "settling", False):
+            await pilot.pause()
+            return
+    raise TimeoutError("the app did not settle")
+
+
+async def shoot(app: PtmxApp, pilot, path: Path) -> None:
+    await settle(pilot)
+    for box in app.screen.query(Input):
+        box.cursor_blink = False
+    await pilot.pause()
+    app.save_screenshot(path.name, str(path.parent))
+    print(f"wrote {path}")
+
+
+async def main(data: Path) -> None:
+    store = open_store(data)
+    app = PtmxApp(store, show_timings=False)
+    app.title = "ptmx browse"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*SEARCH)
+        await settle(pilot)
+        await pilot.press("down", "down")
+        await shoot(app, pilot, HERE / "browse.svg")
+        app.open_model(MODEL)
+        await shoot(app, pilot, HERE / "model.svg")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=bundled_data_dir())
+    asyncio.run(main(parser.parse_args().data))

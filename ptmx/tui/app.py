@@ -1,0 +1,151 @@
+"""PtmxApp: the explorer's application object.
+
+It owns what is global: the store, the optional hub client, the theme, the status figures (last
+query time, jobs running), navigation between screens, and how errors are reported (as
+notifications — never a crash). Screens do the rest.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.reactive import reactive
+
+from ptmx.store import Store
+from ptmx.tui.commands import PtmxCommands
+
+DARK, LIGHT = "textual-dark", "textual-light"
+
+
+class PtmxApp(App[None]):
+    """``ptmx browse``: models, model and project pages, graph, licenses, docs, SQL console."""
+
+    CSS_PATH = "ptmx.tcss"
+    TITLE = "ptmx"
+    COMMANDS = App.COMMANDS | {PtmxCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help", id="app.help", tooltip="Every key of this screen"),
+        Binding("question_mark", "help", "Help", show=False, key_display="?", id="app.help-?"),
+        Binding("f2", "area('models')", "Models", show=False, id="app.models"),
+        Binding("f3", "area('licenses')", "Licenses", show=False, id="app.licenses",
+                tooltip="License audit: verdicts, family flow, findings"),
+        Binding("f4", "area('documentation')", "Docs", show=False, id="app.documentation",
+                tooltip="Model-card completeness"),
+        Binding("f5", "area('console')", "SQL", show=False, id="app.console",
+                tooltip="Read-only SQL console over all tables"),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False, id="app.theme",
+                tooltip="Switch between the dark and the light theme"),
+        Binding("ctrl+q", "quit", "Quit", show=False, id="app.quit", priority=True),
+    ]
+
+    last_query: reactive[float | None] = reactive(None)
+    running: reactive[int] = reactive(0)
+
+    class QueryTimed(Message):
+        """A worker finished a store call that took ``seconds``."""
+
+        def __init__(self, seconds: float) -> None:
+            super().__init__()
+            self.seconds = seconds
+
+    def __init__(self, store: Store, hub: Any = None, *, show_timings: bool = True,
+                 theme: str = DARK) -> None:
+        """``hub`` is a hub client to use for live lookups (None: ptmx.hub's default).
+
+        ``show_timings=False`` keeps query times out of the status line (for snapshots).
+        """
+        super().__init__()
+        self.store = store
+        self.hub = hub
+        self.show_timings = show_timings
+        self._start_theme = theme
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        from ptmx.tui.screens.models import ModelsScreen
+
+        self.theme = self._start_theme
+        self.push_screen(ModelsScreen())
+
+    def on_ptmx_app_query_timed(self, message: QueryTimed) -> None:
+        self.last_query = message.seconds
+
+    # -- status ---------------------------------------------------------------------------
+    @property
+    def dataset_name(self) -> str:
+        """The dataset's name from its manifest, else its folder name."""
+        return str(self.store.manifest.get("name") or self.store.folder.name)
+
+    @property
+    def counts_text(self) -> str:
+        """'2,421 models · 7,956 projects · 22,860 links'."""
+        counts = self.store.row_counts
+        return (f"{counts.get('model', 0):,} models · {counts.get('reuse_repository', 0):,} "
+                f"projects · {counts.get('model_to_reuse_repository', 0):,} links")
+
+    def report(self, error: BaseException, what: str = "") -> None:
+        """Show ``error`` as a notification (unavailable features as a gentle warning)."""
+        from ptmx.tui.screens.base import error_text, is_not_available
+
+        if is_not_available(error):
+            self.notify(error_text(error), title="not available", severity="warning",
+                        markup=False)
+            return
+        self.log.error(what, repr(error))
+        self.notify(error_text(error), title=what or "error", severity="error", timeout=10,
+                    markup=False)
+
+    # -- navigation -----------------------------------------------------------------------
+    def open_model(self, ref: str) -> None:
+        """Push the page of model ``ref``."""
+        from ptmx.tui.screens.model import ModelScreen
+
+        self.push_screen(ModelScreen(ref))
+
+    def open_project(self, ref: str) -> None:
+        """Push the page of project ``owner/name``."""
+        from ptmx.tui.screens.project import ProjectScreen
+
+        self.push_screen(ProjectScreen(ref))
+
+    def open_graph(self, ref: str, kind: str) -> None:
+        """Push the neighbourhood tree of a model or project."""
+        from ptmx.tui.screens.graph import GraphScreen
+
+        self.push_screen(GraphScreen(ref, kind))
+
+    def action_area(self, area: str) -> None:
+        """Go to a top-level area: back down the stack if it is open, else push it."""
+        from ptmx.tui.screens.console import ConsoleScreen
+        from ptmx.tui.screens.docs import DocumentationScreen
+        from ptmx.tui.screens.licenses import LicensesScreen
+        from ptmx.tui.screens.models import ModelsScreen
+
+        kinds = {"models": ModelsScreen, "licenses": LicensesScreen,
+                 "documentation": DocumentationScreen, "console": ConsoleScreen}
+        kind = kinds[area]
+        if isinstance(self.screen, kind):
+            return
+        for i, screen in enumerate(self.screen_stack):
+            if isinstance(screen, kind):
+                while len(self.screen_stack) > i + 1:
+                    self.pop_screen()
+                return
+        self.push_screen(kind())
+
+    def action_help(self) -> None:
+        """Show every key of the current screen (or close help if it is open)."""
+        from ptmx.tui.screens.help import HelpScreen, collect_keys
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+            return
+        area = getattr(self.screen, "AREA", "")
+        self.push_screen(HelpScreen(collect_keys(self, self.screen), f"keys: {area}"))
+
+    def action_toggle_theme(self) -> None:
+        """Dark ↔ light."""
+        self.theme = LIGHT if self.theme == DARK else DARK

@@ -1,0 +1,59 @@
+"""Small text formatting shared by screens (numbers, empty values, lists)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+NONE = "–"
+
+
+def num(value: Any) -> str:
+    """1234567 → '1,234,567'; None → '–'."""
+    if value is None:
+        return NONE
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def text(value: Any) -> str:
+    """None → '–'; lists as 'a, b'; mappings as 'k: v, k: v'; else str."""
+    if value is None or value == "" or value == [] or value == {}:
+        return NONE
+    if isinstance(value, list | tuple | set):
+        return ", ".join(text(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {text(v)}" for k, v in value.items())
+    return str(value)
+
+
+def pct(value: Any, *, fraction: bool = True) -> str:
+    """0.5 → '50%' (``fraction=False``: 50 → '50%'); None → '–'."""
+    if value is None:
+        return NONE
+    return f"{float(value) * (100 if fraction else 1):.0f}%"
+
+
+def listing(values: Iterable[Any], empty: str = NONE) -> str:
+    """['a', 'b'] → 'a, b'."""
+    items = [str(v) for v in values if v is not None]
+    return ", ".join(items) if items else empty
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """plural(1, 'model') → '1 model'; plural(2, 'model') → '2 models'."""
+    return f"{n:,} {word if n == 1 else (words or word + 's')}"
+
+
+VERDICT_STYLES = {
+    "ok": "green", "ok-with-obligations": "cyan", "use-constrained": "yellow",
+    "drift": "magenta", "conflict": "bold red", "unknown": "yellow", "ambiguous": "yellow",
+}
+
+
+def verdict_order(verdict: str) -> int:
+    """Best first (the licence engine's order when it is present)."""
+    order = list(VERDICT_STYLES)
+    return order.index(verdict) if verdict in order else len(order)

@@ -1,0 +1,1 @@
+"""The screens of the explorer: a stack where Enter drills in and Esc/q backs out."""

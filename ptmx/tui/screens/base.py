@@ -1,0 +1,187 @@
+"""What every ptmx screen shares: the frame, the back key, and how workers report back.
+
+Workers (``@work(thread=True, exclusive=True, exit_on_error=False, group=...)``) only compute and
+return; this base class receives their state changes on the event loop and owns every widget
+update: a successful worker named ``load_x`` is handed to ``show_load_x(result)``; a failed one
+becomes a notification (never a crash); and the widget marked busy for it gets its loading
+indicator back off. A loading indicator only appears when a job takes longer than a blink, so
+fast typing does not make the table flicker.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.worker import Worker, WorkerState
+
+from ptmx.errors import MissingTableError, PtmxError
+from ptmx.tui import capabilities as caps
+from ptmx.tui.capabilities import NotAvailable
+from ptmx.tui.widgets.bars import StatusLine, TitleBar
+from ptmx.tui.widgets.keybar import KeyBar
+
+if TYPE_CHECKING:
+    from ptmx.store import Store
+    from ptmx.tui.app import PtmxApp
+
+T = TypeVar("T")
+BUSY_DELAY = 0.15  # seconds before a loading indicator appears
+
+
+class PtmxScreen(Screen):
+    """A screen in the stack, with title bar, status line and footer."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="back", tooltip="Back to the previous screen"),
+        Binding("q", "back", "Back", show=False, id="back-q",
+                tooltip="Back to the previous screen"),
+    ]
+    #: Keys that are not bindings (typing, mouse), listed by the help screen: (key, meaning).
+    HELP_EXTRA: ClassVar[list[tuple[str, str]]] = []
+    #: What kind of screen this is, for the help screen's title.
+    AREA: ClassVar[str] = "screen"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._busy: dict[Worker, tuple[Widget, Timer]] = {}
+
+    # -- frame ----------------------------------------------------------------------------
+    @property
+    def crumb(self) -> str:
+        """This screen's name in the breadcrumbs."""
+        return "?"
+
+    @property
+    def ptmx(self) -> PtmxApp:
+        """The app, typed."""
+        return cast("PtmxApp", self.app)
+
+    @property
+    def store(self) -> Store:
+        """The open dataset."""
+        return self.ptmx.store
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar()
+        with Vertical(id="body"):
+            yield from self.compose_body()
+        yield StatusLine()
+        yield KeyBar()
+
+    def compose_body(self) -> Iterable[Widget]:
+        """The screen's own widgets, between the title bar and the status line."""
+        return ()
+
+    def on_screen_resume(self) -> None:
+        crumbs = tuple(
+            s.crumb for s in self.app.screen_stack if isinstance(s, PtmxScreen)
+        )
+        self.query_one(TitleBar).crumbs = crumbs
+
+    @property
+    def settling(self) -> bool:
+        """Whether the screen still expects results (tests and benchmarks wait for it)."""
+        return bool(self._busy)
+
+    def set_context(self, text: str) -> None:
+        """The left part of the status line."""
+        self.query_one(StatusLine).context = text
+
+    def action_back(self) -> None:
+        """Pop this screen (the first screen quits instead)."""
+        if len([s for s in self.app.screen_stack if isinstance(s, PtmxScreen)]) > 1:
+            self.dismiss()
+        else:
+            self.app.exit()
+
+    # -- workers --------------------------------------------------------------------------
+    def timed(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Call ``func`` (in a worker thread) and tell the app how long it took."""
+        started = time.perf_counter()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            self.ptmx.post_message(self.ptmx.QueryTimed(time.perf_counter() - started))
+
+    def busy(self, widget: Widget, worker: Worker) -> Worker:
+        """Show ``widget`` as loading while ``worker`` runs (after a short delay)."""
+        previous = [w for w, (target, _) in self._busy.items() if target is widget]
+        for w in previous:
+            self._busy.pop(w)[1].stop()
+            self.ptmx.running = max(self.ptmx.running - 1, 0)
+        timer = self.set_timer(BUSY_DELAY, lambda: self._show_loading(worker))
+        self._busy[worker] = (widget, timer)
+        self.ptmx.running += 1
+        return worker
+
+    def _show_loading(self, worker: Worker) -> None:
+        # A timer event can be queued just before the worker's completion is handled: only
+        # show the indicator for a job that is still ours and still running.
+        if worker in self._busy and not worker.is_finished:
+            self._busy[worker][0].loading = True
+
+    def on_unmount(self) -> None:
+        # Workers of a closed screen never report back: release their share of "working…".
+        for _, timer in self._busy.values():
+            timer.stop()
+            self.ptmx.running = max(self.ptmx.running - 1, 0)
+        self._busy.clear()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            return
+        if worker in self._busy:
+            widget, timer = self._busy.pop(worker)
+            timer.stop()
+            if not any(target is widget for target, _ in self._busy.values()):
+                widget.loading = False
+            self.ptmx.running = max(self.ptmx.running - 1, 0)
+        if worker.state == WorkerState.SUCCESS and not worker.is_cancelled:
+            handler = getattr(self, f"show_{worker.name}", None)
+            if handler is not None:
+                try:
+                    handler(worker.result)
+                except Exception as exc:  # a rendering bug must not take the app down
+                    self.report(exc, worker.name)
+        elif worker.state == WorkerState.ERROR and worker.error is not None:
+            failed = getattr(self, f"failed_{worker.name}", None)
+            if failed is not None:
+                failed(worker.error)
+            else:
+                self.report(worker.error, worker.name)
+
+    def can_run(self, adapter: Callable[..., Any],
+                on_missing: Callable[[BaseException], None]) -> bool:
+        """Whether ``adapter``'s capability package is present; if not, say so via
+        ``on_missing`` (cheaply: no worker, no exception in the log)."""
+        error = caps.missing(adapter)
+        if error is not None:
+            on_missing(error)
+            return False
+        return True
+
+    def report(self, error: BaseException, what: str = "") -> None:
+        """An error as a notification: one line for ptmx errors, type and text otherwise."""
+        self.ptmx.report(error, what)
+
+
+def error_text(error: BaseException) -> str:
+    """One line for a user: the ptmx message (and hint), or the exception's type and text."""
+    if isinstance(error, PtmxError):
+        return error.one_line()
+    return f"{type(error).__name__}: {error}"
+
+
+def is_not_available(error: BaseException) -> bool:
+    """Whether ``error`` says a feature cannot run here: its package is not in this build, or
+    the dataset lacks a table it needs. Shown in place, as information rather than alarm."""
+    return isinstance(error, NotAvailable | MissingTableError)

@@ -1,0 +1,110 @@
+"""The documentation screen: how often model cards miss each field, and the least documented
+among the most reused models (Enter opens one)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from rich.console import Group
+from rich.text import Text
+from textual import on, work
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widget import Widget
+from textual.widgets import DataTable, Static
+
+from ptmx.tui import capabilities as caps
+from ptmx.tui.format import listing, num, pct
+from ptmx.tui.screens.base import PtmxScreen, error_text, is_not_available
+from ptmx.tui.screens.licenses import bar_chart
+
+WHAT_IT_SHOWS = (
+    "The documentation report scores each model card against the fields PeaTMOSS extracts "
+    "(license, datasets, base model, evaluation, limitations and bias, …): how often each is "
+    "missing, and the least documented among the most reused models."
+)
+SEVERITY_STYLES = {"critical": "red", "important": "yellow", "nice": ""}
+
+
+class DocumentationScreen(PtmxScreen):
+    """Model-card completeness."""
+
+    AREA = "documentation"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Open model", priority=True, id="docs.open",
+                tooltip="Open the highlighted model's page"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.models: list[str] = []
+
+    @property
+    def crumb(self) -> str:
+        return "documentation"
+
+    def compose_body(self) -> Iterable[Widget]:
+        with VerticalScroll(id="fields", classes="page"):
+            yield Static(Text("scoring model cards…", style="dim"), id="fields-body")
+        yield DataTable(id="worst", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        self.set_context("model-card completeness")
+        if self.can_run(caps.card_report, self.failed_load_report):
+            self.busy(self.query_one("#fields"), self.load_report())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="report")
+    def load_report(self) -> Any:
+        return self.timed(caps.card_report, self.store)
+
+    def failed_load_report(self, error: BaseException) -> None:
+        if is_not_available(error):
+            self.query_one("#fields-body", Static).update(
+                Group(Text(error_text(error), style="bold"), Text(""), Text(WHAT_IT_SHOWS)))
+            self.set_context("documentation report: not available yet")
+        else:
+            self.query_one("#fields-body", Static).update(
+                Text(error_text(error), style="bold red"))
+            self.report(error, "documentation")
+        self.query_one("#worst").display = False
+
+    def show_load_report(self, report: Any) -> None:
+        fields = [f for f in report.fields if f.assessed]
+        chart = bar_chart(
+            ((f.label, f.missing, SEVERITY_STYLES.get(f.severity, "")) for f in fields),
+            width=max(8, min(28, self.size.width - 62)),
+            extra={f.label: Text(f"{pct(f.share)}" + (
+                f" (paper {pct(f.paper_share)})" if f.paper_share is not None else ""),
+                style="dim") for f in fields})
+        unassessed = [f.label for f in report.fields if not f.assessed]
+        parts: list[Any] = [
+            Text(f"cards missing each field (share, and the PeaTMOSS paper's), of "
+                 f"{report.assessed:,} assessed models "
+                 f"({report.not_assessed:,} have no card data)", style="bold"), chart]
+        if unassessed:
+            parts.append(Text("not recorded anywhere in this dataset: " + ", ".join(unassessed),
+                              style="italic dim"))
+        self.query_one("#fields-body", Static).update(Group(*parts))
+        table = self.query_one("#worst", DataTable)
+        table.clear(columns=True)
+        table.add_column("model", width=max(24, self.size.width - 60))
+        table.add_columns("projects", "card", "risk", "missing critical fields")
+        self.models = []
+        label = getattr(caps.optional("ptmx.cards.report"), "label", str)
+        for m in report.riskiest:
+            self.models.append(m.model)
+            table.add_row(m.model, Text(num(m.reuse_count), justify="right"),
+                          pct(m.completeness, fraction=False), Text(num(m.risk), justify="right"),
+                          listing([label(k) for k in m.missing_critical], "none"), key=m.model)
+        self.set_context(f"least documented of the most reused: {len(self.models):,} models "
+                         "(risk = reuse × missing critical fields)")
+
+    def action_open(self) -> None:
+        table = self.query_one("#worst", DataTable)
+        if table.row_count and table.display:
+            self.ptmx.open_model(self.models[table.cursor_row])
+
+    @on(DataTable.RowSelected, "#worst")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self.ptmx.open_model(str(event.row_key.value))

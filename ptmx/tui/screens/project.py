@@ -1,0 +1,161 @@
+"""The project page: the models a GitHub project reuses (license and verdict of each) and the
+project's own licenses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from rich.console import Group
+from rich.text import Text
+from textual import on, work
+from textual.binding import Binding, BindingType
+from textual.widget import Widget
+from textual.widgets import DataTable, Static
+
+from ptmx.store import ProjectPage, project_page
+from ptmx.tui import capabilities as caps
+from ptmx.tui.format import VERDICT_STYLES, listing, num, plural, text
+from ptmx.tui.screens.base import PtmxScreen, error_text, is_not_available
+from ptmx.tui.screens.model import kv_table, verdict_cell
+
+
+def project_licenses(page: ProjectPage) -> str:
+    """The project's own licenses, saying plainly when it was never scanned or had none."""
+    if page.licenses is None:
+        return "not scanned"
+    if not page.licenses:
+        return "scanned: no license found"
+    return listing(page.licenses)
+
+
+class ProjectScreen(PtmxScreen):
+    """One reusing project's page."""
+
+    AREA = "project page"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Open model", priority=True, id="project.open",
+                tooltip="Open the highlighted model's page"),
+        Binding("g", "graph", "Graph", id="project.graph",
+                tooltip="This project's neighbourhood"),
+        Binding("y", "copy", "Copy name", show=False, id="project.copy",
+                tooltip="Copy owner/name to the clipboard"),
+    ]
+
+    def __init__(self, ref: str) -> None:
+        super().__init__()
+        self.ref = ref
+        self.page: ProjectPage | None = None
+        self.verdicts: dict[str, dict[str, Any]] = {}
+
+    @property
+    def crumb(self) -> str:
+        return self.page.project if self.page else self.ref
+
+    def compose_body(self) -> Iterable[Widget]:
+        yield Static("", id="head", classes="head")
+        yield DataTable(id="models", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="verdicts", classes="detail")
+
+    def on_mount(self) -> None:
+        self.set_context(f"loading {self.ref}…")
+        self.busy(self.query_one("#models"), self.load_page(self.ref))
+
+    def palette_commands(self) -> list[tuple[str, str, Any]]:
+        return [(f"project: graph of {self.crumb}", "g", self.action_graph),
+                ("project: copy owner/name", "y", self.action_copy)]
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="page")
+    def load_page(self, ref: str) -> ProjectPage:
+        return self.timed(project_page, self.store, ref)
+
+    def failed_load_page(self, error: BaseException) -> None:
+        self.query_one("#head", Static).update(Text(error_text(error), style="bold red"))
+        self.set_context(f"cannot open {self.ref}")
+        self.report(error, "project")
+
+    def show_load_page(self, page: ProjectPage) -> None:
+        self.page = page
+        self.on_screen_resume()
+        head = kv_table([
+            ("url", text(page.url)),
+            ("licenses", project_licenses(page)),
+            ("license source", text(page.license_source)),
+            ("reuses", plural(len(page.models), "model")),
+        ])
+        self.query_one("#head", Static).update(Group(Text(page.project, style="bold"), head))
+        self._fill(page)
+        self.set_context(f"{page.project} · {plural(len(page.models), 'model')}")
+        self.query_one("#models", DataTable).focus()
+        if self.can_run(caps.link_verdicts, self.failed_load_verdicts):
+            self.load_verdicts(page.id)
+
+    def _fill(self, page: ProjectPage, verdicts: dict[str, str] | None = None) -> None:
+        table = self.query_one("#models", DataTable)
+        table.clear(columns=True)
+        if verdicts is not None:  # first: a long model id must not push it off-screen
+            table.add_column("verdict")
+        table.add_column("model")
+        table.add_column("license")
+        table.add_column("downloads")
+        table.add_column("projects")
+        no_files = "reuse_file" in page.missing_tables
+        if not no_files:
+            table.add_column("files")
+        for m in page.models:
+            cells: list[Any] = [m["model"], text(m.get("license"))]
+            if verdicts is not None:
+                cells.insert(0, verdict_cell(verdicts.get(m["model"])))
+            cells += [Text(num(m.get("downloads")), justify="right"),
+                      Text(num(m.get("reuse_count")), justify="right")]
+            if not no_files:
+                cells.append(listing(m.get("files") or []))
+            table.add_row(*cells, key=m["model"])
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="verdicts")
+    def load_verdicts(self, project_id: int) -> list[dict[str, Any]]:
+        return self.timed(caps.link_verdicts, self.store, project_id=project_id)
+
+    def show_load_verdicts(self, records: list[dict[str, Any]]) -> None:
+        self.verdicts = {r["model"]: r for r in records}
+        if self.page is not None:
+            self._fill(self.page, {m: r["verdict"] for m, r in self.verdicts.items()})
+        self._explain()
+
+    @on(DataTable.RowHighlighted, "#models")
+    def _explain(self, _event: Any = None) -> None:
+        """Why the highlighted model's link has its verdict, and what to do about it."""
+        table = self.query_one("#models", DataTable)
+        if not table.row_count or not self.verdicts:
+            return
+        model = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        record = self.verdicts.get(model)
+        if record is None:
+            return
+        self.query_one("#verdicts", Static).update(Group(
+            Text.assemble((f"{record['verdict']}", VERDICT_STYLES.get(record["verdict"], "")),
+                          f" ({record['activity']}): {record['reason']}"),
+            Text(f"fix: {record['fix']}", style="italic") if record.get("fix") else Text("")))
+
+    def failed_load_verdicts(self, error: BaseException) -> None:
+        style = "italic dim" if is_not_available(error) else "red"
+        self.query_one("#verdicts", Static).update(
+            Text("verdicts: " + error_text(error), style=style))
+
+    def action_open(self) -> None:
+        table = self.query_one("#models", DataTable)
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+            self.ptmx.open_model(str(key.value))
+
+    @on(DataTable.RowSelected, "#models")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self.ptmx.open_model(str(event.row_key.value))
+
+    def action_graph(self) -> None:
+        self.ptmx.open_graph(self.page.project if self.page else self.ref, "project")
+
+    def action_copy(self) -> None:
+        name = self.page.project if self.page else self.ref
+        self.app.copy_to_clipboard(name)
+        self.notify(f"copied {name}", markup=False)

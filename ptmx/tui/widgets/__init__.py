@@ -1,0 +1,1 @@
+"""Reusable widgets: the paged virtual table, the title bar, the status line, the error panel."""
