@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import statistics
 import sys
 import time
@@ -134,7 +135,15 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="launches to time (default 5)")
     parser.add_argument("--gap", type=float, default=0.12,
                         help="seconds between keystrokes (default 0.12, a fast typist)")
+    parser.add_argument("--json", action="store_true",
+                        help="print the raw seconds as JSON (for benchmarks/run.py)")
     args = parser.parse_args()
+    if args.json:
+        store = open_store(args.data)
+        launches = [asyncio.run(launch(store)) for _ in range(args.runs)]
+        keys = asyncio.run(typing(store, args.gap))
+        print(json.dumps({"tui_launch": launches, "tui_search_keystroke": keys}))
+        return 0
 
     started = time.perf_counter()
     store = open_store(args.data)

@@ -78,13 +78,10 @@ class ProjectPage:
 def model_page(store: Store, ref: str) -> ModelPage:
     """The page of the model named ``ref``; :class:`NotFoundError` with suggestions if unknown."""
     model_id = require_model_id(store, ref)
-    hub_join = ("LEFT JOIN model_hub h ON h.id = m.model_hub_id" if store.has("model_hub")
-                else "LEFT JOIN (SELECT NULL::BIGINT AS id, NULL::VARCHAR AS name) h ON false")
     head = store.rows(
-        f"""SELECT m.id, m.context_id AS model, s.author, m.repo_url, m.sha, m.downloads,
-                   m.likes, s.reuse_count, s.license, h.name AS hub
-            FROM model m JOIN model_summary s ON s.model_id = m.id {hub_join}
-            WHERE m.id = ?""",
+        """SELECT model_id AS id, model, author, repo_url, sha, downloads, likes, reuse_count,
+                  license, hub
+           FROM model_summary WHERE model_id = ?""",
         [model_id],
     )[0]
     missing: list[str] = []
@@ -143,27 +140,9 @@ def _plain_card(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _model_projects(store: Store, model_id: int) -> list[dict[str, Any]]:
-    if not store.has("reuse_file"):
-        return store.rows(
-            """SELECT DISTINCT r.owner || '/' || r.name AS project, r.url,
-                      CAST([] AS VARCHAR[]) AS files
-               FROM model_to_reuse_repository x
-               JOIN reuse_repository r ON r.id = x.reuse_repository_id
-               WHERE x.model_id = ? ORDER BY project""",
-            [model_id],
-        )
-    # A join, not a correlated subquery per project: one pass over this model's file rows.
     return store.rows(
-        """WITH files AS (
-               SELECT reuse_repository_id, list(DISTINCT path ORDER BY path) AS files
-               FROM reuse_file WHERE model_id = $id GROUP BY reuse_repository_id)
-           SELECT DISTINCT r.owner || '/' || r.name AS project, r.url,
-                  coalesce(f.files, CAST([] AS VARCHAR[])) AS files
-           FROM model_to_reuse_repository x
-           JOIN reuse_repository r ON r.id = x.reuse_repository_id
-           LEFT JOIN files f ON f.reuse_repository_id = x.reuse_repository_id
-           WHERE x.model_id = $id ORDER BY project""",
-        {"id": model_id},
+        "SELECT project, url, files FROM reuse_link WHERE model_id = ? ORDER BY project",
+        [model_id],
     )
 
 
@@ -188,20 +167,12 @@ def project_page(store: Store, ref: str) -> ProjectPage:
             source = rows[0]["source"]
     else:
         missing.append("reuse_repository_license")
-    files = "SELECT NULL::BIGINT AS model_id, CAST([] AS VARCHAR[]) AS files WHERE false"
-    if store.has("reuse_file"):
-        files = ("SELECT model_id, list(DISTINCT path ORDER BY path) AS files FROM reuse_file "
-                 "WHERE reuse_repository_id = $id GROUP BY model_id")
-    else:
+    if not store.has("reuse_file"):
         missing.append("reuse_file")
     models = store.rows(
-        f"""WITH files AS ({files})
-            SELECT DISTINCT s.model, s.license, s.downloads, s.reuse_count,
-                   coalesce(f.files, CAST([] AS VARCHAR[])) AS files
-            FROM model_to_reuse_repository x JOIN model_summary s ON s.model_id = x.model_id
-            LEFT JOIN files f ON f.model_id = x.model_id
-            WHERE x.reuse_repository_id = $id ORDER BY s.model""",
-        {"id": project_id},
+        """SELECT model, license, downloads, reuse_count, files FROM reuse_link
+           WHERE project_id = ? ORDER BY model""",
+        [project_id],
     )
     return ProjectPage(id=project_id, project=head["project"], url=head["url"], licenses=licenses,
                        license_source=source, models=models, missing_tables=missing)
