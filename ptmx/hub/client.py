@@ -112,6 +112,17 @@ def _next_call(call: Call, next_url: str) -> Call:
     return Call(next_url, (), what=call.what)
 
 
+def _http_options(settings: HubSettings, guard: Callable[..., Any], transport: Any) -> dict[str, Any]:
+    """What the sync and async httpx clients share: redirects, timeouts, User-Agent, token guard."""
+    return {
+        "follow_redirects": True,
+        "timeout": httpx.Timeout(settings.timeout, connect=settings.connect_timeout),
+        "headers": {"user-agent": user_agent()},
+        "event_hooks": {"request": [guard]},
+        "transport": transport,
+    }
+
+
 # -- sync -------------------------------------------------------------------------------------
 class HubClient:
     """Blocking hub client (thread-safe); use as a context manager or call :meth:`close`."""
@@ -122,13 +133,7 @@ class HubClient:
         self.settings = settings or HubSettings.from_env()
         self.session = HubSession(self.settings)
         self._sleep = sleep
-        self._http = httpx.Client(
-            follow_redirects=True,
-            timeout=httpx.Timeout(self.settings.timeout, connect=self.settings.connect_timeout),
-            headers={"user-agent": user_agent()},
-            event_hooks={"request": [self._guard]},
-            transport=transport,
-        )
+        self._http = httpx.Client(**_http_options(self.settings, self._guard, transport))
 
     def __repr__(self) -> str:
         return f"HubClient(endpoint={self.settings.endpoint!r}, " \
@@ -253,13 +258,7 @@ class AsyncHubClient:
         self.settings = settings or HubSettings.from_env()
         self.session = HubSession(self.settings)
         self._sleep = sleep
-        self._http = httpx.AsyncClient(
-            follow_redirects=True,
-            timeout=httpx.Timeout(self.settings.timeout, connect=self.settings.connect_timeout),
-            headers={"user-agent": user_agent()},
-            event_hooks={"request": [self._guard]},
-            transport=transport,
-        )
+        self._http = httpx.AsyncClient(**_http_options(self.settings, self._guard, transport))
 
     def __repr__(self) -> str:
         return f"AsyncHubClient(endpoint={self.settings.endpoint!r}, " \

@@ -262,6 +262,17 @@ def detect_project_license(root: Path) -> ProjectLicense:
     return result
 
 
+def read_pyproject(root: Path) -> dict[str, Any] | None:
+    """``root/pyproject.toml`` parsed; None when absent, ``{}`` when it does not parse."""
+    pyproject = root / "pyproject.toml"
+    if not pyproject.is_file():
+        return None
+    try:
+        return tomllib.loads(pyproject.read_text(encoding="utf-8", errors="replace"))
+    except tomllib.TOMLDecodeError:
+        return {}
+
+
 def _license_files(root: Path, result: ProjectLicense) -> list[tuple[str, str, bool]]:
     """(file, SPDX id or NOASSERTION, is a dual-license part) for the root license files."""
     found: list[tuple[str, str, bool]] = []
@@ -327,12 +338,9 @@ def _metadata(root: Path, result: ProjectLicense) -> list[str]:
         else:
             result.notes.append(f"{file}: license {found!r} is not a recognised SPDX license")
 
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
-        try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8", errors="replace"))
-        except tomllib.TOMLDecodeError:
-            data = {}
+    data = read_pyproject(root)
+    if data is not None:
+        if not data:
             result.notes.append("pyproject.toml does not parse")
         project = data.get("project") or {}
         lic = project.get("license")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import enum
 import json
 import re
-import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -21,7 +20,12 @@ from typing import Any
 
 from ptmx.errors import DataError, HubError, NotFoundError, UsageError
 from ptmx.scan.detect import HUGGINGFACE, Reference, detect_file
-from ptmx.scan.project_license import NOASSERTION, ProjectLicense, detect_project_license
+from ptmx.scan.project_license import (
+    NOASSERTION,
+    ProjectLicense,
+    detect_project_license,
+    read_pyproject,
+)
 from ptmx.scan.queries import ModelIndex, model_index
 from ptmx.scan.walker import WalkStats, walk
 from ptmx.store import Store, model_page
@@ -272,12 +276,8 @@ def known_model_ids(store: Store) -> ModelIndex:
 def project_identity(root: Path) -> dict[str, Any]:
     """The project's name and version from its metadata, else the folder name."""
     name, version = None, None
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
-        try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8", errors="replace"))
-        except tomllib.TOMLDecodeError:
-            data = {}
+    data = read_pyproject(root)
+    if data is not None:
         project = data.get("project") or (data.get("tool") or {}).get("poetry") or {}
         name, version = project.get("name"), project.get("version")
     package_json = root / "package.json"
