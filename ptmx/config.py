@@ -1,7 +1,8 @@
-"""Settings read from the environment: dataset folder, hub endpoint and token, cache folder.
+"""Settings read from the environment: the dataset folder and the cache folder.
 
-Only this module reads environment variables, so every other module gets its settings explicitly
-(which keeps tests hermetic).
+The hub's settings (endpoint, token, offline mode) are read in one place too, ptmx.hub.settings,
+because they belong to the hub client and must never be logged; everything else gets its
+settings from here, explicitly (which keeps tests hermetic).
 """
 
 from __future__ import annotations

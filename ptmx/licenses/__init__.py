@@ -16,7 +16,15 @@ from ptmx.licenses.audit import AUDIT_KEYS, AuditRecord, AuditResult, CheckResul
 from ptmx.licenses.explain import Explanation, describe, explain
 from ptmx.licenses.expressions import NONE, parse
 from ptmx.licenses.sarif import to_sarif
-from ptmx.licenses.symbols import FAMILIES, FAMILY_LABELS, License, knowledge, lookup, resolve
+from ptmx.licenses.symbols import (
+    FAMILIES,
+    FAMILY_LABELS,
+    License,
+    knowledge,
+    lookup,
+    resolve,
+    tags_in_family,
+)
 from ptmx.licenses.verdicts import (
     ACTIVITIES,
     FAILING,
@@ -30,8 +38,32 @@ from ptmx.licenses.verdicts import (
 )
 
 __all__ = [
-    "ACTIVITIES", "AUDIT_KEYS", "FAILING", "FAMILIES", "FAMILY_LABELS", "FINDINGS", "NONE",
-    "SEVERITY", "VERDICTS", "AuditRecord", "AuditResult", "CheckResult", "Explanation", "License",
-    "Verdict", "audit", "check", "describe", "explain", "family_of", "knowledge", "link_activity",
-    "lookup", "parse", "resolve", "to_sarif", "verdict_for",
+    "ACTIVITIES",
+    "AUDIT_KEYS",
+    "FAILING",
+    "FAMILIES",
+    "FAMILY_LABELS",
+    "FINDINGS",
+    "NONE",
+    "SEVERITY",
+    "VERDICTS",
+    "AuditRecord",
+    "AuditResult",
+    "CheckResult",
+    "Explanation",
+    "License",
+    "Verdict",
+    "audit",
+    "check",
+    "describe",
+    "explain",
+    "family_of",
+    "knowledge",
+    "link_activity",
+    "lookup",
+    "parse",
+    "resolve",
+    "tags_in_family",
+    "to_sarif",
+    "verdict_for",
 ]

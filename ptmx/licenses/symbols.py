@@ -291,3 +291,21 @@ def lookup(text: str) -> License:
             "use an SPDX id, a Hugging Face licence tag or a ScanCode key"
         raise NotFoundError(f"unknown licence {text!r}", hint=hint)
     return lic
+
+
+def tags_in_family(tags: list[str], family: str) -> list[str]:
+    """The ``tags`` whose license belongs to ``family``, matched on the family's id or label
+    ("copyleft" matches weak and strong copyleft; "rail" the use-restricted family).
+    Unrecognised tags belong to no family."""
+    wanted = family.strip().lower()
+    if not wanted:
+        return []
+    found = []
+    for tag in tags:
+        lic = resolve(tag)
+        if lic is None:
+            continue
+        names = (lic.family, FAMILY_LABELS.get(lic.family, lic.family))
+        if any(wanted in n.lower() for n in names):
+            found.append(tag)
+    return found

@@ -8,6 +8,7 @@ from ptmx.store.lookup import (
     count_models,
     find_model_id,
     find_project_id,
+    license_names,
     normalise_model_id,
     normalise_project,
     require_model_id,
@@ -23,7 +24,8 @@ open = open_store
 
 __all__ = [
     "ModelPage", "ProjectPage", "QueryResult", "Store", "check_read_only", "count_models",
-    "find_model_id", "find_project_id", "model_page", "normalise_model_id", "normalise_project",
+    "find_model_id", "find_project_id", "license_names", "model_page", "normalise_model_id",
+    "normalise_project",
     "open", "open_store", "project_page", "require_model_id", "require_project_id",
     "run_readonly", "search_models", "stats", "suggest_models", "suggest_projects",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pyarrow as pa
 
 from ptmx.errors import NotFoundError
@@ -28,6 +30,25 @@ def normalise_project(text: str) -> str:
     return ref.strip("/").removesuffix(".git")
 
 
+def _filters(text: str, license: str | None, author: str | None,
+             licenses: Sequence[str] | None) -> tuple[list[str], list[object]]:
+    """WHERE terms and their bind parameters shared by the search and its count."""
+    needle = text.strip().lower()
+    where = ["(? = '' OR contains(model_lc, ?))"]
+    params: list[object] = [needle, needle]
+    if license:
+        where.append("list_contains(string_split(lower(license), ' and '), lower(?))")
+        params.append(license)
+    if licenses is not None:
+        # Any of these tags (e.g. every tag of one license family), compared case-insensitively.
+        where.append("len(list_intersect(string_split(lower(license), ' and '), ?)) > 0")
+        params.append([t.lower() for t in licenses])
+    if author:
+        where.append("lower(author) = lower(?)")
+        params.append(author)
+    return where, params
+
+
 def search_models(
     store: Store,
     text: str = "",
@@ -38,23 +59,18 @@ def search_models(
     descending: bool = True,
     license: str | None = None,
     author: str | None = None,
+    licenses: Sequence[str] | None = None,
 ) -> pa.Table:
     """Models whose id contains ``text`` (case-insensitive), best match first, one page at a time.
 
     Exact and prefix matches come before substring matches; ties break on ``order_by``.
+    ``license`` keeps models carrying that tag; ``licenses`` those carrying any of the tags.
     """
     if order_by not in SORTABLE:
         raise ValueError(f"cannot sort by {order_by!r}")
     needle = text.strip().lower()
     direction = "DESC" if descending else "ASC"
-    where = ["(? = '' OR contains(model_lc, ?))"]
-    params: list[object] = [needle, needle]
-    if license:
-        where.append("list_contains(string_split(lower(license), ' and '), lower(?))")
-        params.append(license)
-    if author:
-        where.append("lower(author) = lower(?)")
-        params.append(author)
+    where, params = _filters(text, license, author, licenses)
     rank = "CASE WHEN ? = '' THEN 0 WHEN model_lc = ? THEN 0 " \
            "WHEN starts_with(model_lc, ?) OR contains(model_lc, '/' || ?) THEN 1 ELSE 2 END"
     sql = f"""
@@ -66,13 +82,17 @@ def search_models(
     return store.query(sql, [*params, needle, needle, needle, needle, limit, offset])
 
 
-def count_models(store: Store, text: str = "") -> int:
-    """How many models ``search_models`` would page through for ``text``."""
-    needle = text.strip().lower()
-    return int(store.scalar(
-        "SELECT count(*) FROM model_summary WHERE ? = '' OR contains(model_lc, ?)",
-        [needle, needle],
-    ))
+def count_models(store: Store, text: str = "", *, license: str | None = None,
+                 author: str | None = None, licenses: Sequence[str] | None = None) -> int:
+    """How many models ``search_models`` would page through with the same arguments."""
+    where, params = _filters(text, license, author, licenses)
+    return int(store.scalar(f"SELECT count(*) FROM model_summary WHERE {' AND '.join(where)}",
+                            params))
+
+
+def license_names(store: Store) -> list[str]:
+    """Every license tag that occurs in the dataset, sorted."""
+    return [r["name"] for r in store.rows("SELECT name FROM license ORDER BY name")]
 
 
 def suggest_models(store: Store, text: str, n: int = 5) -> list[str]:

@@ -76,3 +76,16 @@ def test_project_page_distinguishes_no_license_from_unscanned(sample_store: Stor
 def test_unknown_project_is_not_found(sample_store: Store) -> None:
     with pytest.raises(NotFoundError, match="owner/name"):
         project_page(sample_store, "nobody/nothing-here")
+
+
+def test_any_of_licenses_filter_and_its_count_agree(sample_store: Store) -> None:
+    from ptmx.store import count_models
+
+    tags = ["cc-by-nc-4.0", "CC-BY-NC-SA-4.0"]
+    rows = search_models(sample_store, "", limit=5000, licenses=tags).to_pylist()
+    assert rows and all({"cc-by-nc-4.0", "cc-by-nc-sa-4.0"} & set(r["license"].split(" AND "))
+                        for r in rows)
+    assert count_models(sample_store, "", licenses=tags) == len(rows)
+    assert count_models(sample_store, "bert", license="apache-2.0") == len(
+        search_models(sample_store, "bert", license="apache-2.0", limit=5000))
+    assert search_models(sample_store, "", licenses=[]).num_rows == 0

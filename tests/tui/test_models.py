@@ -130,3 +130,26 @@ async def test_at_80_by_24_with_card_completeness(sample_store, card_scores):
         scores = caps.card_scores(sample_store, [r["model_id"] for r in rows])
         assert [r["card"] for r in rows] == [scores[r["model_id"]] for r in rows]
         assert any(r["card"] is not None for r in rows)
+
+
+async def test_family_filter_keeps_only_that_license_family(app, sample_store):
+    from ptmx.licenses import resolve
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("down", "f")  # from the search box into the table, then the dialog
+        await settle(pilot)
+        family = app.screen.query_one("#family")
+        assert not family.disabled
+        family.focus()
+        await pilot.press(*"non-commercial", "enter")
+        await settle(pilot)
+        assert app.screen is screen
+        rows = screen.table.loaded_rows()
+        assert rows, "the sample has CC-BY-NC models"
+        for row in rows:
+            families = {resolve(tag).family for tag in row["license"].split(" AND ")}
+            assert "non-commercial" in families
+        # The count is of the filtered list, not of all models.
+        assert screen.table.total == len(rows) < count_models(sample_store)

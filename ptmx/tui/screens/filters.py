@@ -3,6 +3,7 @@ when the dataset and store can do them; otherwise it says why not)."""
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
 from typing import Any, ClassVar
 
@@ -19,6 +20,8 @@ from ptmx.tui.screens.models import Filters
 
 
 def _store_supports(name: str) -> bool:
+    if name == "family":  # the license engine maps a family to the dataset's tags
+        return importlib.util.find_spec("ptmx.licenses") is not None
     return name in inspect.signature(search_models).parameters
 
 

@@ -8,7 +8,6 @@ So a single key shows its result after one query, and fast typing never queues s
 
 from __future__ import annotations
 
-import inspect
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -19,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from ptmx.store import count_models, search_models
+from ptmx.store import count_models, license_names, search_models
 from ptmx.store.lookup import SORTABLE
 from ptmx.tui import capabilities as caps
 from ptmx.tui.format import NONE, num, plural, text
@@ -67,39 +66,42 @@ class SearchParams:
     descending: bool = True
 
 
-def _accepts(func: Any, name: str) -> bool:
-    try:
-        return name in inspect.signature(func).parameters
-    except (TypeError, ValueError):
-        return False
+def _filter_args(store: Any, filters: Filters) -> dict[str, Any] | None:
+    """Keyword filters for search_models/count_models; None when nothing can match."""
+    extra: dict[str, Any] = {}
+    if filters.license:
+        extra["license"] = filters.license
+    if filters.author:
+        extra["author"] = filters.author
+    if filters.family:
+        try:
+            from ptmx.licenses import tags_in_family
+        except ImportError as exc:
+            from ptmx.tui.capabilities import NotAvailable
+
+            raise NotAvailable("filtering by license family needs the license engine") from exc
+        tags = tags_in_family(license_names(store), filters.family)
+        if not tags:
+            return None
+        extra["licenses"] = tags
+    return extra
 
 
 def fetch_page(store: Any, params: SearchParams, page: int) -> list[dict[str, Any]]:
     """One page of models for ``params`` (runs in a worker)."""
-    extra: dict[str, Any] = {}
-    if params.filters.license:
-        extra["license"] = params.filters.license
-    if params.filters.author:
-        extra["author"] = params.filters.author
-    if params.filters.family:
-        if not _accepts(search_models, "family"):
-            from ptmx.tui.capabilities import NotAvailable
-
-            raise NotAvailable("filtering by license family needs search_models(family=...), "
-                               "which this build's store does not have yet")
-        extra["family"] = params.filters.family
+    extra = _filter_args(store, params.filters)
+    if extra is None:
+        return []
     table = search_models(store, params.text, limit=PAGE, offset=page * PAGE,
                           order_by=params.order_by, descending=params.descending, **extra)
     return table.to_pylist()
 
 
 def fetch_count(store: Any, params: SearchParams) -> int | None:
-    """How many models match, or None when the store cannot count with these filters."""
-    extra = {k: v for k, v in (("license", params.filters.license),
-                               ("author", params.filters.author),
-                               ("family", params.filters.family)) if v}
-    if any(not _accepts(count_models, k) for k in extra):
-        return None  # unknown: the table learns the end when a short page arrives
+    """How many models match ``params``."""
+    extra = _filter_args(store, params.filters)
+    if extra is None:
+        return 0
     return int(count_models(store, params.text, **extra))
 
 
