@@ -69,17 +69,59 @@ def search_models(
     if order_by not in SORTABLE:
         raise ValueError(f"cannot sort by {order_by!r}")
     needle = text.strip().lower()
-    direction = "DESC" if descending else "ASC"
     where, params = _filters(text, license, author, licenses)
-    rank = "CASE WHEN ? = '' THEN 0 WHEN model_lc = ? THEN 0 " \
-           "WHEN starts_with(model_lc, ?) OR contains(model_lc, '/' || ?) THEN 1 ELSE 2 END"
+    if order_by == "downloads" and descending:
+        return _search_by_downloads(store, needle, where, params, limit, offset)
+    direction = "DESC" if descending else "ASC"
     sql = f"""
-        SELECT model_id, model, author, downloads, likes, license, reuse_count
-        FROM model_summary WHERE {' AND '.join(where)}
-        ORDER BY {rank}, {order_by} {direction} NULLS LAST, model
+        SELECT {_COLUMNS} FROM model_summary WHERE {' AND '.join(where)}
+        ORDER BY {_RANK}, {order_by} {direction} NULLS LAST, model
         LIMIT ? OFFSET ?
     """
     return store.query(sql, [*params, needle, needle, needle, needle, limit, offset])
+
+
+_COLUMNS = "model_id, model, author, downloads, likes, license, reuse_count"
+# 0: the id itself, 1: the id or its name part starts with the text, 2: contains it elsewhere.
+_RANK = ("CASE WHEN ? = '' THEN 0 WHEN model_lc = ? THEN 0 "
+         "WHEN starts_with(model_lc, ?) OR contains(model_lc, '/' || ?) THEN 1 ELSE 2 END")
+_PREFIX = "(model_lc = ? OR starts_with(model_lc, ?) OR contains(model_lc, '/' || ?))"
+
+
+def _rank(model: str, needle: str) -> int:
+    lc = model.lower()
+    if not needle or lc == needle:
+        return 0
+    return 1 if lc.startswith(needle) or f"/{needle}" in lc else 2
+
+
+def _search_by_downloads(store: Store, needle: str, where: list[str], params: list[object],
+                         limit: int, offset: int) -> pa.Table:
+    """The default order, without sorting 281k rows per keystroke.
+
+    model_summary is stored in downloads order, and a filtered scan with LIMIT and no ORDER BY
+    returns rows in that order and stops as soon as it has enough: for a common text that is
+    ~1 ms instead of a full scan and sort. Same result as ORDER BY rank, downloads, model.
+    """
+    want = offset + limit
+    base = f"SELECT {_COLUMNS} FROM model_summary WHERE {' AND '.join(where)}"
+    found = store.query(f"{base} LIMIT ?", [*params, want])
+    if found.num_rows < want or not needle:
+        # Every match is here (or no ranking applies): rank them; the sort is stable, so
+        # downloads order holds within a rank.
+        names = found.column("model").to_pylist()
+        order = sorted(range(len(names)), key=lambda i: _rank(names[i], needle))
+        return found.take(pa.array(order[offset:want], pa.int64()))
+    prefix_params = [needle, needle, needle]
+    leading = store.query(f"{base} AND {_PREFIX} LIMIT ?", [*params, *prefix_params, want])
+    names = leading.column("model").to_pylist()
+    leading = leading.take(pa.array(sorted(range(len(names)), key=lambda i: _rank(names[i], needle)),
+                                    pa.int64()))
+    if leading.num_rows >= want:
+        return leading.slice(offset, limit)
+    rest = store.query(f"{base} AND NOT {_PREFIX} LIMIT ?",
+                       [*params, *prefix_params, want - leading.num_rows])
+    return pa.concat_tables([leading, rest]).slice(offset, limit)
 
 
 def count_models(store: Store, text: str = "", *, license: str | None = None,

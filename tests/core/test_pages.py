@@ -89,3 +89,19 @@ def test_any_of_licenses_filter_and_its_count_agree(sample_store: Store) -> None
     assert count_models(sample_store, "bert", license="apache-2.0") == len(
         search_models(sample_store, "bert", license="apache-2.0", limit=5000))
     assert search_models(sample_store, "", licenses=[]).num_rows == 0
+
+
+@pytest.mark.parametrize("text", ["", "bert", "BERT-base", "gpt2", "roberta", "xlm", "/", "zzqx"])
+@pytest.mark.parametrize(("limit", "offset"), [(5, 0), (20, 7), (100, 0), (50, 300)])
+def test_fast_default_order_equals_the_sorted_query(sample_store: Store, text: str, limit: int,
+                                                    offset: int) -> None:
+    """The early-stopping search returns exactly what ORDER BY rank, downloads, model gives."""
+    fast = search_models(sample_store, text, limit=limit, offset=offset)
+    needle = text.strip().lower()
+    expected = sample_store.query(
+        """SELECT model FROM model_summary WHERE ? = '' OR contains(model_lc, ?)
+           ORDER BY CASE WHEN ? = '' THEN 0 WHEN model_lc = ? THEN 0
+                         WHEN starts_with(model_lc, ?) OR contains(model_lc, '/' || ?) THEN 1
+                         ELSE 2 END, downloads DESC NULLS LAST, model
+           LIMIT ? OFFSET ?""", [needle] * 6 + [limit, offset])
+    assert fast.column("model").to_pylist() == expected.column("model").to_pylist()
