@@ -108,25 +108,15 @@ def projects_using(store: Store, model_ids: Sequence[int]) -> pa.Table:
     """Projects using the given models: parent (model id), id, name, license, links.
 
     Per model, projects using more models come first. Arrow columns, because a popular model
-    has thousands of projects and the walk builds nodes only for the ones it shows.
+    has thousands of projects and the walk builds nodes only for the ones it shows. Reads the
+    store's precomputed reuse_link and project_summary, so nothing is aggregated per call.
     """
-    license_cte, license_join, license_col = _license_cte(
-        store, "SELECT reuse_repository_id FROM hit")
     return store.query(
-        f"""WITH hit AS (
-                SELECT DISTINCT model_id, reuse_repository_id FROM model_to_reuse_repository
-                WHERE model_id IN (SELECT unnest(?))
-            ), used AS (
-                SELECT reuse_repository_id, count(DISTINCT model_id) AS links
-                FROM model_to_reuse_repository
-                WHERE reuse_repository_id IN (SELECT reuse_repository_id FROM hit)
-                GROUP BY reuse_repository_id
-            ){license_cte}
-            SELECT hit.model_id AS parent, r.id, r.owner || '/' || r.name AS name,
-                   {license_col} AS license, used.links
-            FROM hit JOIN reuse_repository r ON r.id = hit.reuse_repository_id
-                     JOIN used ON used.reuse_repository_id = r.id {license_join}
-            ORDER BY parent, used.links DESC, lower(name), r.id""",
+        """SELECT l.model_id AS parent, p.project_id AS id, p.project AS name, p.license,
+                  p.links
+           FROM reuse_link l JOIN project_summary p ON p.project_id = l.project_id
+           WHERE l.model_id IN (SELECT unnest(?))
+           ORDER BY parent, p.links DESC, lower(name), id""",
         [list(model_ids)],
     )
 

@@ -35,8 +35,8 @@ from ptmx.store.schema import HOT_TABLES, OPTIONAL_COLUMNS
 from ptmx.store.validate import TableFiles, check, discover, read_manifest
 
 Params = Sequence[Any] | dict[str, Any]
-DERIVED_TABLES = ("model_summary", "reuse_link")  # built by the store, see _build_summary
-CACHE_FORMAT = 4  # bump when the cached layout changes
+DERIVED_TABLES = ("model_summary", "reuse_link", "project_summary")  # built by the store, see _build_summary
+CACHE_FORMAT = 5  # bump when the cached layout changes
 
 # DuckDB hands every connect() of one file in a process the same database instance, whose
 # configuration we lock; so one sealed root connection per cache file is shared by its Stores.
@@ -223,6 +223,30 @@ class Store:
                    LEFT JOIN f ON f.model_id = x.model_id
                               AND f.reuse_repository_id = x.reuse_repository_id
             ORDER BY x.model_id, project
+        """)
+        # One row per project: its models count and its scanned licenses as one AND expression
+        # (keys that are OR expressions parenthesised; 'NONE' when scanned without a license;
+        # NULL when never scanned), as the license engine and the graph read them.
+        if "reuse_repository_license" in self._files:
+            lic_cte = """, lic AS (
+                SELECT reuse_repository_id AS id,
+                       CASE WHEN count(license_key) = 0 THEN 'NONE'
+                            ELSE array_to_string(list_sort(list(DISTINCT
+                                 CASE WHEN contains(lower(license_key), ' or ')
+                                      THEN '(' || license_key || ')' ELSE license_key END)),
+                                 ' AND ') END AS license
+                FROM reuse_repository_license GROUP BY 1)"""
+            lic_join, lic_col = "LEFT JOIN lic ON lic.id = r.id", "lic.license"
+        else:
+            lic_cte, lic_join, lic_col = "", "", "CAST(NULL AS VARCHAR)"
+        con.execute(f"""
+            CREATE TABLE project_summary AS
+            WITH links AS (SELECT project_id, count(*) AS links FROM reuse_link GROUP BY 1)
+                 {lic_cte}
+            SELECT r.id AS project_id, r.owner || '/' || r.name AS project, r.url,
+                   {lic_col} AS license, coalesce(links.links, 0) AS links
+            FROM reuse_repository r LEFT JOIN links ON links.project_id = r.id {lic_join}
+            ORDER BY r.id
         """)
         # Single-row lookups by id: an ART index beats a scan even on a sorted table. (Not on
         # reuse_link.project_id: fetching a busy project's scattered rows through an index
