@@ -80,9 +80,12 @@ class DatasetWriter:
             **(extra or {}),
         }
         (self.tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        from ptmx.store import open_store  # validate exactly as readers will
+        # Validate with the readers' own checks (every file readable, required tables and
+        # columns present and castable); materialising the tables would cost memory and time.
+        from ptmx.store.validate import check, discover, read_manifest
 
-        open_store(self.tmp).close()
+        check(self.tmp, discover(self.tmp))
+        read_manifest(self.tmp)
         os.chmod(self.tmp, 0o755)  # mkdtemp makes it 0700; a dataset is meant to be shared
         if self.out.exists():
             old = self.out.with_name(f".{self.out.name}.ptmx-old-{os.getpid()}")

@@ -111,7 +111,11 @@ class Store:
         tmp = Path(tmp_name)
         tmp.unlink()  # DuckDB wants to create the file itself
         try:
-            con = duckdb.connect(str(tmp), config={"threads": "2"})
+            # Bounded memory: sorting tens of millions of tag rows spills to disk beside the
+            # cache instead of growing the process (1x PeaTMOSS stays well under the limit).
+            con = duckdb.connect(str(tmp), config={
+                "threads": "2", "memory_limit": "768MB",
+                "temp_directory": str(target.parent / ".spill")})
             try:
                 con.execute("SET enable_progress_bar=false")
                 self._materialise(con)
