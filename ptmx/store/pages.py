@@ -107,18 +107,24 @@ def model_page(store: Store, ref: str) -> ModelPage:
         for attr, names in found.items():
             setattr(page, attr, names)
     if store.has("model_base"):
-        page.base_models = store.rows(
-            """SELECT b.base_model, b.base_model_id IS NOT NULL AS in_dataset, b.relation, b.source
-               FROM model_base b WHERE b.model_id = ? ORDER BY b.base_model""",
-            [model_id],
+        # Both directions in one round trip; bases outside the dataset have no id and still
+        # match by name.
+        edges = store.rows(
+            """SELECT 'base' AS direction, base_model AS model, base_model_id IS NOT NULL
+                      AS in_dataset, relation, source
+               FROM model_base WHERE model_id = $id
+               UNION ALL
+               SELECT 'derived', model, true, relation, source FROM model_base
+               WHERE base_model_id = $id OR (base_model_id IS NULL AND base_model = $name)
+               ORDER BY direction, model""",
+            {"id": model_id, "name": page.model},
         )
-        # Bases outside the dataset have no id; they still match by name.
-        page.derived_models = store.rows(
-            """SELECT b.model, b.relation, b.source FROM model_base b
-               WHERE b.base_model_id = ? OR (b.base_model_id IS NULL AND b.base_model = ?)
-               ORDER BY b.model""",
-            [model_id, page.model],
-        )
+        page.base_models = [
+            {"base_model": e["model"], "in_dataset": e["in_dataset"], "relation": e["relation"],
+             "source": e["source"]} for e in edges if e["direction"] == "base"]
+        page.derived_models = [
+            {"model": e["model"], "relation": e["relation"], "source": e["source"]}
+            for e in edges if e["direction"] == "derived"]
     else:
         missing.append("model_base")
     if store.has("model_card"):
