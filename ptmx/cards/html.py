@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from ptmx.cards.report import CardsReport, label
+from ptmx.cards.report import CardsReport, label, number
 from ptmx.cards.report import missing_text as _missing
 
 _CSS = """
@@ -33,14 +33,6 @@ th { background: #f5f5f7; } td.num, th.num { text-align: right; font-variant-num
 
 def _e(value: object) -> str:
     return html.escape("—" if value is None else str(value), quote=True)
-
-
-def _num(value: float | int | None, suffix: str = "") -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:.1f}{suffix}"
-    return f"{value:,}{suffix}"
 
 
 def _pct(share: float | None) -> str:
@@ -73,9 +65,9 @@ def to_html(rep: CardsReport) -> str:
         numeric={2, 3, 5})
     riskiest = _table(
         ["#", "model", "reused by", "completeness", "missing critical fields", "risk"],
-        [[str(i), f"<code>{_e(m.model)}</code>", _num(m.reuse_count),
-          _num(m.completeness, "%"),
-          _e(", ".join(label(k) for k in m.missing_critical) or "—"), _num(m.risk)]
+        [[str(i), f"<code>{_e(m.model)}</code>", number(m.reuse_count),
+          number(m.completeness, "%"),
+          _e(", ".join(label(k) for k in m.missing_critical) or "—"), number(m.risk)]
          for i, m in enumerate(rep.riskiest, 1)],
         numeric={0, 2, 3, 5}) if rep.riskiest else "<p>No assessed model matches.</p>"
     grouped = ""
@@ -86,9 +78,9 @@ def to_html(rep: CardsReport) -> str:
             + _table(
                 [rep.by, "models", "assessed", "not assessed", "reuse", "completeness",
                  "missing critical", "risk", "most often missing"],
-                [[_e(g.group), _num(g.models), _num(g.assessed), _num(g.not_assessed),
-                  _num(g.reuse), _num(g.completeness, "%"), _num(g.missing_critical_models),
-                  _num(g.risk), _e(", ".join(g.most_missing) or "—")] for g in rep.groups],
+                [[_e(g.group), number(g.models), number(g.assessed), number(g.not_assessed),
+                  number(g.reuse), number(g.completeness, "%"), number(g.missing_critical_models),
+                  number(g.risk), _e(", ".join(g.most_missing) or "—")] for g in rep.groups],
                 numeric={1, 2, 3, 4, 5, 6, 7}))
     scope = (f" Only models reused by at least {rep.min_reuse:,} "
            f"project{'s' if rep.min_reuse != 1 else ''}."

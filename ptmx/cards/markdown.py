@@ -6,7 +6,7 @@ inject markup.
 
 from __future__ import annotations
 
-from ptmx.cards.report import CardsReport, label
+from ptmx.cards.report import CardsReport, label, number
 from ptmx.cards.report import missing_text as _missing
 
 _SPECIAL = "\\`*_[]<>|#"
@@ -40,14 +40,6 @@ def _table(header: list[str], rows: list[list[str]], right: set[int] | None = No
     return "\n".join(lines)
 
 
-def _num(value: float | int | None, suffix: str = "") -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:.1f}{suffix}"
-    return f"{value:,}{suffix}"
-
-
 def to_markdown(rep: CardsReport) -> str:
     """The whole report: field shares, riskiest models, and the grouped view if any."""
     parts = [
@@ -74,8 +66,8 @@ def to_markdown(rep: CardsReport) -> str:
     if rep.riskiest:
         parts.append(_table(
             ["#", "model", "reused by", "completeness", "missing critical fields", "risk"],
-            [[str(i), escape(m.model), _num(m.reuse_count), _num(m.completeness, "%"),
-              escape(", ".join(label(k) for k in m.missing_critical)) or "—", _num(m.risk)]
+            [[str(i), escape(m.model), number(m.reuse_count), number(m.completeness, "%"),
+              escape(", ".join(label(k) for k in m.missing_critical)) or "—", number(m.risk)]
              for i, m in enumerate(rep.riskiest, 1)],
             right={0, 2, 3, 5}))
     else:
@@ -88,9 +80,9 @@ def to_markdown(rep: CardsReport) -> str:
             _table(
                 [rep.by, "models", "assessed", "not assessed", "reuse", "completeness",
                  "missing critical", "risk", "most often missing"],
-                [[escape(g.group), _num(g.models), _num(g.assessed), _num(g.not_assessed),
-                  _num(g.reuse), _num(g.completeness, "%"), _num(g.missing_critical_models),
-                  _num(g.risk), escape(", ".join(g.most_missing)) or "—"] for g in rep.groups],
+                [[escape(g.group), number(g.models), number(g.assessed), number(g.not_assessed),
+                  number(g.reuse), number(g.completeness, "%"), number(g.missing_critical_models),
+                  number(g.risk), escape(", ".join(g.most_missing)) or "—"] for g in rep.groups],
                 right={1, 2, 3, 4, 5, 6, 7}),
         ]
     parts += ["", "Completeness weighs critical fields 3, important 2, nice-to-have 1. The base "

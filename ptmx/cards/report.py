@@ -196,6 +196,15 @@ def report(store: Store, by: str = "field", top: int = 20, min_reuse: int = 0) -
         seconds=time.perf_counter() - started)
 
 
+def number(value: float | int | None, suffix: str = "") -> str:
+    """A report figure: "—" when unknown, one decimal for shares, thousands separators."""
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.1f}{suffix}"
+    return f"{value:,}{suffix}"
+
+
 def missing_text(share: FieldShare) -> str:
     """'19 / 50', and how many of those count when not all do ('19 / 50, 2 counted')."""
     text = f"{share.missing:,} / {share.assessed:,}"

@@ -18,7 +18,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from ptmx.cli.common import add_data_option, add_format_option, store_from
+from ptmx.cli.common import (
+    add_data_option,
+    add_format_option,
+    non_negative_int,
+    positive_int,
+    store_from,
+)
 from ptmx.errors import UsageError
 from ptmx.render import emit
 from ptmx.render.output import console_for, dumps
@@ -34,24 +40,8 @@ STATUS_STYLE = {"pass": "green", "missing": "bold red", "inconsistent": "yellow"
 SEVERITY_STYLE = {"critical": "red", "important": "dark_orange", "nice": "grey50"}
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
-def _non_negative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -71,9 +61,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--by", choices=VIEWS, default="field",
                    help="view: per field (default), per model, or grouped by author, task, "
                         "library or license (csv writes this view only)")
-    r.add_argument("--top", type=_positive, default=20, metavar="N",
+    r.add_argument("--top", type=positive_int, default=20, metavar="N",
                    help="riskiest models and groups to list (default 20)")
-    r.add_argument("--min-reuse", type=_non_negative, default=0, metavar="K",
+    r.add_argument("--min-reuse", type=non_negative_int, default=0, metavar="K",
                    help="only models reused by at least K projects (default 0)")
     add_format_option(r, REPORT_FORMATS)
     r.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
@@ -149,12 +139,6 @@ def _pct(share: float | None) -> str:
     return "not assessed" if share is None else f"{share * 100:.0f}%"
 
 
-def _num(value: float | int | None, suffix: str = "") -> str:
-    if value is None:
-        return "—"
-    return f"{value:.1f}{suffix}" if isinstance(value, float) else f"{value:,}{suffix}"
-
-
 def bar_chart(rep: CardsReport, width: int | None = None) -> Table:
     """Missing share per field as horizontal bars, coloured by severity; ``width`` (the bar's)
     defaults to what the terminal leaves after the other columns."""
@@ -189,7 +173,7 @@ def bar_chart(rep: CardsReport, width: int | None = None) -> Table:
 def _print_report(rep: CardsReport, out: TextIO) -> None:
     from rich.table import Table
 
-    from ptmx.cards.report import label
+    from ptmx.cards.report import label, number
 
     console = console_for(out)
     scope = f", reused by ≥ {rep.min_reuse:,} project{'s' * (rep.min_reuse != 1)}" \
@@ -205,8 +189,8 @@ def _print_report(rep: CardsReport, out: TextIO) -> None:
                        ("risk", True)):
         risky.add_column(col, justify="right" if right else "left", overflow="fold")
     for i, m in enumerate(rep.riskiest, 1):
-        risky.add_row(str(i), m.model, _num(m.reuse_count), _num(m.completeness, "%"),
-                      ", ".join(label(k) for k in m.missing_critical) or "—", _num(m.risk))
+        risky.add_row(str(i), m.model, number(m.reuse_count), number(m.completeness, "%"),
+                      ", ".join(label(k) for k in m.missing_critical) or "—", number(m.risk))
     console.print(risky if rep.riskiest else "no assessed model matches")
     if rep.groups:
         grouped = Table(title=f"by {rep.by}: top {len(rep.groups):,} of "
@@ -215,8 +199,8 @@ def _print_report(rep: CardsReport, out: TextIO) -> None:
             grouped.add_column(col, justify="left" if col in (rep.by, "most often missing")
                                else "right", overflow="fold")
         for g in rep.groups:
-            grouped.add_row(g.group, f"{g.assessed:,}/{g.models:,}", _num(g.reuse),
-                            _num(g.completeness, "%"), _num(g.risk),
+            grouped.add_row(g.group, f"{g.assessed:,}/{g.models:,}", number(g.reuse),
+                            number(g.completeness, "%"), number(g.risk),
                             ", ".join(g.most_missing) or "—")
         console.print(grouped)
 
@@ -225,6 +209,7 @@ def _print_report(rep: CardsReport, out: TextIO) -> None:
 
 def _show(args: argparse.Namespace) -> int:
     from ptmx.cards import assess
+    from ptmx.cards.report import number
 
     result = assess(store_from(args), args.model)
     if args.format == "json":
@@ -239,7 +224,7 @@ def _show(args: argparse.Namespace) -> int:
     facts.add_column()
     facts.add_row("model", result.model)
     facts.add_row("card data", result.source or "none: not assessed")
-    facts.add_row("completeness", _num(result.completeness, "%") if result.assessed
+    facts.add_row("completeness", number(result.completeness, "%") if result.assessed
                   else "not assessed")
     facts.add_row("reused by", f"{result.reuse_count:,} projects")
     facts.add_row("risk", f"{result.risk:,} (reuse × {result.missing_critical} missing "

@@ -26,3 +26,24 @@ def add_format_option(parser: argparse.ArgumentParser,
 def store_from(args: argparse.Namespace) -> Store:
     """Open the dataset chosen by ``--data`` / ``$PTMX_DATA`` / the bundled sample."""
     return open_store(config.data_dir(getattr(args, "data", None)))
+
+
+def _whole_number(text: str, minimum: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < minimum:
+        raise argparse.ArgumentTypeError(
+            "must be at least 1" if minimum == 1 else f"must be {minimum} or more")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """argparse type: a whole number >= 1 (rejected as a one-line usage error otherwise)."""
+    return _whole_number(text, 1)
+
+
+def non_negative_int(text: str) -> int:
+    """argparse type: a whole number >= 0 (0 often means "no limit")."""
+    return _whole_number(text, 0)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ptmx.cli.common import add_data_option, add_format_option, store_from
+from ptmx.cli.common import add_data_option, add_format_option, positive_int, store_from
 from ptmx.render import emit
 from ptmx.render.output import dumps
 
@@ -24,14 +24,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("query", help="run read-only SQL over all tables")
     p.add_argument("sql", help="one SELECT statement (table names as in SCHEMA.md)")
-    p.add_argument("--limit", type=int, default=1000, help="row cap (default 1000)")
+    p.add_argument("--limit", type=positive_int, default=1000, help="row cap (default 1000)")
     add_data_option(p)
     add_format_option(p)
     p.set_defaults(handler=_query)
 
     p = sub.add_parser("search", help="find models by name, best match first")
     p.add_argument("text", help="part of a model id (case-insensitive)")
-    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--limit", type=positive_int, default=20)
     p.add_argument("--sort", default="downloads",
                    choices=["model", "author", "downloads", "likes", "license", "reuse_count"])
     add_data_option(p)
@@ -97,10 +97,6 @@ def _stats(args: argparse.Namespace) -> int:
 def _query(args: argparse.Namespace) -> int:
     from ptmx.store import run_readonly
 
-    if args.limit < 1:
-        from ptmx.errors import UsageError
-
-        raise UsageError("--limit must be at least 1")
     result = run_readonly(store_from(args), args.sql, limit=args.limit)
     emit(result.table, args.format)
     print(f"{result.shown} in {result.seconds * 1000:.1f} ms", file=sys.stderr)

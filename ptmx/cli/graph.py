@@ -10,7 +10,13 @@ import argparse
 import sys
 from typing import Any
 
-from ptmx.cli.common import add_data_option, add_format_option, store_from
+from ptmx.cli.common import (
+    add_data_option,
+    add_format_option,
+    non_negative_int,
+    positive_int,
+    store_from,
+)
 from ptmx.errors import UsageError
 from ptmx.graph import (
     BASE,
@@ -46,7 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                 "models, to --depth hops")
     _add_id(a, "ID", "model id, project owner/name, or a URL of either")
     _add_walk_options(a)
-    a.add_argument("--limit", type=_count, default=None,
+    a.add_argument("--limit", type=non_negative_int, default=None,
                    help=f"neighbours listed per branch, 0 = all (default: {DEFAULT_LIMIT} for "
                         "tree, all for json)")
     add_format_option(a, ("tree", "json"), default="tree")
@@ -54,7 +60,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     a = actions.add_parser("lineage", help="base models (up) and derived models (down) of a model")
     _add_id(a, "MODEL", "model id (a base named only on a card works too)")
-    a.add_argument("--limit", type=_count, default=DEFAULT_LIMIT,
+    a.add_argument("--limit", type=non_negative_int, default=DEFAULT_LIMIT,
                    help=f"tree only: models shown per branch, 0 = all (default {DEFAULT_LIMIT})")
     add_format_option(a, ("tree", "table", "json", "csv"), default="tree")
     a.set_defaults(handler=_lineage)
@@ -62,7 +68,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     a = actions.add_parser("impact", help="blast radius: every model and project depending on a "
                                           "model, directly or through derived models")
     _add_id(a, "MODEL", "model id")
-    a.add_argument("--limit", type=_count, default=DEFAULT_LIMIT,
+    a.add_argument("--limit", type=non_negative_int, default=DEFAULT_LIMIT,
                    help=f"tree only: entries shown per branch, 0 = all (default {DEFAULT_LIMIT})")
     add_format_option(a, ("tree", "table", "json", "csv"), default="tree")
     a.set_defaults(handler=_impact)
@@ -70,7 +76,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     a = actions.add_parser("top", help="rankings: most reused, in-degree, PageRank, busiest "
                                        "projects, co-used model pairs")
     a.add_argument("--by", choices=RANKINGS, default="reuse", help="ranking (default: reuse)")
-    a.add_argument("--limit", type=_positive, default=20, help="rows (default 20)")
+    a.add_argument("--limit", type=positive_int, default=20, help="rows (default 20)")
     a.add_argument("--model", help="co-usage only: pairs with this model")
     a.add_argument("--lineage", action="store_true",
                    help="pagerank only: add derived → base edges to the reuse graph")
@@ -85,7 +91,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--to", required=True, metavar="FILE",
                    help="output file; the format comes from .graphml, .gexf, .dot or .json")
     _add_walk_options(a)
-    a.add_argument("--limit", type=_count, default=0,
+    a.add_argument("--limit", type=non_negative_int, default=0,
                    help="neighbours per branch, 0 = all (default: all)")
     add_data_option(a)
     a.set_defaults(handler=_export)
@@ -97,26 +103,13 @@ def _add_id(parser: argparse.ArgumentParser, metavar: str, help_text: str) -> No
 
 
 def _add_walk_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--depth", type=_positive, default=1, help="hops from ID (default 1)")
+    parser.add_argument("--depth", type=positive_int, default=1, help="hops from ID (default 1)")
     parser.add_argument("--kind", choices=("model", "project"),
                         help="what ID names, when it is both a model and a project")
 
 
-def _positive(text: str) -> int:
-    value = _count(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {text}")
-    return value
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative: {text}")
-    return value
 
 
 # -- handlers ---------------------------------------------------------------------------------

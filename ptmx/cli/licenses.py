@@ -12,7 +12,12 @@ import argparse
 import sys
 from typing import Any
 
-from ptmx.cli.common import add_data_option, add_format_option, store_from
+from ptmx.cli.common import (
+    add_data_option,
+    add_format_option,
+    non_negative_int,
+    store_from,
+)
 from ptmx.licenses import (
     ACTIVITIES,
     AUDIT_KEYS,
@@ -49,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "summary and flow; json and csv list every record in dataset order.")
     a.add_argument("--verdict", action="append", choices=VERDICTS, metavar="VERDICT",
                    help="only records with this verdict (repeatable): " + ", ".join(VERDICTS))
-    a.add_argument("--limit", type=_count, default=None,
+    a.add_argument("--limit", type=non_negative_int, default=None,
                    help=f"records listed, 0 = all (default: {TABLE_LIMIT} for table, all for "
                         f"json/csv)")
     add_data_option(a)
@@ -81,14 +86,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.set_defaults(handler=_explain)
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
 
 
 # ------------------------------------------------------------------------------------ audit

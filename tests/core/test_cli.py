@@ -51,6 +51,8 @@ def test_query_csv_goes_to_stdout_and_timing_to_stderr() -> None:
     (["--data", "/definitely/not/here", "stats"], "does not exist"),
     (["model", "bert-base-uncasd"], "bert-base-uncased"),
     (["stats", "--format", "yaml"], "invalid choice"),
+    (["query", "SELECT 1", "--limit", "0"], "must be at least 1"),
+    (["search", "bert", "--limit", "many"], "expected a whole number"),
     (["no-such-command"], "invalid choice"),
 ])
 def test_user_mistakes_are_one_line_exit_2(args: list[str], needle: str) -> None:
