@@ -14,39 +14,9 @@ import pyarrow as pa
 
 from ptmx.store import Store
 
-# A project's ScanCode keys as one AND expression, as the license engine reads them: keys that
-# are OR expressions parenthesised; 'NONE' when scanned without a license (a single NULL key);
-# NULL when never scanned (no row). Works grouped and correlated (count(*) = 0: no row).
-_PROJECT_KEYS = """CASE WHEN count(*) = 0 THEN NULL
-         WHEN count(license_key) = 0 THEN 'NONE'
-         ELSE array_to_string(list_sort(list(DISTINCT
-                  CASE WHEN contains(lower(license_key), ' or ')
-                       THEN '(' || license_key || ')' ELSE license_key END)), ' AND ')
-    END"""
-
-_LINKS = "(SELECT DISTINCT model_id, reuse_repository_id FROM model_to_reuse_repository)"
-
-
-def _project_license(store: Store) -> str:
-    """The license of project ``r`` (correlated), or NULL without the license table."""
-    if not store.has("reuse_repository_license"):
-        return "CAST(NULL AS VARCHAR)"
-    return f"""(SELECT {_PROJECT_KEYS} FROM reuse_repository_license pl
-               WHERE pl.reuse_repository_id = r.id)"""
-
-
-def _license_cte(store: Store, ids_sql: str) -> tuple[str, str, str]:
-    """(CTE, join, column) adding project licenses for the projects ``ids_sql`` selects.
-
-    Aggregated for those ids only; a correlated subquery per row is slower.
-    """
-    if not store.has("reuse_repository_license"):
-        return "", "", "CAST(NULL AS VARCHAR)"
-    cte = f""", lic AS (
-                SELECT reuse_repository_id AS id, {_PROJECT_KEYS} AS license
-                FROM reuse_repository_license
-                WHERE reuse_repository_id IN ({ids_sql}) GROUP BY 1)"""
-    return cte, "LEFT JOIN lic ON lic.id = r.id", "lic.license"
+# Projects' link counts and license expressions (the ScanCode keys as one AND expression, as the
+# license engine reads them; 'NONE' when scanned without a license, NULL when never scanned) are
+# precomputed by the store in project_summary; distinct links are in reuse_link.
 
 
 def _model_attrs(ids_sql: str) -> str:
@@ -90,16 +60,9 @@ def projects_by_id(store: Store, ids: Sequence[int]) -> list[dict[str, Any]]:
     """Project node attributes: id, name (owner/name), license, links (models it uses)."""
     if not ids:
         return []
-    license_cte, license_join, license_col = _license_cte(store, "SELECT id FROM ids")
     return store.rows(
-        f"""WITH ids AS (SELECT DISTINCT unnest(?) AS id),
-            cnt AS (SELECT reuse_repository_id AS id, count(DISTINCT model_id) AS links
-                    FROM model_to_reuse_repository
-                    WHERE reuse_repository_id IN (SELECT id FROM ids) GROUP BY 1){license_cte}
-            SELECT r.id, r.owner || '/' || r.name AS name, {license_col} AS license,
-                   coalesce(cnt.links, 0) AS links
-            FROM reuse_repository r JOIN ids ON ids.id = r.id
-                 LEFT JOIN cnt ON cnt.id = r.id {license_join}""",
+        """SELECT project_id AS id, project AS name, license, links FROM project_summary
+           WHERE project_id IN (SELECT unnest(?))""",
         [list(ids)],
     )
 
@@ -217,25 +180,15 @@ def linked_models(store: Store, lineage: bool = True) -> pa.Table:
 
 def linked_projects(store: Store) -> pa.Table:
     """Every project with at least one reuse link, with node attributes."""
-    license_join = (
-        f"""LEFT JOIN (SELECT reuse_repository_id, {_PROJECT_KEYS} AS license
-                      FROM reuse_repository_license GROUP BY reuse_repository_id) pl
-           ON pl.reuse_repository_id = r.id"""
-        if store.has("reuse_repository_license") else ""
-    )
-    license_col = "pl.license" if license_join else "CAST(NULL AS VARCHAR)"
     return store.query(
-        f"""SELECT r.id, r.owner || '/' || r.name AS name, {license_col} AS license, u.links
-            FROM reuse_repository r
-            JOIN (SELECT reuse_repository_id, count(*) AS links FROM {_LINKS}
-                  GROUP BY reuse_repository_id) u ON u.reuse_repository_id = r.id
-            {license_join}"""
+        """SELECT project_id AS id, project AS name, license, links FROM project_summary
+           WHERE links > 0"""
     )
 
 
 def all_links(store: Store) -> pa.Table:
     """Every distinct (project id, model id) reuse link."""
-    return store.query(f"SELECT reuse_repository_id AS project_id, model_id FROM {_LINKS}")
+    return store.query("SELECT project_id, model_id FROM reuse_link")
 
 
 def all_bases(store: Store) -> pa.Table:
@@ -287,11 +240,8 @@ def in_degree(store: Store, limit: int) -> list[dict[str, Any]]:
 def busiest_projects(store: Store, limit: int) -> list[dict[str, Any]]:
     """Projects by number of distinct models they use."""
     return store.rows(
-        f"""SELECT r.owner || '/' || r.name AS project, count(*) AS models,
-                   {_project_license(store)} AS license
-            FROM {_LINKS} x JOIN reuse_repository r ON r.id = x.reuse_repository_id
-            GROUP BY r.id, r.owner, r.name
-            ORDER BY models DESC, lower(project) LIMIT ?""",
+        """SELECT project, links AS models, license FROM project_summary WHERE links > 0
+           ORDER BY models DESC, lower(project) LIMIT ?""",
         [limit],
     )
 
@@ -302,10 +252,9 @@ def co_usage(store: Store, limit: int, model_id: int | None = None) -> list[dict
     With ``model_id``, only pairs containing that model (what its users also use).
     """
     return store.rows(
-        f"""WITH l AS {_LINKS}
-            SELECT sa.model AS model_a, sb.model AS model_b, count(*) AS projects
-            FROM l a JOIN l b ON a.reuse_repository_id = b.reuse_repository_id
-                               AND a.model_id < b.model_id
+        """SELECT sa.model AS model_a, sb.model AS model_b, count(*) AS projects
+            FROM reuse_link a JOIN reuse_link b ON a.project_id = b.project_id
+                                             AND a.model_id < b.model_id
                      JOIN model_summary sa ON sa.model_id = a.model_id
                      JOIN model_summary sb ON sb.model_id = b.model_id
             WHERE ? IS NULL OR a.model_id = ? OR b.model_id = ?
