@@ -11,19 +11,9 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ptmx.store.detail import MODEL_LISTS
 from ptmx.store.lookup import require_model_id, require_project_id
 from ptmx.store.store import Store
-
-# (field on ModelPage, lookup table, link table, key column in the link table)
-_MODEL_LISTS = (
-    ("tags", "tag", "model_to_tag", "tag_id"),
-    ("datasets", "dataset", "model_to_dataset", "dataset_id"),
-    ("papers", "paper", "model_to_paper", "paper_id"),
-    ("libraries", "library", "model_to_library", "library_id"),
-    ("frameworks", "framework", "model_to_framework", "framework_id"),
-    ("architectures", "architecture", "model_to_architecture", "architecture_id"),
-    ("languages", "language", "model_to_language", "language_id"),
-)
 
 
 @dataclass
@@ -78,58 +68,35 @@ class ProjectPage:
 def model_page(store: Store, ref: str) -> ModelPage:
     """The page of the model named ``ref``; :class:`NotFoundError` with suggestions if unknown."""
     model_id = require_model_id(store, ref)
+    # Head, name lists, lineage and card in one round trip: each part is an indexed single-row
+    # lookup, so DuckDB's fixed cost per query (~1 ms) is what a page would otherwise pay.
+    card = ("(SELECT c FROM model_card c WHERE c.model_id = $id LIMIT 1)"
+            if store.has("model_card") else "NULL")
     head = store.rows(
-        """SELECT model_id AS id, model, author, repo_url, sha, downloads, likes, reuse_count,
-                  license, hub
-           FROM model_summary WHERE model_id = ?""",
-        [model_id],
+        f"""SELECT model_id AS id, model, author, repo_url, sha, downloads, likes, reuse_count,
+                   license, hub,
+                   (SELECT d FROM model_detail d WHERE d.model_id = $id) AS detail,
+                   {card} AS card
+            FROM model_summary WHERE model_id = $id""",
+        {"id": model_id},
     )[0]
-    missing: list[str] = []
+    detail = head["detail"] or {}
+    missing = [link for _attr, table, link, _key in MODEL_LISTS
+               if not (store.has(table) and store.has(link))]
     page = ModelPage(
         id=head["id"], model=head["model"], author=head["author"], hub=head["hub"],
         repo_url=head["repo_url"], sha=head["sha"], downloads=head["downloads"],
         likes=head["likes"], reuse_count=head["reuse_count"],
         licenses=head["license"].split(" AND ") if head["license"] else [],
         projects=_model_projects(store, model_id),
+        **{attr: list(detail.get(attr) or []) for attr, *_ in MODEL_LISTS},
+        base_models=[dict(b) for b in detail.get("base_models") or []],
+        derived_models=[dict(d) for d in detail.get("derived_models") or []],
     )
-    # All name lists in one round trip: each is a tiny indexed lookup, the query overhead dominates.
-    lists = []
-    for attr, table, link, key in _MODEL_LISTS:
-        if store.has(table) and store.has(link):
-            lists.append(f"SELECT '{attr}' AS attr, t.name FROM {link} x JOIN {table} t "
-                         f"ON t.id = x.{key} WHERE x.model_id = $id")
-        else:
-            missing.append(link)
-    if lists:
-        found: dict[str, list[str]] = {}
-        for row in store.rows(" UNION ALL ".join(lists) + " ORDER BY attr, name", {"id": model_id}):
-            found.setdefault(row["attr"], []).append(row["name"])
-        for attr, names in found.items():
-            setattr(page, attr, names)
-    if store.has("model_base"):
-        # Both directions in one round trip; bases outside the dataset have no id and still
-        # match by name.
-        edges = store.rows(
-            """SELECT 'base' AS direction, base_model AS model, base_model_id IS NOT NULL
-                      AS in_dataset, relation, source
-               FROM model_base WHERE model_id = $id
-               UNION ALL
-               SELECT 'derived', model, true, relation, source FROM model_base
-               WHERE base_model_id = $id OR (base_model_id IS NULL AND base_model = $name)
-               ORDER BY direction, model""",
-            {"id": model_id, "name": page.model},
-        )
-        page.base_models = [
-            {"base_model": e["model"], "in_dataset": e["in_dataset"], "relation": e["relation"],
-             "source": e["source"]} for e in edges if e["direction"] == "base"]
-        page.derived_models = [
-            {"model": e["model"], "relation": e["relation"], "source": e["source"]}
-            for e in edges if e["direction"] == "derived"]
-    else:
+    if not store.has("model_base"):
         missing.append("model_base")
     if store.has("model_card"):
-        cards = store.rows("SELECT * FROM model_card WHERE model_id = ? LIMIT 1", [model_id])
-        page.card = _plain_card(cards[0]) if cards else None
+        page.card = _plain_card(head["card"]) if head["card"] else None
     else:
         missing.append("model_card")
     page.missing_tables = missing

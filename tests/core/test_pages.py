@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import csv
+import sqlite3
 from collections import defaultdict
+from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from ptmx.errors import NotFoundError
-from ptmx.store import Store, model_page, project_page, search_models, stats
+from ptmx.ingest import sqlite_import
+from ptmx.store import Store, model_page, open_store, project_page, search_models, stats
 from tests.conftest import ARTIFACT
 
 
@@ -105,3 +110,37 @@ def test_fast_default_order_equals_the_sorted_query(sample_store: Store, text: s
                          ELSE 2 END, downloads DESC NULLS LAST, model
            LIMIT ? OFFSET ?""", [needle] * 6 + [limit, offset])
     assert fast.column("model").to_pylist() == expected.column("model").to_pylist()
+
+
+def test_model_page_lists_names_sorted_once_and_lineage_both_ways(
+        peatmoss_db: Path, tmp_path: Path) -> None:
+    con = sqlite3.connect(peatmoss_db)
+    con.executescript("""
+        CREATE TABLE tag (id INTEGER PRIMARY KEY, name VARCHAR);
+        CREATE TABLE model_to_tag (model_id INTEGER, tag_id INTEGER);
+        INSERT INTO tag VALUES (1, 'pytorch'), (2, 'bert'), (3, 'fill-mask');
+        -- a repeated pair, as a full import may hold
+        INSERT INTO model_to_tag VALUES (1, 1), (1, 2), (1, 3), (1, 2), (2, 1);
+    """)
+    con.commit()
+    con.close()
+    out = tmp_path / "ds"
+    sqlite_import.import_sqlite(peatmoss_db, out)
+    # gpt2 is a base by id; acme/tiny-llm is named by a card only (no id recorded).
+    pq.write_table(pa.table({
+        "model_id": [4, 3], "model": ["acme/tiny-llm-ft", "acme/tiny-llm"],
+        "base_model": ["acme/tiny-llm", "gpt2"], "base_model_id": [None, 2],
+        "relation": ["finetune", "quantized"], "source": ["card", "card"]}), out / "model_base.parquet")
+    store = open_store(out)
+    bert = model_page(store, "bert-base-uncased")
+    assert bert.tags == ["bert", "fill-mask", "pytorch"]
+    assert bert.datasets == [] and "model_to_dataset" in bert.missing_tables
+    assert "model_to_tag" not in bert.missing_tables and "model_base" not in bert.missing_tables
+    assert model_page(store, "gpt2").derived_models == [
+        {"model": "acme/tiny-llm", "relation": "quantized", "source": "card"}]
+    tiny = model_page(store, "acme/tiny-llm")
+    assert tiny.base_models == [{"base_model": "gpt2", "in_dataset": True, "relation": "quantized",
+                                 "source": "card"}]
+    assert [d["model"] for d in tiny.derived_models] == ["acme/tiny-llm-ft"]
+    ft = model_page(store, "acme/tiny-llm-ft")
+    assert ft.derived_models == [] and ft.tags == []
