@@ -87,17 +87,14 @@ def projects_using(store: Store, model_ids: Sequence[int]) -> pa.Table:
 def models_used_by(store: Store, project_ids: Sequence[int]) -> pa.Table:
     """Models the given projects use: parent (project id), id, name, license, downloads, links.
 
-    Per project, most downloaded models first.
+    Per project, most downloaded models first. reuse_link carries the models' attributes, so
+    nothing is joined per call.
     """
     return store.query(
-        f"""WITH hit AS (
-                SELECT DISTINCT model_id, reuse_repository_id FROM model_to_reuse_repository
-                WHERE reuse_repository_id IN (SELECT unnest(?))
-            ), {_model_attrs("SELECT model_id FROM hit")}
-            SELECT hit.reuse_repository_id AS parent, a.model_id AS id, a.model AS name,
-                   a.license, a.downloads, a.reuse_count AS links
-            FROM hit JOIN attrs a ON a.model_id = hit.model_id
-            ORDER BY parent, a.downloads DESC NULLS LAST, a.model""",
+        """SELECT project_id AS parent, model_id AS id, model AS name, license, downloads,
+                  reuse_count AS links
+           FROM reuse_link WHERE project_id IN (SELECT unnest(?))
+           ORDER BY parent, downloads DESC NULLS LAST, name""",
         [list(project_ids)],
     )
 
@@ -114,37 +111,31 @@ def lineage_of(
     (``id`` NULL when that base is not in the dataset). 'derived': the row's model derives from
     ``parent`` (from ``derived_ids``), or, when ``parent`` is NULL, from the base outside the
     dataset named ``parent_name`` (matched case-insensitively against ``outside_names``).
+    Reads the store's base_link, where both ends' attributes are already joined.
     """
     if not store.has("model_base") or not (base_ids or derived_ids or outside_names):
         return []
     by_name = ""
     if outside_names:
         by_name = """UNION ALL
-                SELECT base_model_id, base_model, model_id, relation, source FROM model_base
-                WHERE base_model_id IS NULL AND lower(base_model) IN (SELECT unnest($names))"""
+            SELECT 'derived', NULL, base_model, model_id, model, license, downloads,
+                   reuse_count, relation, source
+            FROM base_link
+            WHERE base_model_id IS NULL AND lower(base_model) IN (SELECT unnest($names))"""
     params: dict[str, Any] = {"up": list(base_ids) or [None], "down": list(derived_ids) or [None]}
     if outside_names:
         params["names"] = [n.lower() for n in outside_names]
     return store.rows(
-        f"""WITH up AS (
-                SELECT model_id AS parent, base_model_id AS id, base_model AS base_name,
-                       relation, source
-                FROM model_base WHERE model_id IN (SELECT unnest($up))
-            ), down AS (
-                SELECT base_model_id AS parent, base_model AS parent_name, model_id AS id,
-                       relation, source
-                FROM model_base WHERE base_model_id IN (SELECT unnest($down))
-                {by_name}
-            ), {_model_attrs("SELECT id FROM up UNION ALL SELECT id FROM down")}
-            SELECT 'base' AS direction, up.parent, NULL AS parent_name, up.id,
-                   coalesce(a.model, up.base_name) AS name, a.license, a.downloads,
-                   a.reuse_count AS links, up.relation, up.source
-            FROM up LEFT JOIN attrs a ON a.model_id = up.id
+        f"""SELECT 'base' AS direction, model_id AS parent, NULL AS parent_name,
+                   base_model_id AS id, base_model AS name, base_license AS license,
+                   base_downloads AS downloads, base_reuse_count AS links, relation, source
+            FROM base_link WHERE model_id IN (SELECT unnest($up))
             UNION ALL
-            SELECT 'derived', down.parent, down.parent_name, down.id, a.model, a.license,
-                   a.downloads, a.reuse_count, down.relation, down.source
-            FROM down JOIN attrs a ON a.model_id = down.id
-            ORDER BY direction, downloads DESC NULLS LAST, name""",
+            SELECT 'derived', base_model_id, base_model, model_id, model, license, downloads,
+                   reuse_count, relation, source
+            FROM base_link WHERE base_model_id IN (SELECT unnest($down))
+            {by_name}
+            ORDER BY direction, downloads DESC NULLS LAST, name, parent, parent_name""",
         params,
     )
 
@@ -193,16 +184,9 @@ def all_links(store: Store) -> pa.Table:
 
 def all_bases(store: Store) -> pa.Table:
     """Every lineage edge: derived model id, base id (NULL outside the dataset), base name."""
-    if not store.has("model_base"):
-        return pa.table({"model_id": pa.array([], pa.int64()),
-                         "base_model_id": pa.array([], pa.int64()),
-                         "base_name": pa.array([], pa.string()),
-                         "relation": pa.array([], pa.string()),
-                         "source": pa.array([], pa.string())})
     return store.query(
-        """SELECT b.model_id, b.base_model_id, coalesce(s.model, b.base_model) AS base_name,
-                  b.relation, b.source
-           FROM model_base b LEFT JOIN model_summary s ON s.model_id = b.base_model_id"""
+        """SELECT model_id, base_model_id, base_model AS base_name, relation, source
+           FROM base_link"""
     )
 
 

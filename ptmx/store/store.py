@@ -31,14 +31,15 @@ import pyarrow as pa
 
 from ptmx import __version__
 from ptmx.errors import DataError, MissingTableError, QueryError
+from ptmx.store.base_link import build_base_link
 from ptmx.store.detail import build_model_detail
 from ptmx.store.schema import HOT_TABLES, OPTIONAL_COLUMNS
 from ptmx.store.validate import TableFiles, check, discover, read_manifest
 
 Params = Sequence[Any] | dict[str, Any]
-# Built by the store: see _build_summary and detail.build_model_detail.
-DERIVED_TABLES = ("model_summary", "reuse_link", "project_summary", "model_detail")
-CACHE_FORMAT = 6  # bump when the cached layout changes
+# Built by the store: see _build_summary, detail.build_model_detail, base_link.build_base_link.
+DERIVED_TABLES = ("model_summary", "reuse_link", "project_summary", "model_detail", "base_link")
+CACHE_FORMAT = 7  # bump when the cached layout changes
 
 # DuckDB hands every connect() of one file in a process the same database instance, whose
 # configuration we lock; so one sealed root connection per cache file is shared by its Stores.
@@ -152,6 +153,7 @@ class Store:
                 con.execute(f"CREATE TABLE {_quote_ident(name)} AS {source}{order}")
             self._build_summary(con)
             build_model_detail(con, set(self._files))
+            build_base_link(con, set(self._files))
             # Name lookups (exact, then case-insensitive) are the first step of every page.
             con.execute("CREATE INDEX model_context_id ON model (context_id)")
             con.execute("CREATE INDEX model_context_id_lc ON model (lower(context_id))")

@@ -142,3 +142,24 @@ def test_the_tree_parent_is_not_listed_again(chain_store: Store) -> None:
     assert {b.relation: [c.node.name for c in b.children] for b in ft_b.branches} == {
         "base": ["base-a"], "used-by": ["bob/tool"]}  # no "derived": q-c is where we came from
     assert ("model:q-c", "model:ft-b") in {(e.source, e.target) for e in result.edges}
+
+
+@pytest.mark.parametrize(("ref", "kind", "depth", "limit"), [
+    ("bert-base-uncased", "model", 2, 50), ("spacy/en_core_web_sm", "model", 2, 5),
+    ("gpt2", "model", 3, 20), ("bert-base-uncased", "model", 2, None),
+    ("huggingface/transformers", "project", 3, 10), ("groq/mlagility", "project", 2, 50)])
+def test_long_neighbour_lists_counted_in_arrow_give_the_same_tree(
+        sample_store: Store, monkeypatch: pytest.MonkeyPatch, ref: str, kind: str, depth: int,
+        limit: int | None) -> None:
+    # Lists longer than walk.BIG are counted with Arrow compute instead of Python loops; the
+    # tree, its seen/more counts and the edges must not depend on which path a list took.
+    from ptmx.graph import walk
+
+    def run(big: int) -> dict:
+        monkeypatch.setattr(walk, "BIG", big)
+        result = neighbourhood(sample_store, ref, kind=kind, depth=depth, limit=limit)
+        return {**result.to_dict(), "tree": result.root.to_dict()}
+
+    in_python, in_arrow = run(10**9), run(1)
+    assert in_arrow == in_python
+    assert in_python["node_count"] > 20 and in_python["edge_count"] >= in_python["node_count"] - 1
