@@ -18,7 +18,8 @@ from typing import Any
 import pyarrow as pa
 
 from ptmx.errors import DataError, UsageError
-from ptmx.ingest.extensions import card_rows, load_json, repo_license_rows
+from ptmx.ingest.cards import read_card_names, write_cards
+from ptmx.ingest.extensions import iter_json_object, repo_license_rows
 from ptmx.ingest.writer import DatasetWriter
 from ptmx.store.schema import REQUIRED
 
@@ -27,6 +28,7 @@ BATCH_ROWS = 20_000
 BATCH_BYTES = 64 * 1024 * 1024  # flush early for tables with large text (issue bodies, diffs)
 
 Progress = Callable[[str, int, int], None]  # (table, rows done, rows total)
+LICENSES = "repository licenses"
 
 
 @dataclass
@@ -164,32 +166,31 @@ def import_sqlite(db: Path, out: Path, *, force: bool = False,
                   repo_licenses: Path | None = None, model_cards: Path | None = None,
                   progress: Progress | None = None) -> ImportReport:
     """Convert ``db`` into a dataset folder at ``out``; see the module docstring."""
-    # Read the side files first: a typo in their path should fail before an hour of copying.
-    scan = load_json(repo_licenses, "repository licenses") if repo_licenses else None
-    cards = load_json(model_cards, "model cards") if model_cards else None
+    # Read the side files through first: a mistake in them should fail before an hour of
+    # copying. Both are streamed (flat memory whatever their size) and read again when written.
+    if repo_licenses:
+        for _pair in iter_json_object(repo_licenses, LICENSES):
+            pass
+    card_names = read_card_names(model_cards) if model_cards else None
     con = connect(db)
     report = ImportReport(out=out)
     try:
         with DatasetWriter(out, force=force) as writer:
             for table in _tables(con):
                 _copy_table(con, writer, table, progress, report)
-            if scan is not None:
+            if repo_licenses:
                 projects = {
                     f"{o}/{n}".lower(): i
                     for i, o, n in con.execute("SELECT id, owner, name FROM reuse_repository")
                 }
-                rows, skipped = repo_license_rows(scan, projects)
+                rows, skipped = repo_license_rows(iter_json_object(repo_licenses, LICENSES),
+                                                  projects)
                 writer.write("reuse_repository_license", rows)
                 report.notes.append(f"repository licenses: {rows.num_rows:,} rows; "
                                     f"{skipped:,} scanned projects are not in the database")
-            if cards is not None:
-                models = {str(c): int(i) for i, c in con.execute("SELECT id, context_id FROM model")
-                          if c is not None}
-                card_table, base_table, skipped = card_rows(cards, models)
-                writer.write("model_card", card_table)
-                writer.write("model_base", base_table)
-                report.notes.append(f"model cards: {card_table.num_rows:,} cards, "
-                                    f"{base_table.num_rows:,} base-model edges; "
+            if card_names is not None:
+                cards, bases, skipped = write_cards(writer, card_names)
+                report.notes.append(f"model cards: {cards:,} cards, {bases:,} base-model edges; "
                                     f"{skipped:,} cards name models not in the database")
             writer.commit(name=db.stem, source=str(db.name),
                           extra={"widened_to_text": report.widened})

@@ -170,3 +170,52 @@ def test_import_memory_is_bounded_by_batches(tmp_path: Path,
     report = sqlite_import.import_sqlite(db, tmp_path / "ds")
     assert report.row_counts["reuse_repository"] == 2503
     assert max(seen) <= 1000
+
+
+def test_cards_are_matched_case_insensitively_in_batches_of_any_size(
+        peatmoss_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from ptmx.ingest import cards as card_import
+
+    cards = tmp_path / "cards.json"
+    cards.write_text(json.dumps({
+        "ACME/Tiny-LLM-FT": {"upstream_model": "acme/TINY-llm", "license": "mit"},
+        "nobody/unknown": {"license": "mit"},
+        "gpt2": {"upstream_model": "huggingface.co/Outside/base-model"},
+        "bert-base-uncased": "not a card",
+    }))
+    tables = {}
+    for batch in (1, 1000):
+        monkeypatch.setattr(card_import, "BATCH", batch)
+        out = tmp_path / f"ds{batch}"
+        code, _, err = run(["import", str(peatmoss_db), str(out), "--model-cards", str(cards)],
+                           capsys)
+        assert code == 0, err
+        assert "2 cards name models not in the database" in err
+        tables[batch] = [pq.read_table(out / f"{t}.parquet") for t in ("model_card", "model_base")]
+        assert not list(out.glob(".*"))  # no scratch folder left in the dataset
+    assert all(a.equals(b) for a, b in zip(tables[1], tables[1000], strict=True))
+    card_table, base_table = tables[1]
+    assert card_table.column("model").to_pylist() == ["ACME/Tiny-LLM-FT", "gpt2"]
+    assert card_table.column("model_id").to_pylist() == [4, 2]
+    assert base_table.select(["model_id", "base_model", "base_model_id"]).to_pylist() == [
+        {"model_id": 4, "base_model": "acme/TINY-llm", "base_model_id": 3},
+        {"model_id": 2, "base_model": "Outside/base-model", "base_model_id": None}]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('{"gpt2": {"license": "mit"}, "acme/tiny-llm": {"license": ', "not valid JSON"),
+    ('[{"gpt2": {}}]', "not a JSON object"),
+    ('{"gpt2": {}} {"more": {}}', "not valid JSON"),
+])
+def test_broken_side_file_fails_in_one_line_before_anything_is_written(
+        peatmoss_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str,
+        message: str) -> None:
+    for option in ("--model-cards", "--repo-licenses"):
+        side = tmp_path / "side.json"
+        side.write_text(text)
+        code, _, err = run(["import", str(peatmoss_db), str(tmp_path / "ds"), option,
+                              str(side)], capsys)
+        assert code == 2 and message in err and "side.json" in err, err
+        assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+        assert not (tmp_path / "ds").exists() and not list(tmp_path.glob(".ds*"))

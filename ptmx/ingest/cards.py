@@ -1,0 +1,96 @@
+"""Model cards into a new dataset, streamed: a cards file of any size costs flat memory.
+
+Two passes over the file. The first, before any table is copied, checks the whole file (a broken
+file fails in seconds, not after an hour of copying) and keeps only each card's model name and
+base-model name. Once the ``model`` table is written, those names are resolved to ids in one
+DuckDB query (:mod:`ptmx.ingest.queries`). The second pass turns the cards into ``model_card`` and
+``model_base`` rows a batch at a time, written straight to Parquet.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from ptmx.errors import UsageError
+from ptmx.ingest.extensions import (
+    BASE_SCHEMA,
+    CARD_SCHEMA,
+    card_base,
+    card_batch,
+    iter_json_object,
+)
+from ptmx.ingest.queries import resolve_card_models
+from ptmx.ingest.writer import COMPRESSION, DatasetWriter
+
+WHAT = "model cards"
+BATCH = 20_000
+
+
+@dataclass
+class CardNames:
+    """What the first pass keeps: per card, in file order, its model and base-model names."""
+
+    path: Path
+    names: list[str] = field(default_factory=list)
+    bases: list[str | None] = field(default_factory=list)
+    size: tuple[int, int] = (0, 0)   # (bytes, mtime_ns): the second pass must read the same file
+
+
+def read_card_names(path: Path) -> CardNames:
+    """The first pass: the whole file checked, the names kept."""
+    found = CardNames(path)
+    for model, card in iter_json_object(path, WHAT):
+        found.names.append(model)
+        found.bases.append(card_base(model, card))
+    st = path.stat()
+    found.size = (st.st_size, st.st_mtime_ns)
+    return found
+
+
+def write_cards(writer: DatasetWriter, names: CardNames) -> tuple[int, int, int]:
+    """The second pass into ``model_card`` and ``model_base``: (cards, base edges, skipped)."""
+    # DuckDB's scratch space lives in the import's temp folder (and never stays in the dataset).
+    spill = writer.tmp / ".resolve-spill"
+    spill.mkdir(exist_ok=True)
+    try:
+        model_ids, base_ids = resolve_card_models(writer.path("model"), names.names,
+                                                  names.bases, spill)
+    finally:
+        shutil.rmtree(spill, ignore_errors=True)
+    st = names.path.stat()
+    if (st.st_size, st.st_mtime_ns) != names.size:
+        raise UsageError(f"{names.path}: {WHAT} file changed while it was being imported")
+    counts = [0, 0, 0]
+    with pq.ParquetWriter(writer.path("model_card"), CARD_SCHEMA, compression=COMPRESSION) as cw, \
+            pq.ParquetWriter(writer.path("model_base"), BASE_SCHEMA, compression=COMPRESSION) as bw:
+        batch: list[tuple[str, object]] = []
+        done = 0
+
+        def flush() -> None:
+            nonlocal done
+            cards, bases, skipped = card_batch(
+                batch, model_ids.slice(done, len(batch)).to_pylist(),
+                base_ids.slice(done, len(batch)).to_pylist())
+            cw.write_table(cards)
+            bw.write_table(bases)
+            counts[0] += cards.num_rows
+            counts[1] += bases.num_rows
+            counts[2] += skipped
+            done += len(batch)
+            batch.clear()
+
+        for pair in iter_json_object(names.path, WHAT):
+            if done + len(batch) >= len(names.names):
+                raise UsageError(f"{names.path}: {WHAT} file changed while it was being imported")
+            batch.append(pair)
+            if len(batch) == BATCH:
+                flush()
+        flush()
+    if done != len(names.names):
+        raise UsageError(f"{names.path}: {WHAT} file changed while it was being imported")
+    writer.row_counts["model_card"], writer.row_counts["model_base"] = counts[0], counts[1]
+    return counts[0], counts[1], counts[2]
