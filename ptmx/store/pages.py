@@ -75,12 +75,18 @@ def model_page(store: Store, ref: str) -> ModelPage:
     head = store.rows(
         f"""SELECT model_id AS id, model, author, repo_url, sha, downloads, likes, reuse_count,
                    license, hub,
-                   (SELECT d FROM model_detail d WHERE d.model_id = $id) AS detail,
+                   (SELECT list(d) FROM model_detail d WHERE d.model_id = $id) AS detail,
                    {card} AS card
             FROM model_summary WHERE model_id = $id""",
         {"id": model_id},
     )[0]
-    detail = head["detail"] or {}
+    detail: dict[str, Any] = {}
+    for row in head["detail"] or ():
+        if row["list"] == "lineage":
+            detail["base_models"], detail["derived_models"] = (row["base_models"],
+                                                               row["derived_models"])
+        else:
+            detail[row["list"]] = row["names"]
     missing = [link for _attr, table, link, _key in MODEL_LISTS
                if not (store.has(table) and store.has(link))]
     page = ModelPage(

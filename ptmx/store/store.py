@@ -39,7 +39,7 @@ from ptmx.store.validate import TableFiles, check, discover, read_manifest
 Params = Sequence[Any] | dict[str, Any]
 # Built by the store: see _build_summary, detail.build_model_detail, base_link.build_base_link.
 DERIVED_TABLES = ("model_summary", "reuse_link", "project_summary", "model_detail", "base_link")
-CACHE_FORMAT = 7  # bump when the cached layout changes
+CACHE_FORMAT = 8  # bump when the cached layout changes
 
 # DuckDB hands every connect() of one file in a process the same database instance, whose
 # configuration we lock; so one sealed root connection per cache file is shared by its Stores.
