@@ -63,7 +63,7 @@ def write_cards(writer: DatasetWriter, names: CardNames) -> tuple[int, int, int]
         shutil.rmtree(spill, ignore_errors=True)
     st = names.path.stat()
     if (st.st_size, st.st_mtime_ns) != names.size:
-        raise UsageError(f"{names.path}: {WHAT} file changed while it was being imported")
+        raise _changed(names.path)
     counts = [0, 0, 0]
     with pq.ParquetWriter(writer.path("model_card"), CARD_SCHEMA, compression=COMPRESSION) as cw, \
             pq.ParquetWriter(writer.path("model_base"), BASE_SCHEMA, compression=COMPRESSION) as bw:
@@ -85,12 +85,18 @@ def write_cards(writer: DatasetWriter, names: CardNames) -> tuple[int, int, int]
 
         for pair in iter_json_object(names.path, WHAT):
             if done + len(batch) >= len(names.names):
-                raise UsageError(f"{names.path}: {WHAT} file changed while it was being imported")
+                raise _changed(names.path)
             batch.append(pair)
             if len(batch) == BATCH:
                 flush()
         flush()
     if done != len(names.names):
-        raise UsageError(f"{names.path}: {WHAT} file changed while it was being imported")
+        raise _changed(names.path)
     writer.row_counts["model_card"], writer.row_counts["model_base"] = counts[0], counts[1]
     return counts[0], counts[1], counts[2]
+
+
+def _changed(path: Path) -> UsageError:
+    # The ids resolved after the first pass are matched to the second pass's cards by position.
+    return UsageError(f"{path}: {WHAT} file changed while it was being imported",
+                      hint="import again once nothing writes to it")

@@ -219,3 +219,22 @@ def test_broken_side_file_fails_in_one_line_before_anything_is_written(
         assert code == 2 and message in err and "side.json" in err, err
         assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
         assert not (tmp_path / "ds").exists() and not list(tmp_path.glob(".ds*"))
+
+
+def test_a_cards_file_rewritten_during_the_import_is_refused(
+        peatmoss_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    cards = tmp_path / "cards.json"
+    cards.write_text(json.dumps({"gpt2": {"license": "mit"}}))
+    first_pass = sqlite_import.read_card_names
+
+    def then_rewrite(path: Path):  # another program saves the file between the two passes
+        names = first_pass(path)
+        path.write_text(json.dumps({"bert-base-uncased": {}, "gpt2": {"license": "mit"}}))
+        return names
+
+    monkeypatch.setattr(sqlite_import, "read_card_names", then_rewrite)
+    code, _, err = run(["import", str(peatmoss_db), str(tmp_path / "ds"), "--model-cards",
+                        str(cards)], capsys)
+    assert code == 2 and "changed while it was being imported" in err
+    assert not (tmp_path / "ds").exists()
