@@ -43,9 +43,9 @@ Rule = Callable[[TreeNode], Sequence[str]]
 # dataset (bases named on cards) by ("outside", lower-case name).
 Ident = tuple[str, int | str]
 Columns = dict[str, list]
-# Neighbour lists longer than this stay in Arrow (see the module docstring); below it, the few
-# Arrow calls per list cost more than plain Python over the rows.
-BIG = 64
+# Neighbour lists longer than this stay in Arrow (see the module docstring); below it, the ~10
+# Arrow calls per list (~200 µs) cost more than plain Python over its rows (~1 µs a row).
+BIG = 200
 
 
 @dataclass(slots=True)
