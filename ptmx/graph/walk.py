@@ -92,9 +92,10 @@ class _Rows:
         branch = Branch(relation, total=total, seen=seen, more=len(fresh) - len(shown))
         return branch, _items(self.table.take(shown), self.kind, self.outward)
 
-    def edge_ids(self, placed_ids: _PlacedIds) -> list[int]:
-        """The neighbours, in row order, that ended up in the tree."""
-        return self.ids.filter(self.in_tree(placed_ids)).to_pylist()
+    def placed_items(self, placed_ids: _PlacedIds) -> list[_Item]:
+        """The neighbours, in row order, that ended up in the tree (each gives an edge)."""
+        return [_Item((self.kind, child_id), None, "uses", self.outward)
+                for child_id in self.ids.filter(self.in_tree(placed_ids)).to_pylist()]
 
 
 class _PlacedIds:
@@ -196,17 +197,12 @@ def walk(store: Store, root: Node, rule: Rule, depth: int | None, limit: int | N
                 current.branches.append(branch)
         # Edges between nodes that are both in the result, whichever parent placed them.
         for (owner, _relation), group in found.items():
-            if isinstance(group, _Rows):
-                for child_id in group.edge_ids(placed_ids[group.kind]):
-                    other = placed[(group.kind, child_id)].node.key
-                    source, target = (owner, other) if group.outward else (other, owner)
-                    edges.add(Edge(source, target, "uses"))
-                continue
-            for item in group:
-                if item.ident in placed:
-                    other = placed[item.ident].node.key
-                    source, target = (owner, other) if item.outward else (other, owner)
-                    edges.add(Edge(source, target, item.kind, item.relation, item.origin))
+            hits = (group.placed_items(placed_ids[group.kind]) if isinstance(group, _Rows)
+                    else [item for item in group if item.ident in placed])
+            for item in hits:
+                other = placed[item.ident].node.key
+                source, target = (owner, other) if item.outward else (other, owner)
+                edges.add(Edge(source, target, item.kind, item.relation, item.origin))
         frontier = next_frontier
     by_key = {t.node.key: t for t in placed.values()}
     parents = {placed[ident].node.key: p.node.key for ident, p in parent.items()}
@@ -267,8 +263,7 @@ def _neighbours(
                 found[(owner_key[parent_id], relation)] = []  # keeps the rows' order of owners
             start = end
         if short:
-            rows = (table if len(short) == len(runs.values) else
-                    short[0] if len(short) == 1 else pa.concat_tables(short))
+            rows = pa.concat_tables(short) if len(short) < len(runs.values) else table
             parents = rows.column("parent").to_pylist()
             for parent_id, item in zip(parents, _items(rows, child_kind, outward), strict=True):
                 found[(owner_key[parent_id], relation)].append(item)

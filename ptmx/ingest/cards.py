@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
-
-import pyarrow.parquet as pq
 
 from ptmx.errors import UsageError
 from ptmx.ingest.extensions import (
@@ -24,7 +23,7 @@ from ptmx.ingest.extensions import (
     iter_json_object,
 )
 from ptmx.ingest.queries import resolve_card_models
-from ptmx.ingest.writer import COMPRESSION, DatasetWriter
+from ptmx.ingest.writer import DatasetWriter
 
 WHAT = "model cards"
 BATCH = 20_000
@@ -64,36 +63,28 @@ def write_cards(writer: DatasetWriter, names: CardNames) -> tuple[int, int, int]
     st = names.path.stat()
     if (st.st_size, st.st_mtime_ns) != names.size:
         raise _changed(names.path)
-    counts = [0, 0, 0]
-    with pq.ParquetWriter(writer.path("model_card"), CARD_SCHEMA, compression=COMPRESSION) as cw, \
-            pq.ParquetWriter(writer.path("model_base"), BASE_SCHEMA, compression=COMPRESSION) as bw:
-        batch: list[tuple[str, object]] = []
-        done = 0
-
-        def flush() -> None:
-            nonlocal done
-            cards, bases, skipped = card_batch(
+    pairs = iter_json_object(names.path, WHAT)
+    cards = bases = skipped = done = 0
+    with writer.open_stream("model_card", CARD_SCHEMA) as card_out, \
+            writer.open_stream("model_base", BASE_SCHEMA) as base_out:
+        while True:
+            batch = list(islice(pairs, BATCH))
+            if done + len(batch) > len(names.names):
+                raise _changed(names.path)
+            card_rows, base_rows, left_out = card_batch(
                 batch, model_ids.slice(done, len(batch)).to_pylist(),
                 base_ids.slice(done, len(batch)).to_pylist())
-            cw.write_table(cards)
-            bw.write_table(bases)
-            counts[0] += cards.num_rows
-            counts[1] += bases.num_rows
-            counts[2] += skipped
+            card_out.write_table(card_rows)
+            base_out.write_table(base_rows)
+            cards, bases, skipped = (cards + card_rows.num_rows, bases + base_rows.num_rows,
+                                     skipped + left_out)
             done += len(batch)
-            batch.clear()
-
-        for pair in iter_json_object(names.path, WHAT):
-            if done + len(batch) >= len(names.names):
-                raise _changed(names.path)
-            batch.append(pair)
-            if len(batch) == BATCH:
-                flush()
-        flush()
+            if len(batch) < BATCH:
+                break
     if done != len(names.names):
         raise _changed(names.path)
-    writer.row_counts["model_card"], writer.row_counts["model_base"] = counts[0], counts[1]
-    return counts[0], counts[1], counts[2]
+    writer.row_counts["model_card"], writer.row_counts["model_base"] = cards, bases
+    return cards, bases, skipped
 
 
 def _changed(path: Path) -> UsageError:
