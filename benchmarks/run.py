@@ -8,6 +8,8 @@ careful user would add (``sqlite_baseline.py``). It prints one table per scale a
 ``--write``, replaces benchmarks/RESULTS.md with the figures, the machine, the date and the commit.
 
 Plain Python, run by hand: speed targets live here, not in timed unit tests.
+Whole-process figures (a fresh `ptmx` per question, against DuckDB's own floor) come from
+``whole_process.py``; ``--write`` here keeps its section at the top of RESULTS.md.
 """
 
 from __future__ import annotations
@@ -44,8 +46,8 @@ TARGETS: dict[str, tuple[float | None, float | None, str]] = {
     "project_page_small": (20, 200, "project page of a one-model project"),
     "license_audit": (1000, None, "license verdicts of every link and base edge"),
     "cards_report": (2000, None, "documentation report over every model"),
-    "neighbourhood_depth2": (100, 200, "depth-2 neighbourhood of the most reused model"),
-    "neighbourhood_depth2_typical": (100, 200, "depth-2 neighbourhood of a typical model"),
+    "neighbourhood_depth2": (100, 200, "depth-2 neighbourhood of the most reused model, no limit"),
+    "neighbourhood_depth2_typical": (100, 200, "depth-2 neighbourhood of a typical model, no limit"),
     "pagerank": (5000, None, "whole reuse graph build + PageRank"),
     "tui_launch": (None, None, "TUI launch to first interactive frame (headless)"),
     "tui_search_keystroke": (50, 200, "TUI keystroke to search result"),
@@ -145,10 +147,11 @@ def bench_ptmx(folder: Path, targets: dict[str, str], runs: int) -> dict[str, li
         "project_page_small": lambda: project_page(store, targets["small_project"]),
         "license_audit": lambda: licenses.audit(store),
         "cards_report": lambda: cards.report(store),
+        # limit=0: every neighbour, as sqlite_baseline.neighbourhood and `--format json` walk.
         "neighbourhood_depth2": lambda: graph.neighbourhood(store, targets["top_model"],
-                                                            kind="model", depth=2),
+                                                            kind="model", depth=2, limit=0),
         "neighbourhood_depth2_typical": lambda: graph.neighbourhood(
-            store, targets["typical_model"], kind="model", depth=2),
+            store, targets["typical_model"], kind="model", depth=2, limit=0),
         "pagerank": lambda: graph.pagerank(graph.supply_graph(store)),
     }
     results = {}
@@ -362,6 +365,12 @@ def write_results(sections: dict[str, str]) -> None:
             "same questions on the synthetic PeaTMOSS.db with the indexes a careful user would add "
             "(benchmarks/sqlite_baseline.py); its license audit only fetches the joined rows (a "
             "lower bound), ptmx's also judges every relation.\n\n")
+    # The whole-process section (whole_process.py) stays first.
+    begin, end = "<!-- whole-process:", "<!-- /whole-process -->"
+    text = path.read_text() if path.exists() else ""
+    if begin in text and end in text:
+        block = begin + text.split(begin, 1)[1].split(end, 1)[0] + end + "\n\n"
+        head = head.replace("\n\n", "\n\n" + block, 1)
     path.write_text(head + "\n".join(saved[k] for k in order) + "\n" + marker + notes)
 
 

@@ -27,10 +27,8 @@ completeness of every model, aggregated), depth-2 neighbourhood (no per-branch l
 
 from __future__ import annotations
 
-import argparse
 import json
 import sqlite3
-import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -453,6 +451,8 @@ def pick_targets(con: sqlite3.Connection) -> dict[str, str]:
 def run_all(db: str | Path, *, repeat: int = 5, targets: dict[str, str] | None = None
             ) -> dict[str, dict[str, Any]]:
     """Every question on ``db`` (already :func:`prepare`-d): seconds per run, median, size."""
+    import statistics  # here, not at the top: whole_process.py times a bare import of this file
+
     results: dict[str, dict[str, Any]] = {}
 
     def record(label: str, seconds: list[float], size: int) -> None:
@@ -501,6 +501,8 @@ def _size(answer: Any) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """``python benchmarks/sqlite_baseline.py DB [--licenses-json F] [--cards-json F]``:
     prepare (unless --no-prepare), run every question, print JSON timings."""
+    import argparse
+
     parser = argparse.ArgumentParser(prog="sqlite_baseline.py", description=__doc__.split("\n")[0])
     parser.add_argument("db", type=Path)
     parser.add_argument("--licenses-json", type=Path)
