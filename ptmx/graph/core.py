@@ -1,7 +1,7 @@
 """The shapes every graph question returns, and how a user's ID becomes a node.
 
 A result is a :class:`Subgraph`: the nodes and edges it found plus a tree (``root``) ready to
-render as an expandable outline. Trees group a node's neighbours into :class:`Branch` es by
+render as an expandable outline. Trees group a node's neighbors into :class:`Branch` es by
 relation and count what they leave out, so a renderer can say "1,654 more" without the data.
 
 Node keys are ``kind:name`` (``model:bert-base-uncased``, ``project:owner/name``) because the same
@@ -65,7 +65,7 @@ class Edge:
 
 @dataclass
 class Branch:
-    """The neighbours of one tree node in one relation.
+    """The neighbors of one tree node in one relation.
 
     ``total`` = ``len(children)`` + ``seen`` (already placed elsewhere in the tree) + ``more``
     (left out by the limit, not expanded). The tree parent itself is not counted.

@@ -1,17 +1,17 @@
 """Breadth-first walks over the supply-chain graph, a few queries per level.
 
-Neighbourhood, lineage and blast radius are the same walk with different rules for which
+Neighborhood, lineage and blast radius are the same walk with different rules for which
 relations a node expands; the rule is a function of the tree node so lineage can keep going
 up from ancestors and down from descendants.
 
 Per level it runs at most three queries (projects using the frontier's models, models used by
 its projects, lineage edges either way), each already ordered and with the attributes a node
-needs, returned as Arrow columns; Node objects are built only for the neighbours it shows, so a
-model with 2,000 projects and a limit of 50 makes 50 nodes, not 2,000. A neighbour list longer
+needs, returned as Arrow columns; Node objects are built only for the neighbors it shows, so a
+model with 2,000 projects and a limit of 50 makes 50 nodes, not 2,000. A neighbor list longer
 than ``BIG`` rows is not turned into Python items at all: which of its rows are in the tree
 already (seen), which are shown and how many are left (more), and which give edges, are worked out
 with Arrow compute, and only the rows shown are converted. Depth 2 from the most reused model
-touches ~20k neighbour rows at 10x PeaTMOSS; the walk then costs what the nodes it shows cost.
+touches ~20k neighbor rows at 10x PeaTMOSS; the walk then costs what the nodes it shows cost.
 """
 
 from __future__ import annotations
@@ -50,38 +50,38 @@ BIG = 200
 
 @dataclass(slots=True)
 class _Item:
-    """One neighbour of a frontier node in one relation."""
+    """One neighbor of a frontier node in one relation."""
 
     ident: Ident
     node: Node | None          # built up front for lineage rows; from ``row`` when placed
     kind: str                  # edge kind: "uses" | "base"
-    outward: bool              # edge goes from the frontier node to the neighbour
+    outward: bool              # edge goes from the frontier node to the neighbor
     relation: str | None = None
     origin: str | None = None
-    row: tuple[Columns, int] | None = None   # (query columns, row index) of a reuse neighbour
+    row: tuple[Columns, int] | None = None   # (query columns, row index) of a reuse neighbor
 
 
 class _Rows:
-    """A long list of reuse neighbours of one frontier node: its rows of one query, in Arrow."""
+    """A long list of reuse neighbors of one frontier node: its rows of one query, in Arrow."""
 
     __slots__ = ("ids", "kind", "outward", "table")
 
     def __init__(self, table: pa.Table, kind: str, outward: bool) -> None:
         self.table = table
         self.ids = table.column("id").combine_chunks()
-        self.kind = kind          # the neighbours' kind
+        self.kind = kind          # the neighbors' kind
         self.outward = outward
 
     def __len__(self) -> int:
         return self.table.num_rows
 
     def in_tree(self, placed_ids: _PlacedIds) -> pa.Array:
-        """Per row: is that neighbour placed in the tree already?"""
+        """Per row: is that neighbor placed in the tree already?"""
         return pc.is_in(self.ids, value_set=placed_ids.array())
 
     def branch(self, relation: str, came_from: Ident | None, placed_ids: _PlacedIds,
                limit: int | None) -> tuple[Branch, list[_Item]]:
-        """The branch's counts, and the neighbours to show (the first ``limit`` not placed)."""
+        """The branch's counts, and the neighbors to show (the first ``limit`` not placed)."""
         placed = self.in_tree(placed_ids)
         total, seen = len(self), pc.sum(placed).as_py() or 0
         if came_from is not None and came_from[0] == self.kind and pc.any(
@@ -93,7 +93,7 @@ class _Rows:
         return branch, _items(self.table.take(shown), self.kind, self.outward)
 
     def placed_items(self, placed_ids: _PlacedIds) -> list[_Item]:
-        """The neighbours, in row order, that ended up in the tree (each gives an edge)."""
+        """The neighbors, in row order, that ended up in the tree (each gives an edge)."""
         return [_Item((self.kind, child_id), None, "uses", self.outward)
                 for child_id in self.ids.filter(self.in_tree(placed_ids)).to_pylist()]
 
@@ -147,7 +147,7 @@ def walk(store: Store, root: Node, rule: Rule, depth: int | None, limit: int | N
     """Expand level by level from ``root``; ``depth``/``limit`` None mean unbounded.
 
     Each node appears once in the tree, under the first parent that reaches it; a later parent
-    counts it as ``seen`` and still gets the edge. Beyond ``limit`` new neighbours per branch
+    counts it as ``seen`` and still gets the edge. Beyond ``limit`` new neighbors per branch
     are only counted (``more``) and not expanded.
     """
     tree = TreeNode(root)
@@ -163,7 +163,7 @@ def walk(store: Store, root: Node, rule: Rule, depth: int | None, limit: int | N
     while frontier and (depth is None or level < depth):
         level += 1
         wanted = {t.node.key: tuple(rule(t)) for t in frontier}
-        found = _neighbours(store, [t.node for t in frontier], wanted)
+        found = _neighbors(store, [t.node for t in frontier], wanted)
         next_frontier: list[TreeNode] = []
         for current in frontier:
             current.expanded = True
@@ -175,7 +175,7 @@ def walk(store: Store, root: Node, rule: Rule, depth: int | None, limit: int | N
                     branch, items = group.branch(relation, came_from, placed_ids[group.kind],
                                                  limit)
                 else:
-                    # The node we came from is the tree parent, not a neighbour to list again.
+                    # The node we came from is the tree parent, not a neighbor to list again.
                     items = [item for item in group or () if item.ident != came_from]
                     if not items:
                         continue
@@ -210,7 +210,7 @@ def walk(store: Store, root: Node, rule: Rule, depth: int | None, limit: int | N
 
 
 def _node_from(item: _Item) -> Node:
-    """The node of a reuse neighbour, built from its query row only once it is shown."""
+    """The node of a reuse neighbor, built from its query row only once it is shown."""
     assert item.row is not None
     columns, i = item.row
     kind, node_id = item.ident
@@ -220,7 +220,7 @@ def _node_from(item: _Item) -> Node:
                 license=columns["license"][i], downloads=downloads, links=columns["links"][i])
 
 
-def _neighbours(
+def _neighbors(
     store: Store, nodes: list[Node], wanted: dict[str, Sequence[str]]
 ) -> dict[tuple[str, str], list[_Item] | _Rows]:
     """Neighbours of ``nodes`` for the relations each wants, keyed by (node key, relation)."""
