@@ -34,7 +34,7 @@ CHILD_COLUMNS = ("model", "relation", "downloads", "likes", "license", "pipeline
                  "library_name", "last_modified")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `ptmx hub` and its actions."""
     p = sub.add_parser("hub", help="live Hugging Face Hub lookups and drift since the snapshot")
     hub_sub = p.add_subparsers(dest="hub_command", metavar="ACTION", required=True,
@@ -182,11 +182,11 @@ def _info(args: argparse.Namespace) -> int:
     else:
         if lookup.info is not None:
             emit_safe(info_rows(lookup.info), "table", columns=["field", "value"],
-                 title=f"{lookup.info.id} on the hub")
+                      title=f"{lookup.info.id} on the hub")
         if lookup.drift is not None:
             emit_safe(_short_commits(lookup.drift.to_rows()), "table",
-                 columns=["field", "snapshot", "live", "change", "detail"],
-                 title=f"since the snapshot: {len(lookup.drift.changed)} changed")
+                      columns=["field", "snapshot", "live", "change", "detail"],
+                      title=f"since the snapshot: {len(lookup.drift.changed)} changed")
     if lookup.info is None:
         hint = f" (hint: {lookup.hint})" if lookup.hint else ""
         print(visible(f"ptmx: {lookup.message}{hint}", newlines=False), file=sys.stderr)
@@ -222,14 +222,18 @@ def _refresh(args: argparse.Namespace) -> int:
         result = refresh(models, args.out, client,
                          on_progress=lambda done, total, _m, _s: update("hub refresh", done,
                                                                          total))
-    print(f"ptmx: {result.requested} models: {result.skipped} already fetched, "
-          f"{result.fetched} looked up, {result.failed} failed → {result.path}", file=sys.stderr)
+    summary = (f"{result.requested} models: {result.skipped} already fetched, "
+               f"{result.fetched} looked up, {result.failed} failed → {result.path}")
+    nothing = result.fetched > 0 and result.answered == 0
+    if nothing:
+        summary = f"hub refresh: nothing could be fetched ({summary})"
+    print(visible(f"ptmx: {summary}", newlines=False), file=sys.stderr)
     if args.format == "json":
         sys.stdout.write(dumps(result.to_dict()) + "\n")
     else:
         emit_safe([{"status": k, "models": v} for k, v in result.by_status.items()], "table",
-             title=f"hub_snapshot: {result.path}")
-    return 0
+                  title=f"hub_snapshot: {result.path}")
+    return EXIT_HUB if nothing else 0
 
 
 def _children(args: argparse.Namespace) -> int:
@@ -246,8 +250,8 @@ def _children(args: argparse.Namespace) -> int:
     if counts:
         wanted = counts.get(args.relation, 0) if args.relation else sum(counts.values())
         detail = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-        print(f"ptmx: {len(items)} shown; the hub counts {wanted} derived models ({detail})",
-              file=sys.stderr)
+        print(visible(f"ptmx: {len(items)} shown; the hub counts {wanted} derived models "
+                      f"({detail})", newlines=False), file=sys.stderr)
     emit_safe(items, args.format, columns=list(CHILD_COLUMNS),
-         title=f"models derived from {info.id}")
+              title=f"models derived from {info.id}")
     return 0

@@ -44,7 +44,7 @@ class HubCache:
         self.ttl = ttl
 
     @staticmethod
-    def key(endpoint: str, url: str, params: list[tuple[str, str]], authenticated: bool) -> str:
+    def key(endpoint: str, url: str, params: Sequence[tuple[str, Any]], authenticated: bool) -> str:
         """A stable file name for one request."""
         text = json.dumps([FORMAT, endpoint, url, sorted(params), authenticated])
         return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -173,7 +173,8 @@ class HubClient:
                         outcome = exc
                 action = plan.send(outcome)
         except StopIteration as stop:
-            return stop.value
+            reply: Reply = stop.value
+            return reply
 
     def call(self, call: Call) -> Reply:
         """Answer one raw call (cache, retries and classification included)."""
@@ -193,7 +194,8 @@ class HubClient:
                    refresh: bool = False) -> str | None:
         """The raw README.md (None if the repo has none)."""
         reply = self.call(_card_call(model_ref(model), revision, refresh))
-        return reply.payload
+        text: str | None = reply.payload
+        return text
 
     def list_models(self, *, search: str | None = None, filters: Sequence[str] = (),
                     author: str | None = None, sort: str | None = "downloads",
@@ -301,7 +303,8 @@ class AsyncHubClient:
                         outcome = exc
                 action = plan.send(outcome)
         except StopIteration as stop:
-            return stop.value
+            reply: Reply = stop.value
+            return reply
 
     async def call(self, call: Call) -> Reply:
         """Answer one raw call (cache, retries and classification included)."""
@@ -321,7 +324,8 @@ class AsyncHubClient:
                          refresh: bool = False) -> str | None:
         """The raw README.md (None if the repo has none)."""
         reply = await self.call(_card_call(model_ref(model), revision, refresh))
-        return reply.payload
+        text: str | None = reply.payload
+        return text
 
     async def list_models(self, *, search: str | None = None, filters: Sequence[str] = (),
                           author: str | None = None, sort: str | None = "downloads",

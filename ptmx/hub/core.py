@@ -68,12 +68,15 @@ def user_agent() -> str:
 
 
 # -- what the drivers are asked to do ---------------------------------------------------------
+Params = list[tuple[str, str | int | float | bool | None]]  # as httpx types query parameters
+
+
 @dataclass(frozen=True)
 class Send:
     """Send one GET; redirects are followed by the driver's httpx client."""
 
     url: str
-    params: list[tuple[str, str]] | None
+    params: Params | None
     headers: dict[str, str]
     timeout: float = 10.0  # seconds this attempt may take (what is left of the deadline)
 
@@ -377,7 +380,7 @@ def _retryable_exception(exc: Exception) -> bool:
 
 def backoff(settings: HubSettings, attempt: int) -> float:
     """Exponential wait before retry number ``attempt`` (1-based): base·2^(n-1), capped, jittered."""
-    wait = min(settings.backoff_max, settings.backoff_base * (2 ** (attempt - 1)))
+    wait = float(min(settings.backoff_max, settings.backoff_base * (2 ** (attempt - 1))))
     if settings.jitter:
         wait *= 1.0 + random.uniform(0.0, settings.jitter)
     return wait
@@ -422,7 +425,7 @@ def plan(session: HubSession, call: Call) -> Plan:
     """Answer ``call``: from the cache when allowed, else over HTTP with the retry policy."""
     settings = session.settings
     url = absolute_url(call.url, settings)
-    params = list(call.params)
+    params: Params = list(call.params)
     key = None
     if session.cache is not None:
         key = HubCache.key(settings.endpoint, url, params, settings.authenticated)
