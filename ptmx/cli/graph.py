@@ -45,7 +45,7 @@ from ptmx.render.safe import safe_text
 from ptmx.safetext import visible
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `ptmx graph` and its actions."""
     p = sub.add_parser("graph", help="supply-chain graph: neighbours, lineage, impact, rankings")
     actions = p.add_subparsers(dest="graph_command", metavar="ACTION", required=True,

@@ -14,6 +14,7 @@ import argparse
 import datetime as dt
 import sys
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from ptmx.safetext import visible
 from ptmx.store import Store
 
 EXIT_HUB = 3
+MAX_TOP = 1_000_000  # more models than any dataset has; keeps the SQL LIMIT in range
 CHILD_COLUMNS = ("model", "relation", "downloads", "likes", "license", "pipeline_tag",
                  "library_name", "last_modified")
 
@@ -172,11 +174,13 @@ def _info(args: argparse.Namespace) -> int:
     lookup: HubLookup = lookup_with_drift(store, args.model, refresh=args.refresh,
                                           settings=settings, license_judge=verdict_for,
                                           completeness_fn=completeness)
-    for warning in lookup.warnings:
-        _warn(warning)
-    if lookup.drift is not None:
-        for note in lookup.drift.notes:
-            _warn(note)
+    if lookup.info is not None:
+        # On a failure the one line that says why is all stderr holds (the JSON keeps the rest).
+        for warning in lookup.warnings:
+            _warn(warning)
+        if lookup.drift is not None:
+            for note in lookup.drift.notes:
+                _warn(note)
     if args.format == "json":
         sys.stdout.write(dumps(lookup.to_dict()) + "\n")
     else:
@@ -194,12 +198,16 @@ def _info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _no_progress(table: str, done: int, total: int) -> None:
+    """Progress updates when stderr is not a terminal: nothing to draw."""
+
+
 def _refresh(args: argparse.Namespace) -> int:
     from ptmx.hub.snapshot import read_models_file, refresh
     from ptmx.render.progress import table_progress
 
-    if args.top is not None and args.top < 1:
-        raise UsageError("--top must be at least 1")
+    if args.top is not None and not 1 <= args.top <= MAX_TOP:
+        raise UsageError(f"--top must be from 1 to {MAX_TOP:,}")
     if args.concurrency is not None and args.concurrency < 1:
         raise UsageError("--concurrency must be at least 1")
     overrides: dict[str, Any] = {}
@@ -218,7 +226,9 @@ def _refresh(args: argparse.Namespace) -> int:
     if not models:
         raise UsageError("no models to look up", hint="the models file is empty")
 
-    with HubClient(settings) as client, table_progress() as update:
+    # A progress bar is for a terminal; piped, stderr keeps to the one summary line.
+    shown = table_progress() if sys.stderr.isatty() else nullcontext(_no_progress)
+    with HubClient(settings) as client, shown as update:
         result = refresh(models, args.out, client,
                          on_progress=lambda done, total, _m, _s: update("hub refresh", done,
                                                                          total))
