@@ -1,7 +1,7 @@
 """`ptmx graph ...`: neighborhoods, lineage, blast radius, rankings and exports.
 
 Trees are drawn with rich here (the capability package returns plain dataclasses); JSON is the
-result's ``to_dict()``, tables go through :func:`ptmx.render.emit`. Names in trees and headings
+result's ``to_dict()``, tables go through :func:`ptmx.cli.hub.emit_safe`. Names in trees and headings
 come from the dataset and the user: they reach rich only as inert ``Text`` (``safe_text``).
 """
 
@@ -18,6 +18,7 @@ from ptmx.cli.common import (
     positive_int,
     store_from,
 )
+from ptmx.cli.hub import emit_safe
 from ptmx.errors import UsageError
 from ptmx.graph import (
     BASE,
@@ -39,7 +40,6 @@ from ptmx.graph import (
     top,
 )
 from ptmx.licenses import link_activity, verdict_for
-from ptmx.render import emit
 from ptmx.render.output import console_for, dumps
 from ptmx.render.safe import safe_text
 from ptmx.safetext import visible
@@ -146,7 +146,8 @@ def _lineage(args: argparse.Namespace) -> int:
         columns = ["direction", "generation", "model", "of", "relation", "license"]
         if args.format == "csv":
             columns += ["source", "in_dataset", "downloads"]
-        emit(rows, args.format, title=f"lineage of {result.root.node.name}", columns=columns)
+        emit_safe(rows, args.format, title=f"lineage of {result.root.node.name}",
+                  columns=columns)
         return 0
     head = (f"{_kind_name(result.root.node)}: {len(result.ancestors):,} base model(s), "
             f"{len(result.descendants):,} derived model(s)")
@@ -165,8 +166,8 @@ def _impact(args: argparse.Namespace) -> int:
         print(dumps(result.to_dict()))
         return 0
     if args.format in ("table", "csv"):
-        emit(result.rows(), args.format,
-             title=f"affected if {result.root.node.name} is withdrawn or relicensed")
+        emit_safe(result.rows(), args.format,
+                  title=f"affected if {result.root.node.name} is withdrawn or relicensed")
         return 0
     name = visible(result.root.node.name, newlines=False)
     head = (f"If {name} is withdrawn, relicensed or found faulty: "
@@ -190,7 +191,7 @@ def _top(args: argparse.Namespace) -> int:
         raise UsageError("--lineage applies to --by pagerank only")
     rows = top(store_from(args), by=args.by, limit=args.limit, model=args.model,
                lineage=args.lineage)
-    emit(rows, args.format, title=f"top {args.limit} by {args.by}")
+    emit_safe(rows, args.format, title=f"top {args.limit} by {args.by}")
     return 0
 
 

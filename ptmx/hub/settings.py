@@ -103,6 +103,12 @@ class HubSettings:
         parts = urlsplit(self.endpoint)
         return parts.scheme, parts.netloc.lower()
 
+    def __repr__(self) -> str:
+        # Not the generated one: the endpoint may carry a password (reprs land in tracebacks).
+        return (f"HubSettings(endpoint={self.shown_endpoint!r}, "
+                f"authenticated={self.authenticated}, offline={self.offline}, "
+                f"timeout={self.timeout!r}, cache_dir={self.cache_dir!r})")
+
     @property
     def shown_endpoint(self) -> str:
         """The endpoint as messages show it: credentials in it masked."""

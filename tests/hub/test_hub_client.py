@@ -404,3 +404,30 @@ def test_batch_respects_the_concurrency_limit(hub: FakeHub, settings: HubSetting
     assert sorted(seen) == sorted(ids)
     assert isinstance(results[3], HubDisabledError)  # failures come back in place, not raised
     assert results[2].id == "google-bert/bert-base-uncased"
+
+
+# -- bounded waits ------------------------------------------------------------------------------
+def test_the_deadline_bounds_a_lookup_retries_included(hub: FakeHub,
+                                                       settings: HubSettings) -> None:
+    import time
+
+    hub.fail(INFO, *[Fault(delay=1.5, passthrough=True) for _ in range(6)])
+    started = time.monotonic()
+    with HubClient(settings.with_options(timeout=0.6, attempt_timeout=0.25,
+                                         max_retries=5)) as c, \
+            pytest.raises(HubTimeoutError) as err:
+        c.model_info("acme/tiny-llm")
+    assert time.monotonic() - started < 1.2
+    assert "PTMX_HUB_TIMEOUT" in err.value.message
+
+
+def test_a_batch_stops_calling_an_unreachable_hub(refused_url: str, tmp_path: Path) -> None:
+    settings = HubSettings(endpoint=refused_url, cache_dir=tmp_path, concurrency=1)
+    with client(settings) as c:
+        results = c.model_infos([f"acme/m{i}" for i in range(20)])
+        assert all(isinstance(r, HubConnectionError) for r in results)
+        assert c.session.requests == 1  # the first refusal; the other 19 were not sent
+        assert "not tried" in results[-1].message
+        # A later single lookup (the TUI's) tries again.
+        with pytest.raises(HubConnectionError, match="cannot connect"):
+            c.model_info("acme/m0")
