@@ -1,7 +1,8 @@
-"""`ptmx graph ...`: neighbourhoods, lineage, blast radius, rankings and exports.
+"""`ptmx graph ...`: neighborhoods, lineage, blast radius, rankings and exports.
 
 Trees are drawn with rich here (the capability package returns plain dataclasses); JSON is the
-result's ``to_dict()``, tables go through :func:`ptmx.render.emit`.
+result's ``to_dict()``, tables go through :func:`ptmx.cli.hub.emit_safe`. Names in trees and headings
+come from the dataset and the user: they reach rich only as inert ``Text`` (``safe_text``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ptmx.cli.common import (
     positive_int,
     store_from,
 )
+from ptmx.cli.hub import emit_safe
 from ptmx.errors import UsageError
 from ptmx.graph import (
     BASE,
@@ -33,15 +35,17 @@ from ptmx.graph import (
     format_for,
     impact,
     lineage,
-    neighbourhood,
+    neighborhood,
     supply_graph,
     top,
 )
-from ptmx.render import emit
+from ptmx.licenses import link_activity, verdict_for
 from ptmx.render.output import console_for, dumps
+from ptmx.render.safe import safe_text
+from ptmx.safetext import visible
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `ptmx graph` and its actions."""
     p = sub.add_parser("graph", help="supply-chain graph: neighbours, lineage, impact, rankings")
     actions = p.add_subparsers(dest="graph_command", metavar="ACTION", required=True,
@@ -118,7 +122,7 @@ def _neighbors(args: argparse.Namespace) -> int:
     store = store_from(args)
     limit = args.limit if args.limit is not None else (DEFAULT_LIMIT if args.format == "tree"
                                                        else 0)
-    result = neighbourhood(store, args.id, kind=args.kind, depth=args.depth, limit=limit)
+    result = neighborhood(store, args.id, kind=args.kind, depth=args.depth, limit=limit)
     if args.format == "json":
         print(dumps(result.to_dict()))
         return 0
@@ -142,7 +146,8 @@ def _lineage(args: argparse.Namespace) -> int:
         columns = ["direction", "generation", "model", "of", "relation", "license"]
         if args.format == "csv":
             columns += ["source", "in_dataset", "downloads"]
-        emit(rows, args.format, title=f"lineage of {result.root.node.name}", columns=columns)
+        emit_safe(rows, args.format, title=f"lineage of {result.root.node.name}",
+                  columns=columns)
         return 0
     head = (f"{_kind_name(result.root.node)}: {len(result.ancestors):,} base model(s), "
             f"{len(result.descendants):,} derived model(s)")
@@ -155,19 +160,19 @@ def _lineage_row(row: dict[str, Any], of: str) -> dict[str, Any]:
 
 
 def _impact(args: argparse.Namespace) -> int:
-    result = impact(store_from(args), args.id)
+    result = impact(store_from(args), args.id, license_judge=verdict_for,
+                    link_activity=link_activity)
     if args.format == "json":
         print(dumps(result.to_dict()))
         return 0
     if args.format in ("table", "csv"):
-        emit(result.rows(), args.format,
-             title=f"affected if {result.root.node.name} is withdrawn or relicensed")
+        emit_safe(result.rows(), args.format,
+                  title=f"affected if {result.root.node.name} is withdrawn or relicensed")
         return 0
-    head = (f"If {result.root.node.name} is withdrawn, relicensed or found faulty: "
+    name = visible(result.root.node.name, newlines=False)
+    head = (f"If {name} is withdrawn, relicensed or found faulty: "
             f"{result.projects:,} project(s) ({result.direct_projects:,} directly) and "
             f"{result.models:,} derived model(s) are affected")
-    if not result.license_engine:
-        head += " (license verdicts: license engine not installed)"
     _print_tree(result.root, head, display_limit=args.limit or None, verdicts=_verdicts(result))
     return 0
 
@@ -186,7 +191,7 @@ def _top(args: argparse.Namespace) -> int:
         raise UsageError("--lineage applies to --by pagerank only")
     rows = top(store_from(args), by=args.by, limit=args.limit, model=args.model,
                lineage=args.lineage)
-    emit(rows, args.format, title=f"top {args.limit} by {args.by}")
+    emit_safe(rows, args.format, title=f"top {args.limit} by {args.by}")
     return 0
 
 
@@ -198,11 +203,11 @@ def _export(args: argparse.Namespace) -> int:
         graph = supply_graph(store)
         what = "whole graph"
     else:
-        graph = neighbourhood(store, args.id, kind=args.kind, depth=args.depth,
+        graph = neighborhood(store, args.id, kind=args.kind, depth=args.depth,
                               limit=args.limit).to_networkx()
-        what = f"neighbourhood of {args.id} (depth {args.depth})"
+        what = f"neighbourhood of {visible(args.id, newlines=False)} (depth {args.depth})"
     path = export(graph, args.to, fmt)
-    print(f"wrote {path} ({fmt}): {what}, {graph.number_of_nodes():,} nodes, "
+    print(f"wrote {visible(path, newlines=False)} ({fmt}): {what}, {graph.number_of_nodes():,} nodes, "
           f"{graph.number_of_edges():,} edges", file=sys.stderr)
     return 0
 
@@ -218,21 +223,23 @@ _BRANCH_LABEL = {
 
 
 def _kind_name(node: Node) -> str:
-    return f"{node.name} ({node.kind}{'' if node.in_dataset else ', not in the dataset'})"
+    where = "" if node.in_dataset else ", not in the dataset"
+    return f"{visible(node.name, newlines=False)} ({node.kind}{where})"
 
 
 def _node_label(node: Node, verdict: str | None = None) -> Any:
     from rich.text import Text
 
     text = Text()
-    text.append(node.name, style="bold" if node.kind == "model" else "cyan")
+    text.append_text(safe_text(node.name, "bold" if node.kind == "model" else "cyan",
+                               newlines=False))
     facts = []
     if not node.in_dataset:
         facts.append("not in dataset")
     if node.license == "NONE":
         facts.append("scanned: no license")
     elif node.license:
-        facts.append(node.license)
+        facts.append(visible(node.license, newlines=False))
     elif node.in_dataset:
         facts.append("no license tag" if node.kind == "model" else "license not scanned")
     if node.downloads is not None:
@@ -243,7 +250,7 @@ def _node_label(node: Node, verdict: str | None = None) -> Any:
     if facts:
         text.append("  " + " · ".join(facts), style="dim")
     if verdict:
-        text.append(f"  [{verdict}]", style="yellow")
+        text.append(f"  [{visible(verdict, newlines=False)}]", style="yellow")
     return text
 
 

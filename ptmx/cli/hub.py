@@ -2,6 +2,10 @@
 
 Settings come from the environment (HF_ENDPOINT, HF_TOKEN…, HF_HUB_OFFLINE, PTMX_HUB_*);
 ``--offline`` and ``--refresh`` override them for one run. Failures exit 3 with one line.
+
+Everything a hub answer says (ids, authors, license names, card fields, error bodies) is outside
+text: tables show it as inert ``Text`` (:func:`emit_safe`), messages through ``visible``, so an
+escape sequence or a ``[/]`` in an answer is shown, never acted on.
 """
 
 from __future__ import annotations
@@ -9,23 +13,30 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
+from ptmx.cards import completeness
 from ptmx.cli.common import add_data_option, add_format_option, store_from
 from ptmx.errors import PtmxError, UsageError
 from ptmx.hub import HubClient, HubLookup, HubModelInfo, HubSettings, lookup_with_drift
 from ptmx.hub.models import RELATIONS
-from ptmx.render import emit
-from ptmx.render.output import dumps
+from ptmx.licenses import verdict_for
+from ptmx.render import emit, to_records
+from ptmx.render.output import _cell, console_for, dumps
+from ptmx.render.safe import safe_text
+from ptmx.safetext import visible
 from ptmx.store import Store
 
 EXIT_HUB = 3
+MAX_TOP = 1_000_000  # more models than any dataset has; keeps the SQL LIMIT in range
 CHILD_COLUMNS = ("model", "relation", "downloads", "likes", "license", "pipeline_tag",
                  "library_name", "last_modified")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `ptmx hub` and its actions."""
     p = sub.add_parser("hub", help="live Hugging Face Hub lookups and drift since the snapshot")
     hub_sub = p.add_subparsers(dest="hub_command", metavar="ACTION", required=True,
@@ -79,7 +90,31 @@ def _settings(args: argparse.Namespace, **overrides: Any) -> HubSettings:
 
 
 def _warn(text: str) -> None:
-    print(f"ptmx: warning: {text}", file=sys.stderr)
+    print(f"ptmx: warning: {visible(text, newlines=False)}", file=sys.stderr)
+
+
+def emit_safe(rows: Iterable[Mapping[str, Any]], fmt: str, *,
+              columns: Sequence[str] | None = None, title: str | None = None) -> None:
+    """:func:`ptmx.render.emit`, except that a table's title and cells are inert ``Text``:
+    rows here hold outside text, which must never be parsed as rich markup."""
+    if fmt != "table":
+        emit(rows, fmt, columns=columns, title=title)
+        return
+    from rich.table import Table
+
+    records = to_records(rows)
+    names = list(columns) if columns is not None else list(
+        dict.fromkeys(k for r in records for k in r))
+    table = Table(title=safe_text(title, "table.title", newlines=False) if title else None,
+                  show_lines=False, header_style="bold")
+    for name in names:
+        values = [r.get(name) for r in records]
+        numeric = any(v is not None for v in values) and all(
+            v is None or isinstance(v, int | float) for v in values)
+        table.add_column(name, justify="right" if numeric else "left", overflow="fold")
+    for r in records:
+        table.add_row(*(safe_text(_cell(r.get(name))) for name in names))
+    console_for().print(table)
 
 
 def _when(epoch: float | None) -> str | None:
@@ -137,35 +172,42 @@ def _info(args: argparse.Namespace) -> int:
     settings = _settings(args)
     store = _open_store_quietly(args)
     lookup: HubLookup = lookup_with_drift(store, args.model, refresh=args.refresh,
-                                          settings=settings)
-    for warning in lookup.warnings:
-        _warn(warning)
-    if lookup.drift is not None:
-        for note in lookup.drift.notes:
-            _warn(note)
+                                          settings=settings, license_judge=verdict_for,
+                                          completeness_fn=completeness)
+    if lookup.info is not None:
+        # On a failure the one line that says why is all stderr holds (the JSON keeps the rest).
+        for warning in lookup.warnings:
+            _warn(warning)
+        if lookup.drift is not None:
+            for note in lookup.drift.notes:
+                _warn(note)
     if args.format == "json":
         sys.stdout.write(dumps(lookup.to_dict()) + "\n")
     else:
         if lookup.info is not None:
-            emit(info_rows(lookup.info), "table", columns=["field", "value"],
-                 title=f"{lookup.info.id} on the hub")
+            emit_safe(info_rows(lookup.info), "table", columns=["field", "value"],
+                      title=f"{lookup.info.id} on the hub")
         if lookup.drift is not None:
-            emit(_short_commits(lookup.drift.to_rows()), "table",
-                 columns=["field", "snapshot", "live", "change", "detail"],
-                 title=f"since the snapshot: {len(lookup.drift.changed)} changed")
+            emit_safe(_short_commits(lookup.drift.to_rows()), "table",
+                      columns=["field", "snapshot", "live", "change", "detail"],
+                      title=f"since the snapshot: {len(lookup.drift.changed)} changed")
     if lookup.info is None:
         hint = f" (hint: {lookup.hint})" if lookup.hint else ""
-        print(f"ptmx: {lookup.message}{hint}", file=sys.stderr)
+        print(visible(f"ptmx: {lookup.message}{hint}", newlines=False), file=sys.stderr)
         return EXIT_HUB
     return 0
+
+
+def _no_progress(table: str, done: int, total: int) -> None:
+    """Progress updates when stderr is not a terminal: nothing to draw."""
 
 
 def _refresh(args: argparse.Namespace) -> int:
     from ptmx.hub.snapshot import read_models_file, refresh
     from ptmx.render.progress import table_progress
 
-    if args.top is not None and args.top < 1:
-        raise UsageError("--top must be at least 1")
+    if args.top is not None and not 1 <= args.top <= MAX_TOP:
+        raise UsageError(f"--top must be from 1 to {MAX_TOP:,}")
     if args.concurrency is not None and args.concurrency < 1:
         raise UsageError("--concurrency must be at least 1")
     overrides: dict[str, Any] = {}
@@ -184,18 +226,24 @@ def _refresh(args: argparse.Namespace) -> int:
     if not models:
         raise UsageError("no models to look up", hint="the models file is empty")
 
-    with HubClient(settings) as client, table_progress() as update:
+    # A progress bar is for a terminal; piped, stderr keeps to the one summary line.
+    shown = table_progress() if sys.stderr.isatty() else nullcontext(_no_progress)
+    with HubClient(settings) as client, shown as update:
         result = refresh(models, args.out, client,
                          on_progress=lambda done, total, _m, _s: update("hub refresh", done,
                                                                          total))
-    print(f"ptmx: {result.requested} models: {result.skipped} already fetched, "
-          f"{result.fetched} looked up, {result.failed} failed → {result.path}", file=sys.stderr)
+    summary = (f"{result.requested} models: {result.skipped} already fetched, "
+               f"{result.fetched} looked up, {result.failed} failed → {result.path}")
+    nothing = result.fetched > 0 and result.answered == 0
+    if nothing:
+        summary = f"hub refresh: nothing could be fetched ({summary})"
+    print(visible(f"ptmx: {summary}", newlines=False), file=sys.stderr)
     if args.format == "json":
         sys.stdout.write(dumps(result.to_dict()) + "\n")
     else:
-        emit([{"status": k, "models": v} for k, v in result.by_status.items()], "table",
-             title=f"hub_snapshot: {result.path}")
-    return 0
+        emit_safe([{"status": k, "models": v} for k, v in result.by_status.items()], "table",
+                  title=f"hub_snapshot: {result.path}")
+    return EXIT_HUB if nothing else 0
 
 
 def _children(args: argparse.Namespace) -> int:
@@ -212,8 +260,8 @@ def _children(args: argparse.Namespace) -> int:
     if counts:
         wanted = counts.get(args.relation, 0) if args.relation else sum(counts.values())
         detail = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-        print(f"ptmx: {len(items)} shown; the hub counts {wanted} derived models ({detail})",
-              file=sys.stderr)
-    emit(items, args.format, columns=list(CHILD_COLUMNS),
-         title=f"models derived from {info.id}")
+        print(visible(f"ptmx: {len(items)} shown; the hub counts {wanted} derived models "
+                      f"({detail})", newlines=False), file=sys.stderr)
+    emit_safe(items, args.format, columns=list(CHILD_COLUMNS),
+              title=f"models derived from {info.id}")
     return 0

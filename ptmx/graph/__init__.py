@@ -1,4 +1,4 @@
-"""The supply-chain graph: neighbourhoods, lineage, blast radius, rankings and exports.
+"""The supply-chain graph: neighborhoods, lineage, blast radius, rankings and exports.
 
 Built on networkx and fed by the store through ``queries`` (the package's only SQL). Results are
 plain dataclasses (:class:`Subgraph` and its kinds) that the CLI and the TUI both render.
@@ -18,14 +18,19 @@ from ptmx.graph.core import (
 )
 from ptmx.graph.export import FORMATS as EXPORT_FORMATS
 from ptmx.graph.export import export, format_for
-from ptmx.graph.impact import Affected, Impact, impact
+from ptmx.graph.impact import Affected, Impact, Judgement, LicenseJudge, LinkActivity, impact
 from ptmx.graph.lineage import Lineage, lineage
-from ptmx.graph.neighbourhood import DEFAULT_LIMIT, Neighbourhood, neighbourhood
+from ptmx.graph.neighborhood import DEFAULT_LIMIT, Neighborhood, neighborhood
 from ptmx.graph.rankings import RANKINGS, pagerank, supply_graph, top
+
+# The old spelling, still imported by ptmx/tui/graphdata.py; drop once that call says
+# ``neighborhood``.
+neighbourhood = neighborhood
 
 __all__ = [
     "BASE", "DEFAULT_LIMIT", "DERIVED", "EXPORT_FORMATS", "RANKINGS", "USED_BY", "USES",
-    "Affected", "Branch", "Edge", "Impact", "Lineage", "Neighbourhood", "Node", "Subgraph",
-    "TreeNode", "export", "format_for", "impact", "lineage", "neighbourhood", "pagerank",
-    "resolve", "supply_graph", "top",
+    "Affected", "Branch", "Edge", "Impact", "Judgement", "LicenseJudge",
+    "Lineage", "LinkActivity", "Neighborhood", "Node", "Subgraph", "TreeNode", "export",
+    "format_for", "impact", "lineage", "neighborhood", "neighbourhood", "pagerank", "resolve",
+    "supply_graph", "top",
 ]

@@ -1,7 +1,7 @@
 """The shapes every graph question returns, and how a user's ID becomes a node.
 
 A result is a :class:`Subgraph`: the nodes and edges it found plus a tree (``root``) ready to
-render as an expandable outline. Trees group a node's neighbours into :class:`Branch` es by
+render as an expandable outline. Trees group a node's neighbors into :class:`Branch` es by
 relation and count what they leave out, so a renderer can say "1,654 more" without the data.
 
 Node keys are ``kind:name`` (``model:bert-base-uncased``, ``project:owner/name``) because the same
@@ -21,6 +21,7 @@ import networkx as nx
 
 from ptmx.errors import NotFoundError, UsageError
 from ptmx.graph import queries
+from ptmx.safetext import visible
 from ptmx.store import Store, find_model_id, find_project_id, suggest_models, suggest_projects
 from ptmx.store.lookup import normalise_model_id, normalise_project
 
@@ -65,7 +66,7 @@ class Edge:
 
 @dataclass
 class Branch:
-    """The neighbours of one tree node in one relation.
+    """The neighbors of one tree node in one relation.
 
     ``total`` = ``len(children)`` + ``seen`` (already placed elsewhere in the tree) + ``more``
     (left out by the limit, not expanded). The tree parent itself is not counted.
@@ -216,10 +217,12 @@ def resolve(store: Store, ref: str, kind: str | None = None) -> Node:
         raise UsageError("empty model or project id")
     model_id = find_model_id(store, text) if kind in (None, "model") else None
     project_id = find_project_id(store, text) if kind in (None, "project") else None
+    # Ids echoed in messages are outside text: control characters are shown, not sent.
+    shown = visible(text, newlines=False)
     if model_id is not None and project_id is not None:
         raise UsageError(
-            f"'{text}' is both a model and a project",
-            hint=f"add --kind model or --kind project (or write model:{text} / project:{text})",
+            f"'{shown}' is both a model and a project",
+            hint=f"add --kind model or --kind project (or write model:{shown} / project:{shown})",
         )
     if model_id is not None:
         return model_node(queries.models_by_id(store, [model_id])[0])
@@ -230,7 +233,7 @@ def resolve(store: Store, ref: str, kind: str | None = None) -> Node:
         outside = queries.outside_model(store, normalise_model_id(text))
         if outside is not None:
             return model_node({"name": outside["name"]})
-    raise NotFoundError(f"no {kind or 'model or project'} '{text}' in the dataset",
+    raise NotFoundError(f"no {kind or 'model or project'} '{shown}' in the dataset",
                         hint=_suggestions(store, text, kind))
 
 
@@ -245,4 +248,4 @@ def _suggestions(store: Store, text: str, kind: str | None) -> str | None:
         close += suggest_models(store, text, 3)
     if kind == "project" or (kind is None and "/" in normalise_project(text)):
         close += [p for p in suggest_projects(store, text, 3) if p not in close]
-    return "did you mean " + ", ".join(close) if close else None
+    return "did you mean " + visible(", ".join(close), newlines=False) if close else None

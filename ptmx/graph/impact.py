@@ -2,18 +2,16 @@
 
 Each affected model or project comes with its shortest dependency path from the model, so a user
 can see *why* it is affected if the model is withdrawn, relicensed or found faulty. When the
-license engine (``ptmx.licenses``) is installed, each step of a path also gets its verdict;
-without it the verdicts are simply absent (``license_engine`` is False).
+caller passes a license judge (the CLI passes ``ptmx.licenses.verdict_for``), each step of a path
+also gets its verdict; without one the verdicts are absent (``license_engine`` is False). The
+graph never imports the license engine: licenses and graph are independent siblings.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import enum
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from ptmx.graph import queries
 from ptmx.graph.core import DERIVED, USED_BY, Node, Subgraph, TreeNode, require_model
@@ -26,6 +24,26 @@ from ptmx.store import Store
 ACTIVITY = {USED_BY: "use", DERIVED: "derive"}
 
 Verdict = dict[str, Any]
+
+
+class Judgement(Protocol):
+    """What a license judge answers for one step (``ptmx.licenses.Verdict`` fits)."""
+
+    @property
+    def verdict(self) -> str: ...
+    @property
+    def activity(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def fix(self) -> str | None: ...
+
+
+# (upstream expression, downstream expression, activity) -> judgement; e.g. ``verdict_for``.
+LicenseJudge = Callable[[str | None, str | None, str], Judgement]
+# (upstream, downstream) -> the activity of a project's use: "use", or "redistribute" when the
+# project vendors the weights; e.g. ``ptmx.licenses.link_activity``.
+LinkActivity = Callable[[str | None, str | None], str]
 
 
 @dataclass
@@ -94,22 +112,18 @@ def _rule(tree: TreeNode) -> tuple[str, ...]:
     return (DERIVED, USED_BY) if tree.node.kind == "model" else ()
 
 
-def impact(store: Store, model: str | Node, *, licenses: bool = True) -> Impact:
-    """Every model and project depending on ``model``, nearest first, each with its path."""
+def impact(store: Store, model: str | Node, *, license_judge: LicenseJudge | None = None,
+           link_activity: LinkActivity | None = None) -> Impact:
+    """Every model and project depending on ``model``, nearest first, each with its path.
+
+    With ``license_judge`` each step also gets its verdict; ``link_activity`` refines a project's
+    "use" of a model (e.g. into "redistribute"). Errors of the judge propagate: they are bugs.
+    """
     root = model if isinstance(model, Node) else require_model(store, model)
     # Depth: one step to the projects beyond the longest lineage chain a walk may follow.
     found = walk(store, root, _rule, MAX_GENERATIONS + 1, None)
-    judge = _license_hook() if licenses else None
-    cache: dict[tuple[Any, Any, str], Verdict] = {}
-    expression: dict[str, str | None] = {}
-    if judge is not None:
-        # Judge licenses as the license engine's audit does: a model without hub tags is
-        # taken at its card's word.
-        cards = queries.card_licenses(store, [n.id for n in found.nodes.values()
-                                              if n.kind == "model" and n.license is None
-                                              and n.id is not None])
-        expression = {k: n.license or (cards.get(n.id) if n.id is not None else None)
-                      for k, n in found.nodes.items()}
+    steps = None if license_judge is None else _Steps(license_judge, link_activity,
+                                                      _expressions(store, found.nodes))
     affected: list[Affected] = []
     for tree in found.root.walk():
         if tree is found.root:
@@ -120,78 +134,44 @@ def impact(store: Store, model: str | Node, *, licenses: bool = True) -> Impact:
         chain.reverse()
         path = [t.node for t in chain]
         relations = [t.relation or "" for t in chain[1:]]
-        verdicts = None
-        if judge is not None:
-            verdicts = [
-                _step_verdict(judge, cache, expression[up.key], expression[down.key],
-                              ACTIVITY[relation])
-                for up, down, relation in zip(path[:-1], path[1:], relations, strict=True)
-            ]
+        verdicts = None if steps is None else steps.along(path, relations)
         affected.append(Affected(tree.node, tree.depth, path, relations, verdicts))
     affected.sort(key=lambda a: (a.distance, a.node.kind, a.node.name.lower()))
     return Impact(found.root, found.nodes, found.edges, affected=affected,
-                  license_engine=judge is not None)
+                  license_engine=steps is not None)
 
 
-# -- optional license engine --------------------------------------------------------------------
-
-Judge = Callable[[Any, Any, Any], Any]
-
-
-def _license_hook() -> Judge | None:
-    """``ptmx.licenses.verdict_for`` wrapped to take activity names, or None if not installed."""
-    try:
-        licenses = importlib.import_module("ptmx.licenses")
-        verdict_for = licenses.verdict_for
-    except (ImportError, AttributeError):
-        return None
-    activities = getattr(licenses, "Activity", None)
-    # The engine may refine USE into REDISTRIBUTE (a project vendoring the weights).
-    link_activity = getattr(licenses, "link_activity", None)
-
-    def judge(upstream: Any, downstream: Any, activity: str) -> Any:
-        if activity == "use" and callable(link_activity):
-            activity = str(link_activity(upstream, downstream))
-        if isinstance(activities, type) and issubclass(activities, enum.Enum):
-            try:
-                return verdict_for(upstream, downstream, activities[activity.upper()])
-            except KeyError:
-                pass
-        return verdict_for(upstream, downstream, activity)
-
-    return judge
+def _expressions(store: Store, nodes: dict[str, Node]) -> dict[str, str | None]:
+    """Each node's license expression as the license audit reads it: a model without hub tags
+    is taken at its card's word."""
+    cards = queries.card_licenses(store, [n.id for n in nodes.values()
+                                          if n.kind == "model" and n.license is None
+                                          and n.id is not None])
+    return {k: n.license or (cards.get(n.id) if n.id is not None else None)
+            for k, n in nodes.items()}
 
 
-def _step_verdict(judge: Judge, cache: dict[tuple[Any, Any, str], Verdict],
-                  upstream: str | None, downstream: str | None, activity: str) -> Verdict:
-    key = (upstream, downstream, activity)
-    if key not in cache:
-        try:
-            cache[key] = _plain_verdict(judge(upstream, downstream, activity))
-        except Exception as exc:  # a broken engine must not break the blast radius
-            cache[key] = {"verdict": None, "reason": f"license engine failed: {exc}"}
-    return {"upstream": upstream, "downstream": downstream, "activity": activity, **cache[key]}
+class _Steps:
+    """The verdicts along paths, each distinct (upstream, downstream, activity) judged once."""
 
+    def __init__(self, judge: LicenseJudge, link_activity: LinkActivity | None,
+                 expression: dict[str, str | None]) -> None:
+        self.judge = judge
+        self.link_activity = link_activity
+        self.expression = expression
+        self.cache: dict[tuple[str | None, str | None, str], Verdict] = {}
 
-_VERDICT_KEYS = ("verdict", "activity", "reason", "fix")
+    def along(self, path: list[Node], relations: list[str]) -> list[Verdict]:
+        return [self.step(self.expression[up.key], self.expression[down.key], ACTIVITY[relation])
+                for up, down, relation in zip(path[:-1], path[1:], relations, strict=True)]
 
-
-def _plain_verdict(result: Any) -> Verdict:
-    """Whatever the engine returns (dataclass, dict, object, string) as a plain dict."""
-    if result is None or isinstance(result, str | enum.Enum):
-        return {"verdict": _plain_value(result)}
-    if dataclasses.is_dataclass(result) and not isinstance(result, type):
-        data = dataclasses.asdict(result)
-    elif isinstance(result, dict):
-        data = dict(result)
-    elif hasattr(result, "to_dict"):
-        data = result.to_dict()
-    else:
-        data = {k: getattr(result, k) for k in _VERDICT_KEYS if hasattr(result, k)}
-    out = {k: _plain_value(data.get(k)) for k in _VERDICT_KEYS if k in data}
-    out.setdefault("verdict", str(result))
-    return out
-
-
-def _plain_value(value: Any) -> Any:
-    return value.value if isinstance(value, enum.Enum) else value
+    def step(self, upstream: str | None, downstream: str | None, activity: str) -> Verdict:
+        key = (upstream, downstream, activity)
+        if key not in self.cache:
+            if activity == "use" and self.link_activity is not None:
+                activity = str(self.link_activity(upstream, downstream))
+            judged = self.judge(upstream, downstream, activity)
+            self.cache[key] = {"verdict": str(judged.verdict), "activity": str(judged.activity),
+                               "reason": judged.reason, "fix": judged.fix}
+        return {"upstream": upstream, "downstream": downstream, "activity": activity,
+                **self.cache[key]}

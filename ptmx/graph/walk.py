@@ -1,24 +1,25 @@
 """Breadth-first walks over the supply-chain graph, a few queries per level.
 
-Neighbourhood, lineage and blast radius are the same walk with different rules for which
+Neighborhood, lineage and blast radius are the same walk with different rules for which
 relations a node expands; the rule is a function of the tree node so lineage can keep going
 up from ancestors and down from descendants.
 
 Per level it runs at most three queries (projects using the frontier's models, models used by
 its projects, lineage edges either way), each already ordered and with the attributes a node
-needs, returned as Arrow columns; Node objects are built only for the neighbours it shows, so a
-model with 2,000 projects and a limit of 50 makes 50 nodes, not 2,000. A neighbour list longer
+needs, returned as Arrow columns; Node objects are built only for the neighbors it shows, so a
+model with 2,000 projects and a limit of 50 makes 50 nodes, not 2,000. A neighbor list longer
 than ``BIG`` rows is not turned into Python items at all: which of its rows are in the tree
 already (seen), which are shown and how many are left (more), and which give edges, are worked out
 with Arrow compute, and only the rows shown are converted. Depth 2 from the most reused model
-touches ~20k neighbour rows at 10x PeaTMOSS; the walk then costs what the nodes it shows cost.
+touches ~20k neighbor rows at 10x PeaTMOSS; the walk then costs what the nodes it shows cost.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -42,7 +43,7 @@ Rule = Callable[[TreeNode], Sequence[str]]
 # In-dataset nodes are known by (kind, id) before their names are fetched; models outside the
 # dataset (bases named on cards) by ("outside", lower-case name).
 Ident = tuple[str, int | str]
-Columns = dict[str, list]
+Columns = dict[str, list[Any]]
 # Neighbour lists longer than this stay in Arrow (see the module docstring); below it, the ~10
 # Arrow calls per list (~200 µs) cost more than plain Python over its rows (~1 µs a row).
 BIG = 200
@@ -50,40 +51,40 @@ BIG = 200
 
 @dataclass(slots=True)
 class _Item:
-    """One neighbour of a frontier node in one relation."""
+    """One neighbor of a frontier node in one relation."""
 
     ident: Ident
     node: Node | None          # built up front for lineage rows; from ``row`` when placed
     kind: str                  # edge kind: "uses" | "base"
-    outward: bool              # edge goes from the frontier node to the neighbour
+    outward: bool              # edge goes from the frontier node to the neighbor
     relation: str | None = None
     origin: str | None = None
-    row: tuple[Columns, int] | None = None   # (query columns, row index) of a reuse neighbour
+    row: tuple[Columns, int] | None = None   # (query columns, row index) of a reuse neighbor
 
 
 class _Rows:
-    """A long list of reuse neighbours of one frontier node: its rows of one query, in Arrow."""
+    """A long list of reuse neighbors of one frontier node: its rows of one query, in Arrow."""
 
     __slots__ = ("ids", "kind", "outward", "table")
 
     def __init__(self, table: pa.Table, kind: str, outward: bool) -> None:
         self.table = table
         self.ids = table.column("id").combine_chunks()
-        self.kind = kind          # the neighbours' kind
+        self.kind = kind          # the neighbors' kind
         self.outward = outward
 
     def __len__(self) -> int:
-        return self.table.num_rows
+        return int(self.table.num_rows)
 
     def in_tree(self, placed_ids: _PlacedIds) -> pa.Array:
-        """Per row: is that neighbour placed in the tree already?"""
+        """Per row: is that neighbor placed in the tree already?"""
         return pc.is_in(self.ids, value_set=placed_ids.array())
 
     def branch(self, relation: str, came_from: Ident | None, placed_ids: _PlacedIds,
                limit: int | None) -> tuple[Branch, list[_Item]]:
-        """The branch's counts, and the neighbours to show (the first ``limit`` not placed)."""
+        """The branch's counts, and the neighbors to show (the first ``limit`` not placed)."""
         placed = self.in_tree(placed_ids)
-        total, seen = len(self), pc.sum(placed).as_py() or 0
+        total, seen = len(self), int(pc.sum(placed).as_py() or 0)
         if came_from is not None and came_from[0] == self.kind and pc.any(
                 pc.equal(self.ids, came_from[1])).as_py():
             total, seen = total - 1, seen - 1  # the tree parent is placed; it is not counted
@@ -93,7 +94,7 @@ class _Rows:
         return branch, _items(self.table.take(shown), self.kind, self.outward)
 
     def placed_items(self, placed_ids: _PlacedIds) -> list[_Item]:
-        """The neighbours, in row order, that ended up in the tree (each gives an edge)."""
+        """The neighbors, in row order, that ended up in the tree (each gives an edge)."""
         return [_Item((self.kind, child_id), None, "uses", self.outward)
                 for child_id in self.ids.filter(self.in_tree(placed_ids)).to_pylist()]
 
@@ -147,70 +148,101 @@ def walk(store: Store, root: Node, rule: Rule, depth: int | None, limit: int | N
     """Expand level by level from ``root``; ``depth``/``limit`` None mean unbounded.
 
     Each node appears once in the tree, under the first parent that reaches it; a later parent
-    counts it as ``seen`` and still gets the edge. Beyond ``limit`` new neighbours per branch
+    counts it as ``seen`` and still gets the edge. Beyond ``limit`` new neighbors per branch
     are only counted (``more``) and not expanded.
     """
-    tree = TreeNode(root)
-    placed: dict[Ident, TreeNode] = {_ident(root): tree}
-    # The ids placed so far per kind, for the Arrow membership tests of long lists.
-    placed_ids: dict[str, _PlacedIds] = defaultdict(_PlacedIds)
-    if root.id is not None:
-        placed_ids[root.kind].append(root.id)
-    parent: dict[Ident, TreeNode] = {}
-    edges = EdgeSet()
-    frontier = [tree]
+    state = _Walker(root, limit)
+    frontier = [state.tree]
     level = 0
     while frontier and (depth is None or level < depth):
         level += 1
         wanted = {t.node.key: tuple(rule(t)) for t in frontier}
-        found = _neighbours(store, [t.node for t in frontier], wanted)
+        found = _neighbors(store, [t.node for t in frontier], wanted)
         next_frontier: list[TreeNode] = []
         for current in frontier:
             current.expanded = True
-            up = parent.get(_ident(current.node))
-            came_from = _ident(up.node) if up is not None else None
             for relation in wanted[current.node.key]:
-                group = found.get((current.node.key, relation))
-                if isinstance(group, _Rows):
-                    branch, items = group.branch(relation, came_from, placed_ids[group.kind],
-                                                 limit)
-                else:
-                    # The node we came from is the tree parent, not a neighbour to list again.
-                    items = [item for item in group or () if item.ident != came_from]
-                    if not items:
-                        continue
-                    branch = Branch(relation, total=len(items))
-                for item in items:
-                    if item.ident in placed:
-                        branch.seen += 1
-                    elif limit is None or len(branch.children) < limit:
-                        node = item.node or _node_from(item)
-                        child = TreeNode(node, level, relation)
-                        placed[item.ident] = child
-                        if node.id is not None:
-                            placed_ids[node.kind].append(node.id)
-                        parent[item.ident] = current
-                        branch.children.append(child)
-                        next_frontier.append(child)
-                    else:
-                        branch.more += 1
-                current.branches.append(branch)
-        # Edges between nodes that are both in the result, whichever parent placed them.
-        for (owner, _relation), group in found.items():
-            hits = (group.placed_items(placed_ids[group.kind]) if isinstance(group, _Rows)
-                    else [item for item in group if item.ident in placed])
-            for item in hits:
-                other = placed[item.ident].node.key
-                source, target = (owner, other) if item.outward else (other, owner)
-                edges.add(Edge(source, target, item.kind, item.relation, item.origin))
+                next_frontier += state.expand(current, relation, found.get(
+                    (current.node.key, relation)), level)
+        state.add_edges(found)
         frontier = next_frontier
-    by_key = {t.node.key: t for t in placed.values()}
-    parents = {placed[ident].node.key: p.node.key for ident, p in parent.items()}
-    return Walk(tree, {k: t.node for k, t in by_key.items()}, edges.to_list(), parents, by_key)
+    return state.result()
+
+
+class _Walker:
+    """What a walk has placed so far: tree nodes, their parents, ids by kind, and edges."""
+
+    def __init__(self, root: Node, limit: int | None) -> None:
+        self.tree = TreeNode(root)
+        self.limit = limit
+        self.placed: dict[Ident, TreeNode] = {_ident(root): self.tree}
+        # The ids placed so far per kind, for the Arrow membership tests of long lists.
+        self.placed_ids: dict[str, _PlacedIds] = defaultdict(_PlacedIds)
+        if root.id is not None:
+            self.placed_ids[root.kind].append(root.id)
+        self.parent: dict[Ident, TreeNode] = {}
+        self.edges = EdgeSet()
+
+    def expand(self, current: TreeNode, relation: str, group: list[_Item] | _Rows | None,
+               level: int) -> list[TreeNode]:
+        """Add ``current``'s branch for ``relation``; returns the children it placed."""
+        up = self.parent.get(_ident(current.node))
+        came_from = _ident(up.node) if up is not None else None
+        if isinstance(group, _Rows):
+            branch, items = group.branch(relation, came_from, self.placed_ids[group.kind],
+                                         self.limit)
+        else:
+            # The node we came from is the tree parent, not a neighbor to list again.
+            items = [item for item in group or () if item.ident != came_from]
+            if not items:
+                return []
+            branch = Branch(relation, total=len(items))
+        for item in items:
+            if item.ident in self.placed:
+                branch.seen += 1
+            elif self.limit is None or len(branch.children) < self.limit:
+                branch.children.append(self.place(current, item, level, relation))
+            else:
+                branch.more += 1
+        current.branches.append(branch)
+        return list(branch.children)
+
+    def place(self, current: TreeNode, item: _Item, level: int, relation: str) -> TreeNode:
+        node = item.node or _node_from(item)
+        child = TreeNode(node, level, relation)
+        self.placed[item.ident] = child
+        if node.id is not None:
+            self.placed_ids[node.kind].append(node.id)
+        self.parent[item.ident] = current
+        return child
+
+    def add_edges(self, found: dict[tuple[str, str], list[_Item] | _Rows]) -> None:
+        """Edges between nodes that are both in the result, whichever parent placed them."""
+        for (owner, _relation), group in found.items():
+            hits = (group.placed_items(self.placed_ids[group.kind]) if isinstance(group, _Rows)
+                    else [item for item in group if item.ident in self.placed])
+            for item in hits:
+                other = self.placed[item.ident].node.key
+                source, target = (owner, other) if item.outward else (other, owner)
+                self.edges.add(Edge(source, target, item.kind, item.relation, item.origin))
+
+    def result(self) -> Walk:
+        by_key = {t.node.key: t for t in self.placed.values()}
+        parents = {self.placed[ident].node.key: p.node.key for ident, p in self.parent.items()}
+        return Walk(self.tree, {k: t.node for k, t in by_key.items()}, self.edges.to_list(),
+                    parents, by_key)
+
+
+def _listed(found: dict[tuple[str, str], list[_Item] | _Rows], key: tuple[str, str]
+            ) -> list[_Item]:
+    """The item list of ``key`` (short groups and lineage are lists; long groups never get here)."""
+    group = found[key]
+    assert isinstance(group, list)
+    return group
 
 
 def _node_from(item: _Item) -> Node:
-    """The node of a reuse neighbour, built from its query row only once it is shown."""
+    """The node of a reuse neighbor, built from its query row only once it is shown."""
     assert item.row is not None
     columns, i = item.row
     kind, node_id = item.ident
@@ -220,8 +252,8 @@ def _node_from(item: _Item) -> Node:
                 license=columns["license"][i], downloads=downloads, links=columns["links"][i])
 
 
-def _neighbours(
-    store: Store, nodes: list[Node], wanted: dict[str, Sequence[str]]
+def _neighbors(
+    store: Store, nodes: list[Node], wanted: Mapping[str, Sequence[str]]
 ) -> dict[tuple[str, str], list[_Item] | _Rows]:
     """Neighbours of ``nodes`` for the relations each wants, keyed by (node key, relation)."""
     found: dict[tuple[str, str], list[_Item] | _Rows] = defaultdict(list)
@@ -237,7 +269,7 @@ def _neighbours(
         # A pair may be listed twice (e.g. a base named by the card and by the hub): keep one.
         if item.ident not in keys[(owner.key, relation)]:
             keys[(owner.key, relation)].add(item.ident)
-            found[(owner.key, relation)].append(item)
+            _listed(found, (owner.key, relation)).append(item)
 
     for relation, kind, fetch, child_kind, outward in (
         (USED_BY, "model", queries.projects_using, "project", False),
@@ -266,7 +298,7 @@ def _neighbours(
             rows = pa.concat_tables(short) if len(short) < len(runs.values) else table
             parents = rows.column("parent").to_pylist()
             for parent_id, item in zip(parents, _items(rows, child_kind, outward), strict=True):
-                found[(owner_key[parent_id], relation)].append(item)
+                _listed(found, (owner_key[parent_id], relation)).append(item)
 
     base_ids = ids("model", BASE)
     derived_ids = ids("model", DERIVED)

@@ -17,7 +17,15 @@ from ptmx.hub.client import (
     fetch_model_info_async,
     model_ref,
 )
-from ptmx.hub.drift import Drift, DriftRow, compare, drift_for
+from ptmx.hub.drift import (
+    CompletenessFn,
+    Drift,
+    DriftRow,
+    Judgement,
+    LicenseJudge,
+    compare,
+    drift_for,
+)
 from ptmx.hub.errors import (
     HubBadRequestError,
     HubBadResponseError,
@@ -42,12 +50,13 @@ from ptmx.hub.models import HubListItem, HubModelInfo, card_from_hub
 from ptmx.hub.settings import HubSettings, Secret
 
 __all__ = [
-    "AsyncHubClient", "Drift", "DriftRow", "HubBadRequestError", "HubBadResponseError",
+    "AsyncHubClient", "CompletenessFn", "Drift", "DriftRow", "HubBadRequestError", "HubBadResponseError",
     "HubClient", "HubConnectionError", "HubDisabledError", "HubEntryNotFoundError", "HubFailure",
     "HubForbiddenError", "HubGatedError", "HubInvalidTokenError", "HubListItem", "HubLookup",
     "HubModelInfo", "HubNotFoundError", "HubOfflineError", "HubPrivateOrMissingError",
     "HubRateLimitedError", "HubRevisionNotFoundError", "HubServerError", "HubSettings",
-    "HubTimeoutError", "InvalidModelIdError", "Secret", "card_from_hub", "compare", "drift_for",
+    "HubTimeoutError", "InvalidModelIdError", "Judgement", "LicenseJudge", "Secret",
+    "card_from_hub", "compare", "drift_for",
     "fetch_model_info", "fetch_model_info_async", "lookup_with_drift", "lookup_with_drift_async",
     "model_ref",
 ]

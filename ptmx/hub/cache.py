@@ -14,6 +14,7 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,7 @@ class HubCache:
         self.ttl = ttl
 
     @staticmethod
-    def key(endpoint: str, url: str, params: list[tuple[str, str]], authenticated: bool) -> str:
+    def key(endpoint: str, url: str, params: Sequence[tuple[str, Any]], authenticated: bool) -> str:
         """A stable file name for one request."""
         text = json.dumps([FORMAT, endpoint, url, sorted(params), authenticated])
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -64,14 +65,14 @@ class HubCache:
         """Whether ``entry`` is younger than the TTL."""
         return entry.age(now) < self.ttl
 
-    def put(self, key: str, entry: CacheEntry, scrub: str | None = None) -> None:
-        """Store ``entry`` atomically; ``scrub`` (the token) is masked if it appears anywhere."""
+    def put(self, key: str, entry: CacheEntry, scrub: Sequence[str] = ()) -> None:
+        """Store ``entry`` atomically; each secret in ``scrub`` is masked wherever it appears."""
         path = self._path(key)
         text = json.dumps({"format": FORMAT, "payload": entry.payload,
                            "fetched_at": entry.fetched_at, "final_url": entry.final_url,
                            "next_url": entry.next_url}, ensure_ascii=False)
-        if scrub:
-            text = text.replace(scrub, "***")
+        for secret in sorted(scrub, key=len, reverse=True):
+            text = text.replace(secret, "***")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)

@@ -116,7 +116,7 @@ def _http_options(settings: HubSettings, guard: Callable[..., Any], transport: A
     """What the sync and async httpx clients share: redirects, timeouts, User-Agent, token guard."""
     return {
         "follow_redirects": True,
-        "timeout": httpx.Timeout(settings.timeout, connect=settings.connect_timeout),
+        "timeout": httpx.Timeout(settings.attempt_timeout, connect=settings.connect_timeout),
         "headers": {"user-agent": user_agent()},
         "event_hooks": {"request": [guard]},
         "transport": transport,
@@ -129,14 +129,16 @@ class HubClient:
 
     def __init__(self, settings: HubSettings | None = None, *,
                  sleep: Callable[[float], None] = time.sleep,
-                 transport: httpx.BaseTransport | None = None) -> None:
+                 transport: httpx.BaseTransport | None = None, batch: bool = False) -> None:
+        """``batch``: many lookups in a row (``scan --hub``): once the hub is found
+        unreachable, later calls fail at once instead of waiting again."""
         self.settings = settings or HubSettings.from_env()
-        self.session = HubSession(self.settings)
+        self.session = HubSession(self.settings, batch=batch)
         self._sleep = sleep
         self._http = httpx.Client(**_http_options(self.settings, self._guard, transport))
 
     def __repr__(self) -> str:
-        return f"HubClient(endpoint={self.settings.endpoint!r}, " \
+        return f"HubClient(endpoint={self.settings.shown_endpoint!r}, " \
                f"authenticated={self.settings.authenticated})"
 
     def __enter__(self) -> HubClient:
@@ -164,13 +166,15 @@ class HubClient:
                     self._sleep(action.seconds)
                 elif isinstance(action, Send):
                     try:
-                        outcome = self._http.get(action.url, params=action.params,
-                                                 headers=action.headers)
+                        outcome = self._http.get(
+                            action.url, params=action.params, headers=action.headers,
+                            timeout=action.httpx_timeout(self.settings.connect_timeout))
                     except httpx.HTTPError as exc:
                         outcome = exc
                 action = plan.send(outcome)
         except StopIteration as stop:
-            return stop.value
+            reply: Reply = stop.value
+            return reply
 
     def call(self, call: Call) -> Reply:
         """Answer one raw call (cache, retries and classification included)."""
@@ -190,7 +194,8 @@ class HubClient:
                    refresh: bool = False) -> str | None:
         """The raw README.md (None if the repo has none)."""
         reply = self.call(_card_call(model_ref(model), revision, refresh))
-        return reply.payload
+        text: str | None = reply.payload
+        return text
 
     def list_models(self, *, search: str | None = None, filters: Sequence[str] = (),
                     author: str | None = None, sort: str | None = "downloads",
@@ -222,10 +227,12 @@ class HubClient:
                     ) -> list[Result]:
         """Look many models up, ``settings.concurrency`` at a time; failures are returned.
 
+        Once the hub is found unreachable, the models not yet sent fail at once (a batch).
         ``on_result(model, result)`` is called on the calling thread as each one finishes.
         """
         refs = list(models)
         results: dict[int, Result] = {}
+        batch, self.session.batch, self.session.unreachable = self.session.batch, True, None
 
         def one(ref: str) -> Result:
             try:
@@ -245,6 +252,7 @@ class HubClient:
         finally:
             # Ctrl-C: drop what has not started; running lookups end within their timeout.
             pool.shutdown(wait=True, cancel_futures=True)
+            self.session.batch = batch
         return [results[i] for i in sorted(results)]
 
 
@@ -254,14 +262,14 @@ class AsyncHubClient:
 
     def __init__(self, settings: HubSettings | None = None, *,
                  sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+                 transport: httpx.AsyncBaseTransport | None = None, batch: bool = False) -> None:
         self.settings = settings or HubSettings.from_env()
-        self.session = HubSession(self.settings)
+        self.session = HubSession(self.settings, batch=batch)
         self._sleep = sleep
         self._http = httpx.AsyncClient(**_http_options(self.settings, self._guard, transport))
 
     def __repr__(self) -> str:
-        return f"AsyncHubClient(endpoint={self.settings.endpoint!r}, " \
+        return f"AsyncHubClient(endpoint={self.settings.shown_endpoint!r}, " \
                f"authenticated={self.settings.authenticated})"
 
     async def __aenter__(self) -> AsyncHubClient:
@@ -288,13 +296,15 @@ class AsyncHubClient:
                     await self._sleep(action.seconds)
                 elif isinstance(action, Send):
                     try:
-                        outcome = await self._http.get(action.url, params=action.params,
-                                                       headers=action.headers)
+                        outcome = await self._http.get(
+                            action.url, params=action.params, headers=action.headers,
+                            timeout=action.httpx_timeout(self.settings.connect_timeout))
                     except httpx.HTTPError as exc:
                         outcome = exc
                 action = plan.send(outcome)
         except StopIteration as stop:
-            return stop.value
+            reply: Reply = stop.value
+            return reply
 
     async def call(self, call: Call) -> Reply:
         """Answer one raw call (cache, retries and classification included)."""
@@ -314,7 +324,8 @@ class AsyncHubClient:
                          refresh: bool = False) -> str | None:
         """The raw README.md (None if the repo has none)."""
         reply = await self.call(_card_call(model_ref(model), revision, refresh))
-        return reply.payload
+        text: str | None = reply.payload
+        return text
 
     async def list_models(self, *, search: str | None = None, filters: Sequence[str] = (),
                           author: str | None = None, sort: str | None = "downloads",
@@ -346,6 +357,7 @@ class AsyncHubClient:
                           ) -> list[Result]:
         """Look many models up, ``settings.concurrency`` at a time; failures are returned."""
         gate = asyncio.Semaphore(self.settings.concurrency)
+        batch, self.session.batch, self.session.unreachable = self.session.batch, True, None
 
         async def one(ref: str) -> Result:
             async with gate:
@@ -357,7 +369,10 @@ class AsyncHubClient:
                 on_result(ref, result)
             return result
 
-        return list(await asyncio.gather(*(one(ref) for ref in models)))
+        try:
+            return list(await asyncio.gather(*(one(ref) for ref in models)))
+        finally:
+            self.session.batch = batch
 
 
 # -- one-shot helpers -------------------------------------------------------------------------

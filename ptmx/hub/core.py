@@ -7,7 +7,14 @@ One hub call is planned by :func:`plan`, a generator that *yields* what it wants
 every rule: cache lookups and offline answers, the token sent only to the configured endpoint, the
 anonymous retry after an invalid token, retries on 408/429/5xx and network errors with backoff that
 honours ``Retry-After`` and the ``RateLimit`` header, and turning failures into
-:mod:`ptmx.hub.errors` kinds with one-line messages (token redacted).
+:mod:`ptmx.hub.errors` kinds with one-line messages (secrets redacted).
+
+Every lookup is bounded: ``settings.timeout`` is its deadline, attempts and backoff included
+(each attempt gets at most ``attempt_timeout`` of what is left). Only a wait the hub itself asks
+for (a rate-limit reset) is not counted, and each such wait is capped by ``max_wait``. A refused
+connection or an unknown host fails at once; after one, a batch client stops calling the hub
+(:attr:`HubSession.unreachable`). Answers are scrubbed of the token and endpoint credentials
+before they are cached or returned, so a hub echoing the token cannot make ptmx print it.
 """
 
 from __future__ import annotations
@@ -61,13 +68,21 @@ def user_agent() -> str:
 
 
 # -- what the drivers are asked to do ---------------------------------------------------------
+Params = list[tuple[str, str | int | float | bool | None]]  # as httpx types query parameters
+
+
 @dataclass(frozen=True)
 class Send:
     """Send one GET; redirects are followed by the driver's httpx client."""
 
     url: str
-    params: list[tuple[str, str]] | None
+    params: Params | None
     headers: dict[str, str]
+    timeout: float = 10.0  # seconds this attempt may take (what is left of the deadline)
+
+    def httpx_timeout(self, connect: float) -> httpx.Timeout:
+        """The attempt's httpx timeout: ``timeout`` for everything, connect capped too."""
+        return httpx.Timeout(self.timeout, connect=min(connect, self.timeout))
 
 
 @dataclass(frozen=True)
@@ -107,8 +122,11 @@ class Reply:
 class HubSession:
     """State one client shares across calls (and threads): rate-limit gate, token verdict, stats."""
 
-    def __init__(self, settings: HubSettings) -> None:
+    def __init__(self, settings: HubSettings, *, batch: bool = False) -> None:
         self.settings = settings
+        # A batch (many lookups through one client) stops calling a hub it found unreachable.
+        self.batch = batch
+        self.unreachable: HubFailure | None = None
         self.cache = HubCache(settings.cache_dir, settings.cache_ttl) if settings.cache_dir \
             else None
         self._lock = threading.Lock()
@@ -119,7 +137,7 @@ class HubSession:
         self.waits: list[float] = []
 
     def __repr__(self) -> str:
-        return f"HubSession(endpoint={self.settings.endpoint!r}, requests={self.requests})"
+        return f"HubSession(endpoint={self.settings.shown_endpoint!r}, requests={self.requests})"
 
     def gate_wait(self) -> float:
         """Seconds to wait before sending, because the quota is used up."""
@@ -147,9 +165,28 @@ class HubSession:
             self.requests += 1
 
     def redact(self, text: str) -> str:
-        """``text`` with the token masked (messages quote server text, which could echo it)."""
-        token = self.settings.token.reveal() if self.settings.token else None
-        return text.replace(token, "***") if token else text
+        """``text`` with the secrets masked (messages quote server text, which could echo it)."""
+        return self.settings.redact(text)
+
+    def skipped(self, call: Call) -> HubFailure:
+        """The failure for a batch call not sent because the hub was found unreachable."""
+        assert self.unreachable is not None
+        kind = type(self.unreachable)
+        return kind(f"{call.what}: not tried, {self.settings.shown_endpoint} was unreachable "
+                    f"earlier in this run")
+
+
+def scrub(value: Any, settings: HubSettings) -> Any:
+    """A decoded answer with every secret masked in its strings (keys included)."""
+    if not settings.secrets():
+        return value
+    if isinstance(value, str):
+        return settings.redact(value)
+    if isinstance(value, list):
+        return [scrub(v, settings) for v in value]
+    if isinstance(value, dict):
+        return {scrub(k, settings): scrub(v, settings) for k, v in value.items()}
+    return value
 
 
 # -- small helpers ----------------------------------------------------------------------------
@@ -227,65 +264,103 @@ def _request_id(response: httpx.Response) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Failed:
+    """What every classified failure message is built from."""
+
+    what: str  # how the call is named, e.g. "model 'acme/x'"
+    status: int
+    code: str  # X-Error-Code
+    said: str  # the hub's own words, redacted
+    endpoint: str  # as messages show it
+    tail: str  # " (HTTP 404, request id …)"
+    request_id: str | None
+
+    @property
+    def detail(self) -> str:
+        return f": {self.said}" if self.said else ""
+
+    @property
+    def kwargs(self) -> dict[str, Any]:
+        return {"status": self.status, "request_id": self.request_id}
+
+
 def classify(response: httpx.Response, call: Call, session: HubSession,
              *, sent_token: bool) -> HubFailure:
     """The error kind for a failed response, in the order huggingface_hub uses."""
-    status = response.status_code
-    code = (response.headers.get("x-error-code") or "").strip()
-    said = session.redact(server_message(response))
     rid = _request_id(response)
-    endpoint = session.settings.endpoint
-    tail = f" (HTTP {status}" + (f", request id {rid}" if rid else "") + ")"
-    detail = f": {said}" if said else ""
-    kwargs: dict[str, Any] = {"status": status, "request_id": rid}
+    failed = _Failed(
+        what=call.what, status=response.status_code,
+        code=(response.headers.get("x-error-code") or "").strip(),
+        said=session.redact(server_message(response)), endpoint=session.settings.shown_endpoint,
+        tail=f" (HTTP {response.status_code}" + (f", request id {rid}" if rid else "") + ")",
+        request_id=rid)
     path = urlsplit(str(response.request.url)).path if response.request else call.url
+    return (_by_hub_code(failed, sent_token) or _by_repo_status(failed, path, sent_token)
+            or _by_status(failed, response))
 
-    if code == "RevisionNotFound":
-        return HubRevisionNotFoundError(f"{call.what}: revision not found{tail}", **kwargs)
-    if code == "EntryNotFound":
-        return HubEntryNotFoundError(f"{call.what}: file not found{tail}", **kwargs)
-    if code == "GatedRepo":
+
+def _by_hub_code(f: _Failed, sent_token: bool) -> HubFailure | None:
+    """Failures the hub names with ``X-Error-Code`` or its message."""
+    if f.code == "RevisionNotFound":
+        return HubRevisionNotFoundError(f"{f.what}: revision not found{f.tail}", **f.kwargs)
+    if f.code == "EntryNotFound":
+        return HubEntryNotFoundError(f"{f.what}: file not found{f.tail}", **f.kwargs)
+    if f.code == "GatedRepo":
         hint = ("your token has not been granted access yet: ask for it on the model's page"
                 if sent_token else None)
-        return HubGatedError(f"{call.what} is gated: access needs approval{tail}", hint, **kwargs)
-    if DISABLED_MESSAGE in said.lower():
-        return HubDisabledError(f"{call.what} has been disabled on the hub{tail}", **kwargs)
-    if status == 401 and INVALID_CREDENTIALS in said.lower():
-        return HubInvalidTokenError(f"the hub rejected the token as invalid{tail}", **kwargs)
-    if code == "RepoNotFound" or (status == 401 and _REPO_URL.search(path)):
-        if status == 401 and not sent_token:
+        return HubGatedError(f"{f.what} is gated: access needs approval{f.tail}", hint,
+                             **f.kwargs)
+    if DISABLED_MESSAGE in f.said.lower():
+        return HubDisabledError(f"{f.what} has been disabled on the hub{f.tail}", **f.kwargs)
+    if f.status == 401 and INVALID_CREDENTIALS in f.said.lower():
+        return HubInvalidTokenError(f"the hub rejected the token as invalid{f.tail}", **f.kwargs)
+    return None
+
+
+def _by_repo_status(f: _Failed, path: str, sent_token: bool) -> HubFailure | None:
+    """Missing (or, anonymously, possibly private) repositories."""
+    if f.code == "RepoNotFound" or (f.status == 401 and _REPO_URL.search(path)):
+        if f.status == 401 and not sent_token:
             return HubPrivateOrMissingError(
-                f"{call.what} not found on {endpoint}, or private{tail}", **kwargs)
-        return HubNotFoundError(f"{call.what} not found on {endpoint}{tail}", **kwargs)
-    if status == 404:
-        return HubNotFoundError(f"{call.what} not found on {endpoint}{tail}", **kwargs)
-    if status == 400:
-        return HubBadRequestError(f"{call.what}: the hub refused the request{detail}{tail}",
-                                  **kwargs)
-    if status in (401, 403):
-        return HubForbiddenError(f"{call.what}: access denied{detail}{tail}", **kwargs)
-    if status == 429:
+                f"{f.what} not found on {f.endpoint}, or private{f.tail}", **f.kwargs)
+        return HubNotFoundError(f"{f.what} not found on {f.endpoint}{f.tail}", **f.kwargs)
+    if f.status == 404:
+        return HubNotFoundError(f"{f.what} not found on {f.endpoint}{f.tail}", **f.kwargs)
+    return None
+
+
+def _by_status(f: _Failed, response: httpx.Response) -> HubFailure:
+    """Everything else, by HTTP status."""
+    if f.status == 400:
+        return HubBadRequestError(f"{f.what}: the hub refused the request{f.detail}{f.tail}",
+                                  **f.kwargs)
+    if f.status in (401, 403):
+        return HubForbiddenError(f"{f.what}: access denied{f.detail}{f.tail}", **f.kwargs)
+    if f.status == 429:
         quota = parse_ratelimit(response.headers.get("ratelimit"))
         reset = quota[1] if quota and quota[0] == 0 else _retry_after(
             response.headers.get("retry-after"))
         when = f"; the quota resets in {int(reset)} s" if reset is not None else ""
-        return HubRateLimitedError(f"rate limited by {endpoint}{when}{tail}",
-                                   retry_after=reset, **kwargs)
-    if status >= 500:
-        return HubServerError(f"{endpoint} failed to answer {call.what}{detail}{tail}", **kwargs)
-    if 300 <= status < 400:
-        return HubBadResponseError(f"{call.what}: unexpected redirect without a target{tail}",
-                                   **kwargs)
-    return HubFailure(f"{call.what}: unexpected answer{detail}{tail}", **kwargs)
+        return HubRateLimitedError(f"rate limited by {f.endpoint}{when}{f.tail}",
+                                   retry_after=reset, **f.kwargs)
+    if f.status >= 500:
+        return HubServerError(f"{f.endpoint} failed to answer {f.what}{f.detail}{f.tail}",
+                              **f.kwargs)
+    if 300 <= f.status < 400:
+        return HubBadResponseError(f"{f.what}: unexpected redirect without a target{f.tail}",
+                                   **f.kwargs)
+    return HubFailure(f"{f.what}: unexpected answer{f.detail}{f.tail}", **f.kwargs)
 
 
 def classify_exception(exc: Exception, call: Call, session: HubSession) -> HubFailure:
     """The error kind for a transport failure."""
-    endpoint = session.settings.endpoint
+    endpoint = session.settings.shown_endpoint
     reason = session.redact(_one_line(str(exc) or type(exc).__name__, 120))
     if isinstance(exc, httpx.TimeoutException):
         return HubTimeoutError(
-            f"{endpoint} did not answer {call.what} in time ({type(exc).__name__})")
+            f"{endpoint} did not answer {call.what} in time ({type(exc).__name__}; "
+            f"a lookup may take {session.settings.timeout:g} s, PTMX_HUB_TIMEOUT)")
     if isinstance(exc, httpx.ConnectError):
         return HubConnectionError(f"cannot connect to {endpoint} ({reason})")
     if isinstance(exc, httpx.TooManyRedirects):
@@ -296,13 +371,16 @@ def classify_exception(exc: Exception, call: Call, session: HubSession) -> HubFa
 
 
 def _retryable_exception(exc: Exception) -> bool:
+    # A refused connection or an unknown host (ConnectError) will not change in a few seconds.
+    if isinstance(exc, httpx.ConnectError):
+        return False
     return isinstance(exc, httpx.TimeoutException | httpx.NetworkError
                       | httpx.RemoteProtocolError)
 
 
 def backoff(settings: HubSettings, attempt: int) -> float:
     """Exponential wait before retry number ``attempt`` (1-based): base·2^(n-1), capped, jittered."""
-    wait = min(settings.backoff_max, settings.backoff_base * (2 ** (attempt - 1)))
+    wait = float(min(settings.backoff_max, settings.backoff_base * (2 ** (attempt - 1))))
     if settings.jitter:
         wait *= 1.0 + random.uniform(0.0, settings.jitter)
     return wait
@@ -347,75 +425,163 @@ def plan(session: HubSession, call: Call) -> Plan:
     """Answer ``call``: from the cache when allowed, else over HTTP with the retry policy."""
     settings = session.settings
     url = absolute_url(call.url, settings)
-    params = list(call.params)
+    params: Params = list(call.params)
     key = None
     if session.cache is not None:
         key = HubCache.key(settings.endpoint, url, params, settings.authenticated)
-        refresh = settings.refresh or call.refresh
-        entry = session.cache.get(key) if (settings.offline or not refresh) else None
-        if entry is not None:
-            fresh = session.cache.is_fresh(entry)
-            if settings.offline or fresh:
-                return _from_cache(entry, offline=settings.offline, stale=not fresh)
+        cached = _cached(session, key, call)
+        if cached is not None:
+            return cached
     if settings.offline:
         raise HubOfflineError(f"offline mode: no cached answer for {call.what}")
+    if session.batch and session.unreachable is not None:
+        raise session.skipped(call)
 
-    anonymous = session.token_rejected or not settings.token
-    token_dropped = False
-    attempt = 0
+    tries = _Tries(session)
     while True:
         gate = session.gate_wait()
-        if gate > settings.max_wait:
-            raise HubRateLimitedError(
-                f"rate limited by {settings.endpoint}; the quota resets in {int(gate)} s",
-                retry_after=gate)
         if gate > 0:
-            session.count(wait=gate)
-            yield Sleep(gate)
-        sent_token = not anonymous and bool(settings.token) and same_origin(url, settings)
+            yield Sleep(tries.server_wait(gate))
+        sent_token = tries.sends_token(url)
         session.sent()
-        outcome = yield Send(url, params or None, _headers(url, settings, anonymous))
+        outcome = yield Send(url, params or None, _headers(url, settings, tries.anonymous),
+                             tries.attempt_timeout(call))
 
         if isinstance(outcome, Exception):
-            if _retryable_exception(outcome) and attempt < settings.max_retries:
-                attempt += 1
-                wait = backoff(settings, attempt)
-                session.count(retry=True, wait=wait)
-                yield Sleep(wait)
-                continue
-            raise classify_exception(outcome, call, session) from None
+            yield Sleep(tries.after_exception(outcome, call))
+            continue
         if outcome is None:  # pragma: no cover - a driver bug, not a hub answer
             raise RuntimeError("hub plan resumed without an outcome")
-
         response = outcome
         session.note_quota(response)
         if 200 <= response.status_code < 300:
-            payload = _decode(response, call)
-            return _remember(session, key, call, response, payload, token_dropped)
-
-        said = server_message(response).lower()
-        if response.status_code == 401 and sent_token and INVALID_CREDENTIALS in said:
-            # An invalid token breaks even public lookups: say so once, go on anonymously.
-            session.token_rejected = True
-            anonymous = True
-            token_dropped = True
+            payload = scrub(_decode(response, call), settings)
+            return _remember(session, key, call, response, payload, tries.token_dropped)
+        if tries.drop_token(response, sent_token):
+            continue  # an invalid token breaks even public lookups: go on anonymously
+        wait = tries.retry_wait(response)
+        if wait is not None:
+            yield Sleep(wait)
             continue
-        if response.status_code in RETRY_STATUSES and attempt < settings.max_retries:
-            wait = retry_wait(response, settings, attempt + 1)
-            if wait <= settings.max_wait:
-                attempt += 1
-                session.count(retry=True, wait=wait)
-                yield Sleep(wait)
-                continue
         if call.missing_ok and response.status_code == 404:
-            return _remember(session, key, call, response, None, token_dropped)
-        error = classify(response, call, session, sent_token=sent_token)
-        if token_dropped and error.status in (401, 403, 404):
-            source = settings.token_source or "the token"
-            raise HubInvalidTokenError(
+            return _remember(session, key, call, response, None, tries.token_dropped)
+        raise tries.failure(classify(response, call, session, sent_token=sent_token))
+
+
+def _cached(session: HubSession, key: str, call: Call) -> Reply | None:
+    """The cached answer, if the settings allow it and it is fresh (or we are offline)."""
+    settings = session.settings
+    assert session.cache is not None
+    refresh = settings.refresh or call.refresh
+    entry = session.cache.get(key) if (settings.offline or not refresh) else None
+    if entry is None:
+        return None
+    fresh = session.cache.is_fresh(entry)
+    if settings.offline or fresh:
+        return _from_cache(entry, offline=settings.offline, stale=not fresh)
+    return None
+
+
+class _Tries:
+    """The attempts of one call: the deadline, the retries left, and whether the token goes."""
+
+    def __init__(self, session: HubSession) -> None:
+        self.session = session
+        self.settings = session.settings
+        self.start = time.monotonic()
+        self.deadline = self.start + self.settings.timeout
+        self.slept = 0.0  # waits asked for so far (a driver's sleep may not move the clock)
+        self.attempt = 0
+        self.anonymous = session.token_rejected or not self.settings.token
+        self.token_dropped = False
+
+    def left(self) -> float:
+        return self.deadline - max(time.monotonic(), self.start + self.slept)
+
+    def attempt_timeout(self, call: Call) -> float:
+        left = self.left()
+        if left <= 0:
+            raise self.failure(HubTimeoutError(
+                f"{self.settings.shown_endpoint} did not answer {call.what} within "
+                f"{self.settings.timeout:g} s (PTMX_HUB_TIMEOUT)"))
+        return min(self.settings.attempt_timeout, left)
+
+    def sends_token(self, url: str) -> bool:
+        return not self.anonymous and bool(self.settings.token) and same_origin(url, self.settings)
+
+    def server_wait(self, wait: float) -> float:
+        """A wait the hub asked for (quota reset): capped by max_wait, not by the deadline."""
+        if wait > self.settings.max_wait:
+            raise HubRateLimitedError(
+                f"rate limited by {self.settings.shown_endpoint}; the quota resets in "
+                f"{int(wait)} s", retry_after=wait)
+        self.session.count(wait=wait)
+        self.deadline += wait
+        self.slept += wait
+        return wait
+
+    def _retry(self, wait: float, *, requested: bool) -> bool:
+        """Count one retry after ``wait`` s, if retries are left and the wait is allowed."""
+        if self.attempt >= self.settings.max_retries:
+            return False
+        if requested:
+            if wait > self.settings.max_wait:
+                return False
+            self.deadline += wait
+        elif wait >= self.left():
+            return False
+        self.attempt += 1
+        self.slept += wait
+        self.session.count(retry=True, wait=wait)
+        return True
+
+    def after_exception(self, exc: Exception, call: Call) -> float:
+        """The backoff before trying again after a transport failure; raises if final."""
+        wait = backoff(self.settings, self.attempt + 1)
+        if _retryable_exception(exc) and self._retry(wait, requested=False):
+            return wait
+        error = classify_exception(exc, call, self.session)
+        if isinstance(error, HubConnectionError | HubTimeoutError):
+            self.session.unreachable = error
+        raise error from None
+
+    def drop_token(self, response: httpx.Response, sent_token: bool) -> bool:
+        """Whether the hub rejected the token itself (then the call goes on anonymously)."""
+        if response.status_code != 401 or not sent_token:
+            return False
+        if INVALID_CREDENTIALS not in server_message(response).lower():
+            return False
+        self.session.token_rejected = True
+        self.anonymous = self.token_dropped = True
+        return True
+
+    def retry_wait(self, response: httpx.Response) -> float | None:
+        """The wait before retrying a retryable status, or None to stop here."""
+        if response.status_code not in RETRY_STATUSES:
+            return None
+        wait = retry_wait(response, self.settings, self.attempt + 1)
+        requested = _server_requested(response)
+        return wait if self._retry(wait, requested=requested) else None
+
+    def failure(self, error: HubFailure) -> HubFailure:
+        """``error``, or the invalid-token story when the token was dropped on the way."""
+        if isinstance(error, HubTimeoutError):
+            self.session.unreachable = error
+        if self.token_dropped and error.status in (401, 403, 404):
+            source = self.settings.token_source or "the token"
+            return HubInvalidTokenError(
                 f"the hub rejected {source} as invalid, and anonymously {error.message}",
                 status=error.status, request_id=error.request_id)
-        raise error
+        return error
+
+
+def _server_requested(response: httpx.Response) -> bool:
+    """Whether the hub said when to come back (RateLimit reset on a 429, or Retry-After)."""
+    if response.status_code == 429:
+        quota = parse_ratelimit(response.headers.get("ratelimit"))
+        if quota and quota[0] == 0:
+            return True
+    return _retry_after(response.headers.get("retry-after")) is not None
 
 
 def _token_warning(session: HubSession) -> str:
@@ -427,15 +593,14 @@ def _remember(session: HubSession, key: str | None, call: Call, response: httpx.
               payload: Any, token_dropped: bool) -> Reply:
     next_link = response.links.get("next", {}).get("url") if call.expect == "json" else None
     reply = Reply(
-        payload=payload, final_url=str(response.url), redirected=bool(response.history),
-        next_url=next_link, fetched_at=time.time(),
+        payload=payload, final_url=session.redact(str(response.url)),
+        redirected=bool(response.history), next_url=next_link, fetched_at=time.time(),
         warnings=[_token_warning(session)] if token_dropped else [],
     )
     if session.cache is not None and key is not None:
-        token = session.settings.token.reveal() if session.settings.token else None
         session.cache.put(key, CacheEntry(payload=payload, fetched_at=reply.fetched_at,
                                           final_url=reply.final_url, next_url=next_link),
-                          scrub=token)
+                          scrub=session.settings.secrets())
     return reply
 
 

@@ -5,33 +5,41 @@
 :class:`Drift` whose rows are ``{field, snapshot, live, change, detail}``. ``change`` is one of
 ``same, changed, added, removed, up, down, renamed, gone, unknown``.
 
-Two judgements belong to other packages and come in as optional callables, so this module works
-(and is tested) without them:
+Two judgements belong to sibling packages, which the hub does not import: the caller passes them
+in as typed functions (``ptmx hub info`` passes ``ptmx.licenses.verdict_for`` and
+``ptmx.cards.completeness``). Their errors are bugs and propagate.
 
-- ``verdict_fn(upstream, downstream, activity)`` — ptmx.licenses' verdict for a project under
-  ``downstream`` (``NONE``: scanned, no license) reusing a model under ``upstream``. Used when the
-  license changed, to say which of the model's projects get a different verdict (projects never
-  scanned are left out). :func:`default_verdict_fn` imports ``verdict_for`` lazily from
-  ptmx.licenses when it exists.
-- ``completeness_fn(card)`` — ptmx.cards' completeness of a ``model_card``-shaped dict (a number,
-  or any comparable label). The live side is built by :func:`ptmx.hub.models.card_from_hub` and
-  carries the raw README under ``readme`` when it was fetched. :func:`default_completeness_fn`
-  imports ``ptmx.cards.completeness`` lazily when it exists.
+- ``license_judge(upstream, downstream, activity)`` (:data:`LicenseJudge`): the verdict for a
+  project under ``downstream`` (``NONE``: scanned, no license) reusing a model under
+  ``upstream``. Used when the license changed, to say which of the model's projects get a
+  different verdict (projects never scanned are left out).
+- ``completeness_fn(card)`` (:data:`CompletenessFn`): the completeness of a ``model_card``-shaped
+  dict. The live side is built by :func:`ptmx.hub.models.card_from_hub` and carries the raw
+  README under ``readme`` when it was fetched.
 """
 
 from __future__ import annotations
 
-import enum
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from ptmx.hub.models import API_CARD_FIELDS, HubModelInfo, card_from_hub
 from ptmx.store import ModelPage, Store, model_page
 
-VerdictFn = Callable[[str | None, str | None, str], Any]
-CompletenessFn = Callable[[dict[str, Any]], Any]
+
+class Judgement(Protocol):
+    """What a license judge answers (``ptmx.licenses.Verdict`` fits): its ``verdict`` label."""
+
+    @property
+    def verdict(self) -> str: ...
+
+
+# (upstream expression, downstream expression, activity) -> judgement; e.g. ``verdict_for``.
+LicenseJudge = Callable[[str | None, str | None, str], Judgement]
+# A card dict -> its completeness (0-100, None when the card says nothing).
+CompletenessFn = Callable[[Mapping[str, Any]], float | None]
 
 SAME, CHANGED, ADDED, REMOVED = "same", "changed", "added", "removed"
 UP, DOWN, RENAMED, GONE, UNKNOWN = "up", "down", "renamed", "gone", "unknown"
@@ -40,6 +48,7 @@ QUIET = frozenset({SAME, UNKNOWN})
 # What the snapshot implies about availability: PeaTMOSS lists models the public API showed.
 SNAPSHOT_AVAILABILITY = "public"
 GONE_STATUSES = {"not_found": "not found", "private_or_missing": "not found or private"}
+Change = tuple[str, str | None]
 
 
 @dataclass
@@ -88,42 +97,6 @@ class Drift:
                 "changed": len(self.changed), "rows": self.to_rows(),
                 "project_verdicts": self.project_verdicts, "notes": self.notes,
                 "checked_at": self.checked_at}
-
-
-# -- optional hooks ---------------------------------------------------------------------------
-def default_verdict_fn() -> VerdictFn | None:
-    """``verdict_for`` from ptmx.licenses (or its ``verdicts`` module) if provided, else None."""
-    import importlib
-
-    for name in ("ptmx.licenses", "ptmx.licenses.verdicts"):
-        try:
-            found = getattr(importlib.import_module(name), "verdict_for", None)
-        except ImportError:
-            continue
-        if callable(found):
-            return found
-    return None
-
-
-def default_completeness_fn() -> CompletenessFn | None:
-    """``ptmx.cards.completeness`` if that package provides it, else None."""
-    try:
-        from ptmx.cards import completeness  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return completeness if callable(completeness) else None
-
-
-def verdict_label(value: Any) -> str:
-    """A verdict object, enum, dict or string → its short label."""
-    for attr in ("verdict", "level", "status", "outcome"):
-        inner = value.get(attr) if isinstance(value, dict) else getattr(value, attr, None)
-        if inner is not None:
-            value = inner
-            break
-    if isinstance(value, enum.Enum):
-        value = value.value
-    return str(value)
 
 
 # -- comparison helpers -----------------------------------------------------------------------
@@ -184,20 +157,15 @@ def project_expression(keys: Sequence[str]) -> str:
     return " AND ".join(parts) if parts else "NONE"
 
 
-def _verdict_rows(verdict_fn: VerdictFn, before: str | None, after: str | None,
+def _verdict_rows(license_judge: LicenseJudge, before: str | None, after: str | None,
                   projects: list[dict[str, Any]], activity: str, notes: list[str]
                   ) -> tuple[DriftRow | None, list[dict[str, Any]]]:
     memo: dict[tuple[str | None, str | None], str] = {}
-    failed: list[str] = []
 
     def judge(upstream: str | None, downstream: str | None) -> str:
         if (upstream, downstream) not in memo:
-            try:
-                memo[(upstream, downstream)] = verdict_label(
-                    verdict_fn(upstream, downstream, activity))
-            except Exception as exc:  # a hook's failure must not sink the lookup
-                failed.append(f"{type(exc).__name__}: {exc}")
-                memo[(upstream, downstream)] = UNKNOWN
+            memo[(upstream, downstream)] = str(
+                license_judge(upstream, downstream, activity).verdict)
         return memo[(upstream, downstream)]
 
     scanned = [p for p in projects if p["licenses"] is not None]
@@ -211,8 +179,6 @@ def _verdict_rows(verdict_fn: VerdictFn, before: str | None, after: str | None,
         downstream = project_expression(p["licenses"])
         verdicts.append({"project": p["project"], "project_license": downstream,
                          "before": judge(before, downstream), "after": judge(after, downstream)})
-    if failed:
-        notes.append(f"license verdicts: {failed[0]}")
     moved = sum(1 for v in verdicts if v["before"] != v["after"])
 
     def summary(key: str) -> str:
@@ -226,13 +192,100 @@ def _verdict_rows(verdict_fn: VerdictFn, before: str | None, after: str | None,
     return row, verdicts
 
 
-# -- the comparison ---------------------------------------------------------------------------
+# -- the comparison, one function per field group ----------------------------------------------
+def _gone(page: ModelPage, status: str) -> Drift:
+    """Only availability can be compared when the hub gives no metadata."""
+    gone = status in GONE_STATUSES
+    live = GONE_STATUSES.get(status, status.replace("_", " "))
+    rows = [
+        DriftRow("id", page.model, None, GONE if gone else UNKNOWN),
+        DriftRow("availability", SNAPSHOT_AVAILABILITY, live, GONE if gone else CHANGED,
+                 "deleted, renamed to a private repo, or made private (the hub does not say "
+                 "which)" if gone else None),
+    ]
+    return Drift(page.model, None, status, rows,
+                 notes=["live metadata unavailable: only availability could be compared"])
+
+
+def _identity_rows(page: ModelPage, info: HubModelInfo) -> list[DriftRow]:
+    availability = info.availability
+    return [
+        DriftRow("id", page.model, info.id, RENAMED if info.renamed else SAME,
+                 f"the hub redirects {page.model} to {info.id}" if info.renamed else None),
+        DriftRow("availability", SNAPSHOT_AVAILABILITY, availability,
+                 SAME if availability == SNAPSHOT_AVAILABILITY else CHANGED,
+                 "the snapshot does not record gating" if info.gated and not info.private
+                 else None),
+    ]
+
+
+def _license_row(page: ModelPage, info: HubModelInfo) -> DriftRow:
+    change, detail = _set_change(page.licenses, info.licenses)
+    if info.license_name and "other" in info.licenses:
+        detail = "; ".join(filter(None, [detail, f"license_name: {info.license_name}"]))
+    return DriftRow("license", _joined(page.licenses), _joined(info.licenses), change, detail)
+
+
+def _count_rows(page: ModelPage, info: HubModelInfo) -> list[DriftRow]:
+    change, _ = _value_change(page.sha, info.sha)
+    rows = [DriftRow("commit", page.sha, info.sha, change,
+                     "new commits since the snapshot" if change == CHANGED else None)]
+    change, detail = _number_change(page.downloads, info.downloads)
+    rows.append(DriftRow("downloads (30 days)", page.downloads, info.downloads, change, detail))
+    change, detail = _number_change(page.likes, info.likes)
+    rows.append(DriftRow("likes", page.likes, info.likes, change, detail))
+    return rows
+
+
+def _base_row(page: ModelPage, info: HubModelInfo) -> DriftRow:
+    then_bases = None if "model_base" in page.missing_tables else sorted(
+        b["base_model"] for b in page.base_models if b.get("base_model"))
+    change, detail = (UNKNOWN, "the snapshot has no model_base table") if then_bases is None \
+        else _set_change(then_bases, info.base_models)
+    if info.base_model_relation:
+        detail = "; ".join(filter(None, [detail, f"relation: {info.base_model_relation}"]))
+    return DriftRow("base models", then_bases, sorted(info.base_models), change, detail)
+
+
+def _dataset_row(page: ModelPage, info: HubModelInfo) -> DriftRow:
+    then_datasets: list[str] | None = None
+    if "model_to_dataset" not in page.missing_tables:
+        then_datasets = list(page.datasets)
+    elif page.card and page.card.get("datasets") is not None:
+        then_datasets = list(page.card["datasets"])
+    change, detail = (UNKNOWN, None) if then_datasets is None \
+        else _set_change(then_datasets, info.datasets)
+    return DriftRow("datasets", then_datasets, sorted(info.datasets), change, detail)
+
+
+def _card_rows(page: ModelPage, info: HubModelInfo, completeness_fn: CompletenessFn | None,
+               live_readme: str | None) -> list[DriftRow]:
+    live_card = card_from_hub(info, live_readme)
+    then_fields = _card_fields(page.card) if page.card else None
+    now_fields = _card_fields(live_card)
+    change: str
+    detail: str | None
+    if then_fields is None:
+        change, detail = UNKNOWN, "no card record in the snapshot"
+    else:
+        change, detail = _set_change(then_fields, now_fields)
+        if change in (ADDED, REMOVED):
+            change = CHANGED
+    rows = [DriftRow("card fields", then_fields, now_fields, change, detail)]
+    if completeness_fn is not None:
+        then_score = completeness_fn(page.card) if page.card else None
+        now_score = completeness_fn(live_card)
+        change, detail = _value_change(then_score, now_score)
+        rows.append(DriftRow("card completeness", then_score, now_score, change, detail))
+    return rows
+
+
 def compare(
     page: ModelPage,
     info: HubModelInfo | None,
     *,
     status: str | None = None,
-    verdict_fn: VerdictFn | None = None,
+    license_judge: LicenseJudge | None = None,
     projects: list[dict[str, Any]] | None = None,
     completeness_fn: CompletenessFn | None = None,
     live_readme: str | None = None,
@@ -241,109 +294,38 @@ def compare(
     """Compare the snapshot ``page`` with the live ``info``.
 
     ``status`` says why ``info`` is None (``not_found``, ``private_or_missing``, ``disabled``,
-    ``gated``). ``projects`` (from :func:`ptmx.hub.queries.project_licenses`) feeds ``verdict_fn``.
+    ``gated``). ``projects`` (from :func:`ptmx.hub.queries.project_licenses`) feeds
+    ``license_judge``; without a judge (or projects) no project verdicts are compared.
     """
     status = status or ("renamed" if info is not None and info.renamed else "ok")
-    rows: list[DriftRow] = []
-    notes: list[str] = []
     if info is None:
-        gone = status in GONE_STATUSES
-        rows.append(DriftRow("id", page.model, None, GONE if gone else UNKNOWN))
-        live = GONE_STATUSES.get(status, status.replace("_", " "))
-        rows.append(DriftRow(
-            "availability", SNAPSHOT_AVAILABILITY, live, GONE if gone else CHANGED,
-            "deleted, renamed to a private repo, or made private (the hub does not say which)"
-            if gone else None))
-        notes.append("live metadata unavailable: only availability could be compared")
-        return Drift(page.model, None, status, rows, notes=notes)
-
-    rows.append(DriftRow("id", page.model, info.id, RENAMED if info.renamed else SAME,
-                         f"the hub redirects {page.model} to {info.id}" if info.renamed else None))
-    availability = info.availability
-    rows.append(DriftRow(
-        "availability", SNAPSHOT_AVAILABILITY, availability,
-        SAME if availability == SNAPSHOT_AVAILABILITY else CHANGED,
-        "the snapshot does not record gating" if info.gated and not info.private else None))
-
-    lic_change, lic_detail = _set_change(page.licenses, info.licenses)
-    if info.license_name and "other" in info.licenses:
-        lic_detail = "; ".join(filter(None, [lic_detail, f"license_name: {info.license_name}"]))
-    rows.append(DriftRow("license", _joined(page.licenses), _joined(info.licenses), lic_change,
-                         lic_detail))
-    if lic_change != SAME and verdict_fn is not None and projects is not None:
-        row, verdicts = _verdict_rows(verdict_fn, _joined(page.licenses),
-                                      _joined(info.licenses), projects, activity, notes)
+        return _gone(page, status)
+    notes: list[str] = []
+    rows = _identity_rows(page, info)
+    license_row = _license_row(page, info)
+    rows.append(license_row)
+    project_verdicts: list[dict[str, Any]] = []
+    if license_row.change != SAME and license_judge is not None and projects is not None:
+        row, project_verdicts = _verdict_rows(license_judge, license_row.snapshot,
+                                              license_row.live, projects, activity, notes)
         if row is not None:
             rows.append(row)
-        project_verdicts = verdicts
-    else:
-        project_verdicts = []
-        if lic_change != SAME and verdict_fn is None:
-            notes.append("license changed: project verdicts need ptmx.licenses")
-
-    change, _ = _value_change(page.sha, info.sha)
-    rows.append(DriftRow("commit", page.sha, info.sha, change,
-                         "new commits since the snapshot" if change == CHANGED else None))
-    change, detail = _number_change(page.downloads, info.downloads)
-    rows.append(DriftRow("downloads (30 days)", page.downloads, info.downloads, change, detail))
-    change, detail = _number_change(page.likes, info.likes)
-    rows.append(DriftRow("likes", page.likes, info.likes, change, detail))
-
-    if "model_base" in page.missing_tables:
-        then_bases = None
-    else:
-        then_bases = sorted(b["base_model"] for b in page.base_models if b.get("base_model"))
-    if then_bases is None:
-        change, detail = UNKNOWN, "the snapshot has no model_base table"
-    else:
-        change, detail = _set_change(then_bases, info.base_models)
-    if info.base_model_relation:
-        detail = "; ".join(filter(None, [detail, f"relation: {info.base_model_relation}"]))
-    rows.append(DriftRow("base models", then_bases, sorted(info.base_models), change, detail))
-
-    if "model_to_dataset" not in page.missing_tables:
-        then_datasets: list[str] | None = list(page.datasets)
-    elif page.card and page.card.get("datasets") is not None:
-        then_datasets = list(page.card["datasets"])
-    else:
-        then_datasets = None
-    change, detail = (UNKNOWN, None) if then_datasets is None \
-        else _set_change(then_datasets, info.datasets)
-    rows.append(DriftRow("datasets", then_datasets, sorted(info.datasets), change, detail))
-
-    live_card = card_from_hub(info, live_readme)
-    then_fields = _card_fields(page.card) if page.card else None
-    now_fields = _card_fields(live_card)
-    if then_fields is None:
-        change, detail = UNKNOWN, "no card record in the snapshot"
-    else:
-        change, detail = _set_change(then_fields, now_fields)
-        if change in (ADDED, REMOVED):
-            change = CHANGED
-    rows.append(DriftRow("card fields", then_fields, now_fields, change, detail))
-
-    if completeness_fn is not None:
-        try:
-            then_score = completeness_fn(page.card) if page.card else None
-            now_score = completeness_fn(live_card)
-        except Exception as exc:  # a hook's failure must not sink the lookup
-            notes.append(f"card completeness: {type(exc).__name__}: {exc}")
-        else:
-            change, detail = _value_change(then_score, now_score)
-            rows.append(DriftRow("card completeness", then_score, now_score, change, detail))
-
+    rows += _count_rows(page, info)
+    rows.append(_base_row(page, info))
+    rows.append(_dataset_row(page, info))
+    rows += _card_rows(page, info, completeness_fn, live_readme)
     return Drift(page.model, info.id, status, rows, project_verdicts=project_verdicts,
                  notes=notes, checked_at=info.fetched_at)
 
 
 def drift_for(store: Store, model: str, info: HubModelInfo | None, *,
-              status: str | None = None, verdict_fn: VerdictFn | None = None,
+              status: str | None = None, license_judge: LicenseJudge | None = None,
               completeness_fn: CompletenessFn | None = None, live_readme: str | None = None,
               activity: str = "use") -> Drift:
     """:func:`compare` with the snapshot read from ``store`` (NotFoundError if not in it)."""
     from ptmx.hub.queries import project_licenses
 
     page = model_page(store, model)
-    projects = project_licenses(store, page.id) if verdict_fn is not None else None
-    return compare(page, info, status=status, verdict_fn=verdict_fn, projects=projects,
+    projects = project_licenses(store, page.id) if license_judge is not None else None
+    return compare(page, info, status=status, license_judge=license_judge, projects=projects,
                    completeness_fn=completeness_fn, live_readme=live_readme, activity=activity)

@@ -1,12 +1,14 @@
 """The kinds of hub failure, each a :class:`ptmx.errors.HubError` with a one-line message and hint.
 
-``kind`` is a stable short name (it is what ``hub refresh`` records per failed model), and
+Messages are made inert (:func:`ptmx.safetext.visible`) when the error is built, since they quote
+the hub's answers. ``kind`` is a stable short name (it is what ``hub refresh`` records per failed model), and
 ``transient`` says whether trying again later may help (``hub refresh`` retries those on resume).
 """
 
 from __future__ import annotations
 
 from ptmx.errors import HubError, UsageError
+from ptmx.safetext import visible
 
 
 class HubFailure(HubError):
@@ -26,7 +28,10 @@ class HubFailure(HubError):
         model: str | None = None,
         retry_after: float | None = None,
     ) -> None:
-        super().__init__(message, hint if hint is not None else self.default_hint)
+        # Messages quote the hub's own words and ids: control characters are shown, not sent.
+        hint = hint if hint is not None else self.default_hint
+        super().__init__(visible(message, newlines=False),
+                         visible(hint, newlines=False) if hint is not None else None)
         self.status = status
         self.request_id = request_id
         self.model = model

@@ -14,14 +14,7 @@ from typing import Any
 
 from ptmx.errors import NotFoundError
 from ptmx.hub.client import AsyncHubClient, HubClient, model_ref
-from ptmx.hub.drift import (
-    CompletenessFn,
-    Drift,
-    VerdictFn,
-    compare,
-    default_completeness_fn,
-    default_verdict_fn,
-)
+from ptmx.hub.drift import CompletenessFn, Drift, LicenseJudge, compare
 from ptmx.hub.errors import (
     HubDisabledError,
     HubFailure,
@@ -35,14 +28,6 @@ from ptmx.store import ModelPage, Store, model_page
 
 # Failures that are an answer about the model (or about our mode), not a reason to abort.
 SOFT_FAILURES = (HubNotFoundError, HubDisabledError, HubGatedError, HubOfflineError)
-
-
-class _Auto:
-    def __repr__(self) -> str:
-        return "AUTO"
-
-
-AUTO: Any = _Auto()  # use ptmx.licenses / ptmx.cards if they provide the hook
 
 
 @dataclass
@@ -80,11 +65,6 @@ class HubLookup:
         }
 
 
-def _hooks(verdict_fn: Any, completeness_fn: Any) -> tuple[VerdictFn | None, CompletenessFn | None]:
-    return (default_verdict_fn() if verdict_fn is AUTO else verdict_fn,
-            default_completeness_fn() if completeness_fn is AUTO else completeness_fn)
-
-
 def _page(store: Store | None, ref: str) -> ModelPage | None:
     if store is None:
         return None
@@ -100,18 +80,19 @@ def _soft(exc: HubFailure) -> tuple[str, str, str | None]:
 
 def _assemble(store: Store | None, ref: str, page: ModelPage | None, info: HubModelInfo | None,
               failure: HubFailure | None, readme: str | None, warnings: list[str],
-              verdict_fn: VerdictFn | None, completeness_fn: CompletenessFn | None,
+              license_judge: LicenseJudge | None, completeness_fn: CompletenessFn | None,
               activity: str) -> HubLookup:
     status, message, hint = _soft(failure) if failure else (
         "renamed" if info is not None and info.renamed else "ok", None, None)
     drift = None
     if page is not None and status != "offline":
         projects = None
-        if verdict_fn is not None and store is not None:
+        if license_judge is not None and store is not None:
             from ptmx.hub.queries import project_licenses
 
             projects = project_licenses(store, page.id)
-        drift = compare(page, info, status=status, verdict_fn=verdict_fn, projects=projects,
+        drift = compare(page, info, status=status, license_judge=license_judge,
+                        projects=projects,
                         completeness_fn=completeness_fn, live_readme=readme, activity=activity)
     if page is None and store is not None:
         warnings.append(f"{ref} is not in the snapshot: showing live metadata only")
@@ -129,19 +110,20 @@ def lookup_with_drift(
     *,
     settings: HubSettings | None = None,
     client: HubClient | None = None,
-    verdict_fn: VerdictFn | None = AUTO,
-    completeness_fn: CompletenessFn | None = AUTO,
+    license_judge: LicenseJudge | None = None,
+    completeness_fn: CompletenessFn | None = None,
     activity: str = "use",
 ) -> HubLookup:
     """Look ``model_id`` up live and compare it with the snapshot in ``store`` (may be None).
 
     ``refresh`` skips the cache read. ``client`` reuses an open :class:`HubClient`; otherwise one
-    is made from ``settings`` (default: the environment). The README is fetched only when a
-    completeness hook is available, since only that hook reads it.
+    is made from ``settings`` (default: the environment). ``license_judge`` (e.g.
+    ``ptmx.licenses.verdict_for``) adds the project verdicts to a license change and
+    ``completeness_fn`` (e.g. ``ptmx.cards.completeness``) the card completeness; the README is
+    fetched only with a ``completeness_fn``, since only that reads it.
     """
     ref = model_ref(model_id)
     page = _page(store, ref)
-    verdict_fn, completeness_fn = _hooks(verdict_fn, completeness_fn)
     hub = client or HubClient(settings)
     info = failure = readme = None
     warnings: list[str] = []
@@ -160,7 +142,7 @@ def lookup_with_drift(
     finally:
         if client is None:
             hub.close()
-    return _assemble(store, ref, page, info, failure, readme, warnings, verdict_fn,
+    return _assemble(store, ref, page, info, failure, readme, warnings, license_judge,
                      completeness_fn, activity)
 
 
@@ -171,14 +153,13 @@ async def lookup_with_drift_async(
     *,
     settings: HubSettings | None = None,
     client: AsyncHubClient | None = None,
-    verdict_fn: VerdictFn | None = AUTO,
-    completeness_fn: CompletenessFn | None = AUTO,
+    license_judge: LicenseJudge | None = None,
+    completeness_fn: CompletenessFn | None = None,
     activity: str = "use",
 ) -> HubLookup:
     """:func:`lookup_with_drift` for asyncio code (a TUI worker)."""
     ref = model_ref(model_id)
     page = _page(store, ref)
-    verdict_fn, completeness_fn = _hooks(verdict_fn, completeness_fn)
     hub = client or AsyncHubClient(settings)
     info = failure = readme = None
     warnings: list[str] = []
@@ -197,5 +178,5 @@ async def lookup_with_drift_async(
     finally:
         if client is None:
             await hub.aclose()
-    return _assemble(store, ref, page, info, failure, readme, warnings, verdict_fn,
+    return _assemble(store, ref, page, info, failure, readme, warnings, license_judge,
                      completeness_fn, activity)

@@ -70,6 +70,11 @@ def _int(value: Any) -> int | None:
     return None
 
 
+def _text(value: Any) -> str | None:
+    """A field the API types as a string: None when the answer holds anything else."""
+    return value if isinstance(value, str) else None
+
+
 def _tag_values(tags: list[str], prefix: str) -> list[str]:
     return [t[len(prefix):] for t in tags if t.startswith(prefix) and len(t) > len(prefix)]
 
@@ -82,7 +87,7 @@ def _base_models(payload: dict[str, Any], tags: list[str], card: dict[str, Any]
         models = [m.get("id") if isinstance(m, dict) else m for m in raw.get("models") or []]
         ids = [str(m) for m in models if m]
         if ids:
-            return ids, raw.get("relation"), "baseModels"
+            return ids, _text(raw.get("relation")), "baseModels"
     elif isinstance(raw, list) and raw:
         ids = [str(m.get("id") if isinstance(m, dict) else m) for m in raw if m]
         if ids:
@@ -101,8 +106,9 @@ def _base_models(payload: dict[str, Any], tags: list[str], card: dict[str, Any]
     if plain:
         return plain, None, "tags"
     declared = as_list(card.get("base_model"))
-    rel = card.get("base_model_relation")
-    return declared, (str(rel) if rel else None), "cardData" if declared else "none"
+    card_relation = card.get("base_model_relation")
+    return declared, (str(card_relation) if card_relation else None), \
+        "cardData" if declared else "none"
 
 
 def _children_counts(value: Any) -> dict[str, int]:
@@ -191,7 +197,8 @@ class HubModelInfo:
         """Normalise an /api/models/{id} JSON object; ValueError if it is not one."""
         if not isinstance(payload, dict) or not isinstance(payload.get("id"), str):
             raise ValueError("the answer is not a model object (no 'id')")
-        card = payload.get("cardData") if isinstance(payload.get("cardData"), dict) else {}
+        raw_card = payload.get("cardData")
+        card: dict[str, Any] = raw_card if isinstance(raw_card, dict) else {}
         tags = as_list(payload.get("tags"))
         live_id = payload["id"]
         licenses = as_list(card.get("license")) or _tag_values(tags, "license:")
@@ -200,15 +207,16 @@ class HubModelInfo:
         if isinstance(created, str) and created.startswith(_CREATED_FLOOR):
             created = None
         safetensors = payload.get("safetensors")
-        config = payload.get("config") if isinstance(payload.get("config"), dict) else {}
+        raw_config = payload.get("config")
+        config: dict[str, Any] = raw_config if isinstance(raw_config, dict) else {}
         return cls(
             id=live_id,
             requested_id=requested_id,
             renamed_from=requested_id if live_id.lower() != requested_id.lower() else None,
-            author=payload.get("author") or (live_id.split("/")[0] if "/" in live_id else None),
-            sha=payload.get("sha"),
-            last_modified=payload.get("lastModified"),
-            created_at=created,
+            author=_text(payload.get("author")) or (live_id.split("/")[0] if "/" in live_id else None),
+            sha=_text(payload.get("sha")),
+            last_modified=_text(payload.get("lastModified")),
+            created_at=_text(created),
             private=bool(payload.get("private")),
             gated=_gated(payload.get("gated")),
             disabled=bool(payload.get("disabled")),
@@ -216,11 +224,11 @@ class HubModelInfo:
             downloads_all_time=_int(payload.get("downloadsAllTime")),
             likes=_int(payload.get("likes")),
             trending_score=_int(payload.get("trendingScore")),
-            library_name=payload.get("library_name") or card.get("library_name"),
-            pipeline_tag=payload.get("pipeline_tag") or card.get("pipeline_tag"),
+            library_name=_text(payload.get("library_name")) or _text(card.get("library_name")),
+            pipeline_tag=_text(payload.get("pipeline_tag")) or _text(card.get("pipeline_tag")),
             licenses=[lic.lower() for lic in licenses],
-            license_name=card.get("license_name"),
-            license_link=card.get("license_link"),
+            license_name=_text(card.get("license_name")),
+            license_link=_text(card.get("license_link")),
             tags=tags,
             datasets=as_list(card.get("datasets")) or _tag_values(tags, "dataset:"),
             papers=_tag_values(tags, "arxiv:"),
@@ -230,7 +238,7 @@ class HubModelInfo:
             children_count=_children_counts(payload.get("childrenModelCount")),
             parameter_count=_int(safetensors.get("total")) if isinstance(safetensors, dict)
             else None,
-            model_type=config.get("model_type"),
+            model_type=_text(config.get("model_type")),
             used_storage=_int(payload.get("usedStorage")),
             card_data=card,
             fetched_at=fetched_at,
@@ -282,7 +290,7 @@ class HubListItem:
             licenses=[lic.lower() for lic in _tag_values(tags, "license:")],
             relation=relation,
             gated=_gated(payload.get("gated")),
-            last_modified=payload.get("lastModified"),
+            last_modified=_text(payload.get("lastModified")),
         )
 
 

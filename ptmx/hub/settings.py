@@ -8,12 +8,20 @@ The Hugging Face conventions are honoured so that ptmx behaves like the rest of 
 so tests stay hermetic; the rest of ptmx.hub only ever sees a ``HubSettings``.
 
 The token is wrapped in :class:`Secret`, whose ``repr``/``str`` never show it and which refuses to
-be pickled, so it cannot slip into output, logs, caches or exception text by accident.
+be pickled, so it cannot slip into output, logs, caches or exception text by accident. Credentials
+inside ``HF_ENDPOINT`` (``http://user:pw@mirror``) are secrets too: :meth:`HubSettings.redact`
+masks them and the token in any text, and ``shown_endpoint`` is the endpoint as messages print it.
+
+Every setting is validated here, with a one-line :class:`~ptmx.errors.UsageError` (exit 2): a
+malformed endpoint, a token that cannot be sent in a header, numbers that are not finite, not
+positive where they must be, or absurdly large.
 """
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,8 +29,10 @@ from typing import NoReturn
 from urllib.parse import urlsplit
 
 from ptmx.errors import UsageError
+from ptmx.safetext import visible
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
+MAX_CONCURRENCY = 64
 TRUE_VALUES = frozenset({"1", "on", "yes", "true"})
 
 
@@ -66,7 +76,8 @@ class HubSettings:
     token_source: str | None = None  # "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "token file" or None
     offline: bool = False
     refresh: bool = False  # skip cache reads (answers are still written to the cache)
-    timeout: float = 15.0  # read/write/pool timeout, seconds
+    timeout: float = 20.0  # the longest one lookup may take, retries and backoff included
+    attempt_timeout: float = 10.0  # read/write/pool timeout of one attempt (capped by the above)
     connect_timeout: float = 5.0
     max_retries: int = 5
     backoff_base: float = 1.0  # first exponential wait; doubles per retry
@@ -79,13 +90,10 @@ class HubSettings:
     concurrency: int = 4  # simultaneous requests in batch lookups
 
     def __post_init__(self) -> None:
-        parts = urlsplit(self.endpoint)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise UsageError(f"HF_ENDPOINT {self.endpoint!r} is not an http(s) URL",
-                             hint="e.g. HF_ENDPOINT=https://huggingface.co")
+        _check_endpoint(self.endpoint)
         object.__setattr__(self, "endpoint", self.endpoint.rstrip("/"))
-        if self.concurrency < 1:
-            raise UsageError("hub concurrency must be at least 1")
+        if not 1 <= self.concurrency <= MAX_CONCURRENCY:
+            raise UsageError(f"hub concurrency must be from 1 to {MAX_CONCURRENCY}")
         if self.max_retries < 0:
             raise UsageError("hub retries cannot be negative")
 
@@ -94,6 +102,34 @@ class HubSettings:
         """(scheme, host:port) of the endpoint: the only place the token may be sent."""
         parts = urlsplit(self.endpoint)
         return parts.scheme, parts.netloc.lower()
+
+    def __repr__(self) -> str:
+        # Not the generated one: the endpoint may carry a password (reprs land in tracebacks).
+        return (f"HubSettings(endpoint={self.shown_endpoint!r}, "
+                f"authenticated={self.authenticated}, offline={self.offline}, "
+                f"timeout={self.timeout!r}, cache_dir={self.cache_dir!r})")
+
+    @property
+    def shown_endpoint(self) -> str:
+        """The endpoint as messages show it: credentials in it masked."""
+        return _without_credentials(self.endpoint)
+
+    def secrets(self) -> list[str]:
+        """Every secret value of these settings (the token, the endpoint's credentials)."""
+        found = [self.token.reveal()] if self.token else []
+        userinfo = urlsplit(self.endpoint).netloc.rpartition("@")[0]
+        if userinfo:
+            found.append(userinfo)
+            password = userinfo.partition(":")[2]
+            if len(password) >= 3:  # a one- or two-letter password would mask ordinary text
+                found.append(password)
+        return found
+
+    def redact(self, text: str) -> str:
+        """``text`` with every secret masked (server answers may echo the token)."""
+        for secret in sorted(self.secrets(), key=len, reverse=True):
+            text = text.replace(secret, "***")
+        return text
 
     @property
     def authenticated(self) -> bool:
@@ -119,38 +155,79 @@ class HubSettings:
             "offline": offline_raw.strip().lower() in TRUE_VALUES,
             "cache_dir": _default_cache_dir(env),
         }
-        for name, key, kind in _KNOBS:
+        for name, key, kind, largest in _KNOBS:
             raw = env.get(name)
             if raw is None or raw.strip() == "":
                 continue
-            values[key] = _number(name, raw, kind)
+            values[key] = _number(name, raw, kind, key, largest)
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
 
 
-# PTMX_HUB_* environment knobs: (variable, field, type)
-_KNOBS: tuple[tuple[str, str, type], ...] = (
-    ("PTMX_HUB_TIMEOUT", "timeout", float),
-    ("PTMX_HUB_CONNECT_TIMEOUT", "connect_timeout", float),
-    ("PTMX_HUB_RETRIES", "max_retries", int),
-    ("PTMX_HUB_BACKOFF", "backoff_base", float),
-    ("PTMX_HUB_BACKOFF_MAX", "backoff_max", float),
-    ("PTMX_HUB_MAX_WAIT", "max_wait", float),
-    ("PTMX_HUB_BATCH_MAX_WAIT", "batch_max_wait", float),
-    ("PTMX_HUB_JITTER", "jitter", float),
-    ("PTMX_HUB_CACHE_TTL", "cache_ttl", float),
-    ("PTMX_HUB_CONCURRENCY", "concurrency", int),
+# PTMX_HUB_* environment knobs: (variable, field, type, largest). All must be finite and not
+# negative; the timeouts must be more than 0 (a zero timeout would fail every lookup).
+_KNOBS: tuple[tuple[str, str, type, float], ...] = (
+    ("PTMX_HUB_TIMEOUT", "timeout", float, 3600.0),
+    ("PTMX_HUB_ATTEMPT_TIMEOUT", "attempt_timeout", float, 3600.0),
+    ("PTMX_HUB_CONNECT_TIMEOUT", "connect_timeout", float, 3600.0),
+    ("PTMX_HUB_RETRIES", "max_retries", int, 100),
+    ("PTMX_HUB_BACKOFF", "backoff_base", float, 3600.0),
+    ("PTMX_HUB_BACKOFF_MAX", "backoff_max", float, 3600.0),
+    ("PTMX_HUB_MAX_WAIT", "max_wait", float, 86400.0),
+    ("PTMX_HUB_BATCH_MAX_WAIT", "batch_max_wait", float, 86400.0),
+    ("PTMX_HUB_JITTER", "jitter", float, 10.0),
+    ("PTMX_HUB_CACHE_TTL", "cache_ttl", float, 10 * 365 * 86400.0),
+    ("PTMX_HUB_CONCURRENCY", "concurrency", int, MAX_CONCURRENCY),
 )
+_POSITIVE = frozenset({"timeout", "attempt_timeout", "connect_timeout", "concurrency"})
 
 
-def _number(name: str, raw: str, kind: type) -> float | int:
+def _number(name: str, raw: str, kind: type, key: str, largest: float) -> float | int:
+    shown = visible(raw, newlines=False)
     try:
-        value = kind(raw.strip())
+        value: float | int = kind(raw.strip())
     except ValueError:
-        raise UsageError(f"{name}={raw!r} is not a number") from None
-    if value < 0:
-        raise UsageError(f"{name}={raw!r} cannot be negative")
+        raise UsageError(f"{name}={shown!r} is not a number") from None
+    if not math.isfinite(value):
+        raise UsageError(f"{name}={shown!r} is not a finite number")
+    if value < 0 or (value == 0 and key in _POSITIVE):
+        least = "more than 0" if key in _POSITIVE else "0 or more"
+        raise UsageError(f"{name}={shown!r} is out of range", hint=f"{least}, at most {largest:g}")
+    if value > largest:
+        raise UsageError(f"{name}={shown!r} is too large", hint=f"at most {largest:g}")
     return value
+
+
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+
+
+def _without_credentials(url: str) -> str:
+    """``url`` with any ``user:password@`` masked (for messages)."""
+    scheme, sep, rest = url.partition("://")
+    host, slash, path = rest.partition("/")
+    if "@" in host:
+        host = "***@" + host.rpartition("@")[2]
+    return f"{scheme}{sep}{host}{slash}{path}"
+
+
+def _check_endpoint(endpoint: str) -> None:
+    """A one-line UsageError unless ``endpoint`` is a plain http(s) URL httpx can use."""
+    shown = visible(_without_credentials(endpoint), newlines=False)
+    hint = "e.g. HF_ENDPOINT=https://huggingface.co"
+    if _SPACE_OR_CONTROL.search(endpoint) or not endpoint.isascii():
+        raise UsageError(f"HF_ENDPOINT {shown!r} contains spaces, control or non-ASCII "
+                         "characters", hint=hint)
+    try:
+        parts = urlsplit(endpoint)
+        port = parts.port  # raises on a port that is not a number or out of range
+        host = parts.hostname
+    except ValueError as exc:
+        raise UsageError(f"HF_ENDPOINT {shown!r} is not a valid URL ({exc})", hint=hint) from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise UsageError(f"HF_ENDPOINT {shown!r} is not an http(s) URL", hint=hint)
+    if parts.query or parts.fragment:
+        raise UsageError(f"HF_ENDPOINT {shown!r} has a query or fragment", hint=hint)
+    del port
 
 
 def _clean(value: str | None) -> str | None:
@@ -169,18 +246,27 @@ def _hf_home(env: Mapping[str, str]) -> Path:
     return base / "huggingface"
 
 
+def _checked_token(value: str, source: str) -> Secret:
+    """The token, if it can be sent in an HTTP header (printable ASCII, no spaces)."""
+    if not value.isascii() or _SPACE_OR_CONTROL.search(value):
+        # Never quote the value: it is a secret, even when mistyped.
+        raise UsageError(f"the token in {source} contains spaces, control or non-ASCII "
+                         "characters", hint="copy the token again from your hub settings")
+    return Secret(value)
+
+
 def _token_from(env: Mapping[str, str]) -> tuple[Secret | None, str | None]:
     for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"):
         value = _clean(env.get(name))
         if value:
-            return Secret(value), name
+            return _checked_token(value, name), name
     path = Path(env["HF_TOKEN_PATH"]).expanduser() if env.get("HF_TOKEN_PATH") \
         else _hf_home(env) / "token"
     try:
         value = _clean(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError):
         return None, None
-    return (Secret(value), "token file") if value else (None, None)
+    return (_checked_token(value, "the token file"), "token file") if value else (None, None)
 
 
 def _default_cache_dir(env: Mapping[str, str]) -> Path:

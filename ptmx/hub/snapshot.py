@@ -77,6 +77,7 @@ class RefreshResult:
     ok: int
     failed: int
     by_status: dict[str, int]
+    answered: int = 0  # lookups of this run the hub answered with metadata (ok or renamed)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict."""
@@ -196,19 +197,21 @@ def refresh(
     todo = [m for m in wanted
             if m not in rows or rows[m]["status"] in TRANSIENT_KINDS]
     skipped = len(wanted) - len(todo)
-    for text, exc in invalid:
-        rows[text] = failure_row(text, exc)
+    for text, error in invalid:
+        rows[text] = failure_row(text, error)
 
     done = 0
     pending = 0
+    answered = 0
     total = len(todo)
     if on_progress and total:
         on_progress(0, total, "", "")
 
     def record(model: str, result: HubModelInfo | PtmxError) -> None:
-        nonlocal done, pending
+        nonlocal done, pending, answered
         row = info_row(model, result) if isinstance(result, HubModelInfo) \
             else failure_row(model, result)
+        answered += isinstance(result, HubModelInfo)
         rows[model] = row
         done += 1
         pending += 1
@@ -231,4 +234,4 @@ def refresh(
     ok = by_status.get("ok", 0) + by_status.get("renamed", 0)
     return RefreshResult(path=path, requested=len(wanted) + len(invalid), skipped=skipped,
                          fetched=done, ok=ok, failed=len(wanted) + len(invalid) - ok,
-                         by_status=dict(sorted(by_status.items())))
+                         by_status=dict(sorted(by_status.items())), answered=answered)

@@ -412,14 +412,13 @@ def _add_live(store: Store, models: list[ModelUse], client: Any, warnings: list[
         raise UsageError("--hub needs the hub client (ptmx.hub), which is not available") \
             from None
     own = client is None
-    client = client or HubClient()
+    client = client or HubClient(batch=True)
     try:
         for use in models:
             if use.source_hub != HUGGINGFACE:
                 continue
             try:
-                found = lookup_with_drift(store, use.model, client=client, verdict_fn=None,
-                                          completeness_fn=None)
+                found = lookup_with_drift(store, use.model, client=client)
             except HubError as exc:
                 warnings.append(f"hub: {use.model}: {exc.one_line()}")
                 continue

@@ -98,7 +98,7 @@ def test_top_in_every_format(capsys, by: str) -> None:
     assert rc == 0 and len(json.loads(out)) == 4
 
 
-def test_export_neighbourhood_and_whole_graph(capsys, tmp_path: Path) -> None:
+def test_export_neighborhood_and_whole_graph(capsys, tmp_path: Path) -> None:
     target = tmp_path / "gpt2.graphml"
     rc, _, err = run(capsys, "export", "gpt2", "--to", str(target))
     graph = nx.read_graphml(target)

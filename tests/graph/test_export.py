@@ -11,16 +11,16 @@ import networkx as nx
 import pytest
 
 from ptmx.errors import DataError, UsageError
-from ptmx.graph import export, neighbourhood
+from ptmx.graph import export, neighborhood
 from ptmx.store import Store
 
 
 @pytest.fixture(scope="module")
 def subgraph(sample_store: Store) -> nx.DiGraph:
     # Lineage and reuse edges, models in and out of the dataset, projects without downloads.
-    result = neighbourhood(sample_store, "tiiuae/falcon-7b-instruct", depth=2, limit=None)
+    result = neighborhood(sample_store, "tiiuae/falcon-7b-instruct", depth=2, limit=None)
     graph = result.to_networkx()
-    other = neighbourhood(sample_store, "TheBloke/wizardLM-13B-1.0-fp16", limit=None)
+    other = neighborhood(sample_store, "TheBloke/wizardLM-13B-1.0-fp16", limit=None)
     return nx.compose(graph, other.to_networkx())
 
 

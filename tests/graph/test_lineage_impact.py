@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-import types
+from dataclasses import dataclass
 
 import pyarrow.parquet as pq
 import pytest
@@ -98,21 +97,24 @@ def test_impact_of_an_unknown_model_suggests_names(sample_store: Store) -> None:
         impact(sample_store, "gtp2")
 
 
-def _fake_engine(monkeypatch: pytest.MonkeyPatch, verdict_for) -> None:
-    module = types.ModuleType("ptmx.licenses")
-    module.verdict_for = verdict_for  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "ptmx.licenses", module)
+@dataclass
+class Judged:
+    """What a license judge answers, as ptmx.licenses.Verdict has it."""
+
+    verdict: str
+    activity: str
+    reason: str = "test"
+    fix: str | None = None
 
 
-def test_impact_asks_the_license_engine_for_each_step(monkeypatch, chain_store: Store) -> None:
+def test_impact_asks_the_license_judge_for_each_step(chain_store: Store) -> None:
     calls = []
 
-    def verdict_for(upstream, downstream, activity):
+    def judge(upstream, downstream, activity):
         calls.append((upstream, downstream, activity))
-        return {"verdict": "conflict" if "nc" in (upstream or "") else "ok", "reason": "test"}
+        return Judged("conflict" if "nc" in (upstream or "") else "ok", activity)
 
-    _fake_engine(monkeypatch, verdict_for)
-    result = impact(chain_store, "base-a")
+    result = impact(chain_store, "base-a", license_judge=judge)
     assert result.license_engine
     carol = next(a for a in result.affected if a.node.name == "carol/svc")
     assert [(v["activity"], v["verdict"]) for v in carol.verdicts] == [
@@ -122,23 +124,37 @@ def test_impact_asks_the_license_engine_for_each_step(monkeypatch, chain_store: 
     assert len(calls) == len(set(calls))  # each distinct pair is judged once
 
 
-def test_impact_degrades_without_or_with_a_broken_engine(monkeypatch, chain_store) -> None:
-    monkeypatch.setitem(sys.modules, "ptmx.licenses", None)  # import fails
+def test_impact_refines_a_projects_use_with_link_activity(chain_store: Store) -> None:
+    result = impact(chain_store, "base-a", license_judge=lambda u, d, a: Judged("ok", a),
+                    link_activity=lambda upstream, downstream: "redistribute")
+    carol = next(a for a in result.affected if a.node.name == "carol/svc")
+    assert [v["activity"] for v in carol.verdicts] == ["derive", "derive", "redistribute"]
+
+
+def test_impact_without_a_judge_has_no_verdicts(chain_store: Store) -> None:
     result = impact(chain_store, "base-a")
     assert not result.license_engine and all(a.verdicts is None for a in result.affected)
 
+
+def test_a_failing_judge_is_a_bug_and_propagates(chain_store: Store) -> None:
     def broken(upstream, downstream, activity):
         raise RuntimeError("no table")
 
-    _fake_engine(monkeypatch, broken)
-    result = impact(chain_store, "base-a")
-    assert result.license_engine
-    assert all(v["verdict"] is None and "no table" in v["reason"]
-               for a in result.affected for v in a.verdicts)
+    with pytest.raises(RuntimeError, match="no table"):
+        impact(chain_store, "base-a", license_judge=broken)
+
+
+def test_impact_with_the_real_license_engine(chain_store: Store) -> None:
+    from ptmx.licenses import link_activity, verdict_for
+
+    result = impact(chain_store, "base-a", license_judge=verdict_for,
+                    link_activity=link_activity)
+    verdicts = [v for a in result.affected for v in a.verdicts]
+    assert verdicts and all(v["verdict"] and v["reason"] for v in verdicts)
 
 
 def test_everything_but_lineage_works_without_extension_tables(tmp_path, chain_store) -> None:
-    from ptmx.graph import export, neighbourhood, supply_graph, top
+    from ptmx.graph import export, neighborhood, supply_graph, top
 
     folder = tmp_path / "bare"
     folder.mkdir()
@@ -146,7 +162,7 @@ def test_everything_but_lineage_works_without_extension_tables(tmp_path, chain_s
         if path.stem not in ("model_base", "reuse_repository_license"):
             (folder / path.name).write_bytes(path.read_bytes())
     store = open_store(folder)
-    near = neighbourhood(store, "base-a", depth=2, limit=None)
+    near = neighborhood(store, "base-a", depth=2, limit=None)
     # Its projects, then their other models; no lineage edges to follow.
     assert {n.name for n in near.nodes.values()} == {"base-a", "alice/app", "dave/x", "q-c"}
     assert all(n.license is None for n in near.nodes.values() if n.kind == "project")
@@ -156,7 +172,7 @@ def test_everything_but_lineage_works_without_extension_tables(tmp_path, chain_s
     assert export(supply_graph(store), tmp_path / "g.graphml").stat().st_size > 0
 
 
-def test_verdicts_read_a_card_license_when_hub_tags_are_missing(monkeypatch, sample_store):
+def test_verdicts_read_a_card_license_when_hub_tags_are_missing(sample_store):
     cards = {r["model_id"]: r["license"] for r in pq.read_table(
         bundled_data_dir() / "model_card.parquet").to_pylist() if r["license"]}
     tagged = {r["model_id"] for r in pq.read_table(
@@ -165,14 +181,8 @@ def test_verdicts_read_a_card_license_when_hub_tags_are_missing(monkeypatch, sam
     # A derived model with no hub tag but a card license, and a base in the dataset.
     edge = next(b for b in bases if b["base_model_id"] is not None
                 and b["model_id"] not in tagged and b["model_id"] in cards)
-    calls = []
-
-    def verdict_for(upstream, downstream, activity):
-        calls.append((upstream, downstream, activity))
-        return "ok"
-
-    _fake_engine(monkeypatch, verdict_for)
-    result = impact(sample_store, edge["base_model"])
+    result = impact(sample_store, edge["base_model"],
+                    license_judge=lambda u, d, a: Judged("ok", a))
     [derived] = [a for a in result.affected if a.node.name == edge["model"]]
     assert derived.node.license is None  # the node shows hub tags, as model pages do
     assert derived.verdicts[0]["downstream"] == cards[edge["model_id"]]

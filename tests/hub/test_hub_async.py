@@ -78,10 +78,10 @@ async def test_async_cache_then_offline(hub: FakeHub, settings: HubSettings) -> 
 async def test_lookup_with_drift_async(hub: FakeHub, settings: HubSettings,
                                        snapshot_store: Store) -> None:
     lookup = await lookup_with_drift_async(snapshot_store, "acme/tiny-llm", settings=settings,
-                                           verdict_fn=None, completeness_fn=None)
+                                           license_judge=None, completeness_fn=None)
     assert lookup.status == "ok" and lookup.drift is not None
     assert lookup.drift.row("license").change == "changed"
     offline = await lookup_with_drift_async(snapshot_store, "acme/base",
                                             settings=settings.with_options(offline=True),
-                                            verdict_fn=None, completeness_fn=None)
+                                            license_judge=None, completeness_fn=None)
     assert offline.status == "offline" and offline.offline and offline.info is None

@@ -223,9 +223,19 @@ def test_500_then_success(hub: FakeHub, settings: HubSettings) -> None:
 def test_backoff_doubles_up_to_the_cap(hub: FakeHub, settings: HubSettings) -> None:
     hub.fail(INFO, *[Fault(503) for _ in range(4)])
     sleeps = Sleeps()
-    with client(settings, sleeps, backoff_base=1.0, backoff_max=3.0, max_retries=5) as c:
+    with client(settings, sleeps, backoff_base=1.0, backoff_max=3.0, max_retries=5,
+                timeout=60.0) as c:
         c.model_info("acme/tiny-llm")
     assert sleeps == [1.0, 2.0, 3.0, 3.0]
+
+
+def test_backoff_never_sleeps_past_the_deadline(hub: FakeHub, settings: HubSettings) -> None:
+    hub.fail(INFO, *[Fault(503) for _ in range(4)])
+    sleeps = Sleeps()
+    with client(settings, sleeps, backoff_base=1.0, backoff_max=3.0, max_retries=5,
+                timeout=2.5) as c, pytest.raises(HubServerError):
+        c.model_info("acme/tiny-llm")
+    assert sleeps == [1.0]  # the next wait (2 s) would end past the 2.5 s deadline
 
 
 def test_server_error_after_the_retries(hub: FakeHub, settings: HubSettings) -> None:
@@ -238,7 +248,7 @@ def test_server_error_after_the_retries(hub: FakeHub, settings: HubSettings) -> 
 
 def test_timeout_is_retried_then_reported(hub: FakeHub, settings: HubSettings) -> None:
     hub.fail(INFO, Fault(delay=1.0, passthrough=True), Fault(delay=1.0, passthrough=True))
-    with client(settings, timeout=0.1, max_retries=1) as c, \
+    with client(settings, attempt_timeout=0.1, max_retries=1) as c, \
             pytest.raises(HubTimeoutError) as err:
         c.model_info("acme/tiny-llm")
     assert "did not answer" in err.value.message and err.value.transient
@@ -246,7 +256,7 @@ def test_timeout_is_retried_then_reported(hub: FakeHub, settings: HubSettings) -
 
 def test_timeout_then_success(hub: FakeHub, settings: HubSettings) -> None:
     hub.fail(INFO, Fault(delay=1.0, passthrough=True))
-    with client(settings, timeout=0.1, max_retries=1) as c:
+    with client(settings, attempt_timeout=0.1, max_retries=1) as c:
         assert c.model_info("acme/tiny-llm").id == "acme/tiny-llm"
 
 
@@ -267,14 +277,14 @@ def test_malformed_json(hub: FakeHub, settings: HubSettings) -> None:
             c.model_info("acme/tiny-llm")
 
 
-def test_connection_refused(refused_url: str, tmp_path: Path) -> None:
+def test_connection_refused_fails_at_once(refused_url: str, tmp_path: Path) -> None:
     settings = HubSettings(endpoint=refused_url, cache_dir=tmp_path, max_retries=2,
                            backoff_base=0.001, jitter=0)
     sleeps = Sleeps()
     with client(settings, sleeps) as c, pytest.raises(HubConnectionError) as err:
         c.model_info("acme/tiny-llm")
     assert refused_url in err.value.message and "--offline" in err.value.hint
-    assert len(sleeps) == 2  # retried, then reported
+    assert len(sleeps) == 0  # nothing listens: no point in trying again
 
 
 # -- cache and offline --------------------------------------------------------------------------
@@ -394,3 +404,30 @@ def test_batch_respects_the_concurrency_limit(hub: FakeHub, settings: HubSetting
     assert sorted(seen) == sorted(ids)
     assert isinstance(results[3], HubDisabledError)  # failures come back in place, not raised
     assert results[2].id == "google-bert/bert-base-uncased"
+
+
+# -- bounded waits ------------------------------------------------------------------------------
+def test_the_deadline_bounds_a_lookup_retries_included(hub: FakeHub,
+                                                       settings: HubSettings) -> None:
+    import time
+
+    hub.fail(INFO, *[Fault(delay=1.5, passthrough=True) for _ in range(6)])
+    started = time.monotonic()
+    with HubClient(settings.with_options(timeout=0.6, attempt_timeout=0.25,
+                                         max_retries=5)) as c, \
+            pytest.raises(HubTimeoutError) as err:
+        c.model_info("acme/tiny-llm")
+    assert time.monotonic() - started < 1.2
+    assert "PTMX_HUB_TIMEOUT" in err.value.message
+
+
+def test_a_batch_stops_calling_an_unreachable_hub(refused_url: str, tmp_path: Path) -> None:
+    settings = HubSettings(endpoint=refused_url, cache_dir=tmp_path, concurrency=1)
+    with client(settings) as c:
+        results = c.model_infos([f"acme/m{i}" for i in range(20)])
+        assert all(isinstance(r, HubConnectionError) for r in results)
+        assert c.session.requests == 1  # the first refusal; the other 19 were not sent
+        assert "not tried" in results[-1].message
+        # A later single lookup (the TUI's) tries again.
+        with pytest.raises(HubConnectionError, match="cannot connect"):
+            c.model_info("acme/m0")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from ptmx.hub import HubModelInfo, HubServerError, HubSettings, compare, lookup_with_drift
-from ptmx.hub.drift import verdict_label
 from ptmx.store import Store, model_page
 from tests.hub.fakehub import FakeHub, Fault, model_payload
 
@@ -18,12 +18,17 @@ def live(model_id: str = "acme/tiny-llm", requested: str | None = None,
                                      fetched_at=1_700_000_000.0)
 
 
-def toy_verdict(upstream: str | None, downstream: str | None, activity: str) -> dict:
+@dataclass
+class Judged:
+    verdict: str
+
+
+def toy_verdict(upstream: str | None, downstream: str | None, activity: str) -> Judged:
     """Stands in for ptmx.licenses: GPL projects clash with MIT models, the rest are fine."""
     assert activity == "use"
     if upstream == "mit" and downstream == "gpl-3.0":
-        return {"verdict": "conflict"}
-    return {"verdict": "ok"}
+        return Judged("conflict")
+    return Judged("ok")
 
 
 def test_unchanged_model_shows_only_same_rows(snapshot_store: Store) -> None:
@@ -40,7 +45,7 @@ def test_license_change_and_project_verdicts(snapshot_store: Store) -> None:
     projects = project_licenses(snapshot_store, page.id)
     assert {p["project"]: p["licenses"] for p in projects} == {
         "alice/chatbot": ["mit"], "bob/gpl-tool": ["gpl-3.0"], "carol/notes": None}
-    drift = compare(page, live(cardData={"license": "mit"}), verdict_fn=toy_verdict,
+    drift = compare(page, live(cardData={"license": "mit"}), license_judge=toy_verdict,
                     projects=projects)
     lic = drift.row("license")
     assert (lic.snapshot, lic.live, lic.change) == ("apache-2.0", "mit", "changed")
@@ -51,24 +56,34 @@ def test_license_change_and_project_verdicts(snapshot_store: Store) -> None:
         "alice/chatbot": ("ok", "ok"), "bob/gpl-tool": ("ok", "conflict")}
 
 
-def test_license_change_without_the_licenses_package_leaves_a_note(snapshot_store: Store) -> None:
+def test_license_change_without_a_judge_compares_no_projects(snapshot_store: Store) -> None:
     drift = compare(model_page(snapshot_store, "acme/tiny-llm"),
                     live(cardData={"license": "mit"}))
-    assert drift.row("project verdicts") is None
-    assert any("ptmx.licenses" in n for n in drift.notes)
+    assert drift.row("license").change == "changed"
+    assert drift.row("project verdicts") is None and drift.project_verdicts == []
 
 
-def test_a_failing_verdict_hook_does_not_sink_the_drift(snapshot_store: Store) -> None:
+def test_a_failing_license_judge_is_a_bug_and_propagates(snapshot_store: Store) -> None:
     from ptmx.hub.queries import project_licenses
 
-    def broken(*_args: object) -> str:
+    def broken(*_args: object) -> Judged:
         raise KeyError("gpl-3.0")
 
     page = model_page(snapshot_store, "acme/tiny-llm")
-    drift = compare(page, live(cardData={"license": "mit"}), verdict_fn=broken,
+    with pytest.raises(KeyError):
+        compare(page, live(cardData={"license": "mit"}), license_judge=broken,
+                projects=project_licenses(snapshot_store, page.id))
+
+
+def test_project_verdicts_with_the_real_license_engine(snapshot_store: Store) -> None:
+    from ptmx.hub.queries import project_licenses
+    from ptmx.licenses import verdict_for
+
+    page = model_page(snapshot_store, "acme/tiny-llm")
+    drift = compare(page, live(cardData={"license": "mit"}), license_judge=verdict_for,
                     projects=project_licenses(snapshot_store, page.id))
-    assert drift.row("project verdicts").change == "same"  # unknown before and after
-    assert any("KeyError" in n for n in drift.notes)
+    assert {v["project"] for v in drift.project_verdicts} == {"alice/chatbot", "bob/gpl-tool"}
+    assert all(v["before"] and v["after"] for v in drift.project_verdicts)
 
 
 def test_counts_commit_base_model_and_card_fields(snapshot_store: Store) -> None:
@@ -123,23 +138,11 @@ def test_gone_or_disabled(snapshot_store: Store, status: str, live_text: str,
     assert drift.live_id is None and drift.row("license") is None
 
 
-def test_verdict_label_accepts_objects_enums_and_strings() -> None:
-    import enum
-
-    class V(enum.Enum):
-        OK = "ok"
-
-    class Verdict:
-        verdict = V.OK
-
-    assert verdict_label(Verdict()) == verdict_label({"verdict": "ok"}) == verdict_label("ok")
-
-
 # -- lookups against the fake hub ---------------------------------------------------------------
 def test_lookup_with_drift_renamed_model(hub: FakeHub, settings: HubSettings,
                                          snapshot_store: Store) -> None:
     lookup = lookup_with_drift(snapshot_store, "bert-base-uncased", settings=settings,
-                               verdict_fn=None, completeness_fn=None)
+                               license_judge=None, completeness_fn=None)
     assert lookup.status == "renamed" and lookup.in_snapshot and lookup.source == "live"
     assert lookup.drift.row("downloads (30 days)").change == "up"
     assert lookup.to_dict()["live"]["renamed_from"] == "bert-base-uncased"
@@ -147,7 +150,7 @@ def test_lookup_with_drift_renamed_model(hub: FakeHub, settings: HubSettings,
 
 def test_lookup_with_drift_deleted_model_is_an_answer(hub: FakeHub, settings: HubSettings,
                                                       snapshot_store: Store) -> None:
-    lookup = lookup_with_drift(snapshot_store, "acme/gone", settings=settings, verdict_fn=None,
+    lookup = lookup_with_drift(snapshot_store, "acme/gone", settings=settings, license_judge=None,
                                completeness_fn=None)
     assert lookup.status == "private_or_missing" and lookup.info is None
     assert lookup.drift.row("availability").change == "gone" and lookup.message
@@ -163,7 +166,7 @@ def test_lookup_with_drift_uses_hooks_and_fetches_the_readme(hub: FakeHub, setti
         return 0.5 if card.get("readme") else 0.25
 
     lookup = lookup_with_drift(snapshot_store, "acme/tiny-llm", settings=settings,
-                               verdict_fn=toy_verdict, completeness_fn=score)
+                               license_judge=toy_verdict, completeness_fn=score)
     assert lookup.drift.row("project verdicts").change == "changed"
     assert lookup.drift.row("card completeness").live == 0.5
     assert readmes[-1].startswith("# Tiny")
@@ -171,7 +174,7 @@ def test_lookup_with_drift_uses_hooks_and_fetches_the_readme(hub: FakeHub, setti
 
 def test_lookup_without_hooks_fetches_no_readme(hub: FakeHub, settings: HubSettings,
                                                snapshot_store: Store) -> None:
-    lookup_with_drift(snapshot_store, "acme/tiny-llm", settings=settings, verdict_fn=None,
+    lookup_with_drift(snapshot_store, "acme/tiny-llm", settings=settings, license_judge=None,
                       completeness_fn=None)
     assert hub.seen("/acme/tiny-llm/resolve") == []
 

@@ -59,3 +59,25 @@ def test_ptmx_knobs_and_bad_values(tmp_path: Path) -> None:
         HubSettings.from_env({"PTMX_HUB_RETRIES": "many"})
     with pytest.raises(UsageError):
         HubSettings.from_env({"PTMX_HUB_CONCURRENCY": "0"})
+
+
+def test_endpoint_credentials_are_secrets(tmp_path: Path) -> None:
+    s = HubSettings.from_env({"HF_HOME": str(tmp_path), "HF_TOKEN": "hf_tok123",
+                              "HF_ENDPOINT": "https://mirror-user:pa55word@mirror.example/"})
+    assert s.endpoint == "https://mirror-user:pa55word@mirror.example"  # still used to connect
+    assert s.shown_endpoint == "https://***@mirror.example"
+    assert "pa55word" not in repr(s) and "hf_tok123" not in repr(s)
+    assert s.redact("a pa55word, mirror-user:pa55word and hf_tok123") == "a ***, *** and ***"
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("PTMX_HUB_TIMEOUT", "nan"), ("PTMX_HUB_TIMEOUT", "inf"), ("PTMX_HUB_TIMEOUT", "0"),
+    ("PTMX_HUB_ATTEMPT_TIMEOUT", "-2"), ("PTMX_HUB_RETRIES", "101"),
+    ("PTMX_HUB_CONCURRENCY", "65"), ("HF_ENDPOINT", "http://[::1"),
+    ("HF_ENDPOINT", "https://hub example"), ("HF_ENDPOINT", "http://host:70000"),
+    ("HF_TOKEN", "hf_\u00e9t\u00e9"),
+])
+def test_settings_that_cannot_work_are_refused(name: str, value: str, tmp_path: Path) -> None:
+    with pytest.raises(UsageError) as err:
+        HubSettings.from_env({"HF_HOME": str(tmp_path), name: value})
+    assert "\n" not in err.value.one_line() and (name in str(err.value) or "token" in str(err.value))

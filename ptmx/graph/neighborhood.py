@@ -1,4 +1,4 @@
-"""The neighbourhood of a model or a project, to a given depth, with "N more" beyond a limit.
+"""The neighborhood of a model or a project, to a given depth, with "N more" beyond a limit.
 
 From a model: its base models (up), derived models (down) and the projects reusing it; from a
 project: the models it uses. Applied again at each level, depth 2 from a model gives the other
@@ -19,8 +19,8 @@ DEFAULT_LIMIT = 50
 
 
 @dataclass
-class Neighbourhood(Subgraph):
-    """Nodes within ``depth`` hops of ``root``; ``limit`` new neighbours per branch (None: all)."""
+class Neighborhood(Subgraph):
+    """Nodes within ``depth`` hops of ``root``; ``limit`` new neighbors per branch (None: all)."""
 
     depth: int = 1
     limit: int | None = DEFAULT_LIMIT
@@ -30,23 +30,23 @@ class Neighbourhood(Subgraph):
 
 
 def relations(tree: TreeNode) -> tuple[str, ...]:
-    """What a node of a neighbourhood expands into (lineage first: it is short)."""
+    """What a node of a neighborhood expands into (lineage first: it is short)."""
     if tree.node.kind == "project":
         return (USES,)
     return (BASE, DERIVED, USED_BY)
 
 
-def neighbourhood(
+def neighborhood(
     store: Store,
     ref: str | Node,
     kind: str | None = None,
     depth: int = 1,
     limit: int | None = DEFAULT_LIMIT,
-) -> Neighbourhood:
-    """The neighbourhood of ``ref`` (model id, ``owner/name``, ``kind:name`` key, or a Node).
+) -> Neighborhood:
+    """The neighborhood of ``ref`` (model id, ``owner/name``, ``kind:name`` key, or a Node).
 
     Raises NotFoundError (with suggestions) for unknown ids and UsageError when ``ref`` names both
-    a model and a project and ``kind`` is not given. ``limit`` None or 0 lists every neighbour.
+    a model and a project and ``kind`` is not given. ``limit`` None or 0 lists every neighbor.
     """
     if depth < 1:
         raise UsageError(f"depth must be at least 1 (got {depth})")
@@ -55,4 +55,4 @@ def neighbourhood(
     limit = limit or None
     root = ref if isinstance(ref, Node) else resolve(store, ref, kind)
     found = walk(store, root, relations, depth, limit)
-    return Neighbourhood(found.root, found.nodes, found.edges, depth=depth, limit=limit)
+    return Neighborhood(found.root, found.nodes, found.edges, depth=depth, limit=limit)

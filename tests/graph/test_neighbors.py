@@ -1,4 +1,4 @@
-"""Neighbourhoods on the bundled sample, checked against links read independently of ptmx."""
+"""Neighborhoods on the bundled sample, checked against links read independently of ptmx."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from ptmx.cli import main
 from ptmx.errors import NotFoundError, UsageError
-from ptmx.graph import USED_BY, USES, neighbourhood
+from ptmx.graph import USED_BY, USES, neighborhood
 from ptmx.store import Store
 
 BIG = ("spacy/en_core_web_sm", "bert-base-uncased", "gpt2")
@@ -46,10 +46,10 @@ def test_projects_match_the_artifact_mapping(capsys, mapping_links) -> None:
         assert _names(_cli_json(capsys, model), "project") == mapping_links[model], model
 
 
-def test_project_neighbours_are_its_models(sample_store: Store, parquet_links) -> None:
+def test_project_neighbors_are_its_models(sample_store: Store, parquet_links) -> None:
     _, by_project = parquet_links
     busiest = max(by_project, key=lambda p: len(by_project[p]))
-    result = neighbourhood(sample_store, busiest, kind="project", limit=None)
+    result = neighborhood(sample_store, busiest, kind="project", limit=None)
     [branch] = result.root.branches
     assert branch.relation == USES and branch.total == len(by_project[busiest])
     assert {c.node.name for c in branch.children} == by_project[busiest]
@@ -57,7 +57,7 @@ def test_project_neighbours_are_its_models(sample_store: Store, parquet_links) -
 
 def test_limit_counts_what_it_leaves_out(sample_store: Store, parquet_links) -> None:
     total = len(parquet_links[0]["bert-base-uncased"])
-    result = neighbourhood(sample_store, "bert-base-uncased", limit=10)
+    result = neighborhood(sample_store, "bert-base-uncased", limit=10)
     [branch] = result.root.branches
     assert branch.relation == USED_BY
     assert (branch.total, len(branch.children), branch.more) == (total, 10, total - 10)
@@ -69,7 +69,7 @@ def test_limit_counts_what_it_leaves_out(sample_store: Store, parquet_links) -> 
 def test_depth_two_reaches_the_other_models_of_the_projects(sample_store, parquet_links) -> None:
     by_model, by_project = parquet_links
     model = "microsoft/layoutlmv3-base"
-    result = neighbourhood(sample_store, model, depth=2, limit=None)
+    result = neighborhood(sample_store, model, depth=2, limit=None)
     projects = by_model[model]
     expected = set().union(*(by_project[p] for p in projects)) - {model}
     depth2 = {t.node.name for t in result.root.walk() if t.depth == 2}
@@ -80,7 +80,7 @@ def test_depth_two_reaches_the_other_models_of_the_projects(sample_store, parque
 
 
 def test_depth_two_with_a_limit_shows_each_node_once(sample_store: Store) -> None:
-    result = neighbourhood(sample_store, "bert-base-uncased", depth=2, limit=5)
+    result = neighborhood(sample_store, "bert-base-uncased", depth=2, limit=5)
     keys = [t.node.key for t in result.root.walk()]
     assert len(keys) == len(set(keys)) == result.node_count
     for tree in result.root.walk():
@@ -89,17 +89,17 @@ def test_depth_two_with_a_limit_shows_each_node_once(sample_store: Store) -> Non
             assert len(branch.children) <= 5
 
 
-def test_lineage_neighbours_appear_both_ways(sample_store: Store) -> None:
-    up = neighbourhood(sample_store, "tiiuae/falcon-7b-instruct")
+def test_lineage_neighbors_appear_both_ways(sample_store: Store) -> None:
+    up = neighborhood(sample_store, "tiiuae/falcon-7b-instruct")
     assert [(b.relation, [c.node.name for c in b.children]) for b in up.root.branches
             if b.relation == "base"] == [("base", ["tiiuae/falcon-7b"])]
-    down = neighbourhood(sample_store, "tiiuae/falcon-7b")
+    down = neighborhood(sample_store, "tiiuae/falcon-7b")
     derived = [b for b in down.root.branches if b.relation == "derived"]
     assert [c.node.name for c in derived[0].children] == ["tiiuae/falcon-7b-instruct"]
 
 
 def test_networkx_graph_carries_node_attributes(sample_store: Store) -> None:
-    graph = neighbourhood(sample_store, "gpt2", limit=None).to_networkx()
+    graph = neighborhood(sample_store, "gpt2", limit=None).to_networkx()
     root = graph.nodes["model:gpt2"]
     assert root["kind"] == "model" and root["license"] == "mit" and root["downloads"] > 0
     assert graph.in_degree("model:gpt2") == graph.number_of_nodes() - 1
@@ -108,36 +108,36 @@ def test_networkx_graph_carries_node_attributes(sample_store: Store) -> None:
 
 def test_an_id_that_is_both_a_model_and_a_project_needs_a_kind(sample_store: Store) -> None:
     with pytest.raises(UsageError, match="both a model and a project"):
-        neighbourhood(sample_store, "ProsusAI/finbert")
-    as_model = neighbourhood(sample_store, "ProsusAI/finbert", kind="model")
-    as_project = neighbourhood(sample_store, "project:ProsusAI/finbert")
+        neighborhood(sample_store, "ProsusAI/finbert")
+    as_model = neighborhood(sample_store, "ProsusAI/finbert", kind="model")
+    as_project = neighborhood(sample_store, "project:ProsusAI/finbert")
     assert as_model.root.node.kind == "model" and as_project.root.node.kind == "project"
 
 
 def test_unknown_ids_suggest_close_names(sample_store: Store) -> None:
     with pytest.raises(NotFoundError) as caught:
-        neighbourhood(sample_store, "bert-base-uncasd")
+        neighborhood(sample_store, "bert-base-uncasd")
     assert "bert-base-uncased" in caught.value.one_line()
     with pytest.raises(NotFoundError, match="no project"):
-        neighbourhood(sample_store, "nobody/nothing-here", kind="project")
+        neighborhood(sample_store, "nobody/nothing-here", kind="project")
 
 
 def test_bad_depth_and_limit_are_usage_errors(sample_store: Store) -> None:
     with pytest.raises(UsageError):
-        neighbourhood(sample_store, "gpt2", depth=0)
+        neighborhood(sample_store, "gpt2", depth=0)
     with pytest.raises(UsageError):
-        neighbourhood(sample_store, "gpt2", limit=-1)
+        neighborhood(sample_store, "gpt2", limit=-1)
 
 
 def test_project_licenses_tell_unscanned_from_none_found(chain_store: Store) -> None:
     # 'NONE' = scanned, no license found; None = never scanned (as the license engine reads it).
-    result = neighbourhood(chain_store, "q-c")
+    result = neighborhood(chain_store, "q-c")
     licenses = {c.node.name: c.node.license for b in result.root.branches for c in b.children}
     assert licenses["carol/svc"] == "NONE" and licenses["dave/x"] is None
 
 
 def test_the_tree_parent_is_not_listed_again(chain_store: Store) -> None:
-    result = neighbourhood(chain_store, "q-c", depth=2)
+    result = neighborhood(chain_store, "q-c", depth=2)
     [ft_b] = [c for b in result.root.branches if b.relation == "base" for c in b.children]
     assert {b.relation: [c.node.name for c in b.children] for b in ft_b.branches} == {
         "base": ["base-a"], "used-by": ["bob/tool"]}  # no "derived": q-c is where we came from
@@ -148,7 +148,7 @@ def test_the_tree_parent_is_not_listed_again(chain_store: Store) -> None:
     ("bert-base-uncased", "model", 2, 50), ("spacy/en_core_web_sm", "model", 2, 5),
     ("gpt2", "model", 3, 20), ("bert-base-uncased", "model", 2, None),
     ("huggingface/transformers", "project", 3, 10), ("groq/mlagility", "project", 2, 50)])
-def test_long_neighbour_lists_counted_in_arrow_give_the_same_tree(
+def test_long_neighbor_lists_counted_in_arrow_give_the_same_tree(
         sample_store: Store, monkeypatch: pytest.MonkeyPatch, ref: str, kind: str, depth: int,
         limit: int | None) -> None:
     # Lists longer than walk.BIG are counted with Arrow compute instead of Python loops; the
@@ -157,7 +157,7 @@ def test_long_neighbour_lists_counted_in_arrow_give_the_same_tree(
 
     def run(big: int) -> dict:
         monkeypatch.setattr(walk, "BIG", big)
-        result = neighbourhood(sample_store, ref, kind=kind, depth=depth, limit=limit)
+        result = neighborhood(sample_store, ref, kind=kind, depth=depth, limit=limit)
         return {**result.to_dict(), "tree": result.root.to_dict()}
 
     in_python, in_arrow = run(10**9), run(1)
