@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from ptmx.errors import UsageError
+from ptmx.errors import MissingTableError, UsageError
 from ptmx.licenses import audit
 from ptmx.paper.analyses import (
     NOT_PUBLISHED,
@@ -89,8 +89,15 @@ def build(store: Store, sections: list[str] | tuple[str, ...] | None = None,
                          f"choose from {', '.join(SECTIONS)}")
     rep = PaperReport(dataset=str(store.manifest.get("name") or store.folder), sections=names)
     rep.overview = overview(store)  # always: the notes compare sizes
+    skipped: list[str] = []
     if "documentation" in names:
-        rep.documentation = documentation(store)
+        try:
+            rep.documentation = documentation(store)
+        except MissingTableError as exc:
+            if sections:  # asked for by name: say why it cannot be shown
+                raise
+            skipped.append(f"Documentation is not shown: {exc.message}.")
+            rep.sections = tuple(n for n in names if n != "documentation")
     if "license-flow" in names or "consistency" in names:
         judged = judge_links(store, audit(store))
         if "license-flow" in names:
@@ -101,7 +108,8 @@ def build(store: Store, sections: list[str] | tuple[str, ...] | None = None,
         rep.reuse = reuse(store)
     if "top-models" in names:
         rep.top_models = top_models(store, top)
-    rep.notes = differences(rep.overview, rep.documentation, rep.consistency, rep.reuse)
+    rep.notes = skipped + differences(rep.overview, rep.documentation, rep.consistency,
+                                      rep.reuse)
     rep.seconds = time.perf_counter() - started
     return rep
 

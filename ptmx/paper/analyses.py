@@ -219,7 +219,7 @@ class LicenseFlow:
     downstreams: list[tuple[str, int]]  # project licences, most links first
     rows: list[FlowRow]  # the biggest bands
     rest: int  # links in the bands not listed
-    paper_top_unknown: list[dict[str, Any]]
+    paper_top_unknown: list[dict[str, Any]]  # the paper's pairs, with "here": this dataset's
     source: str
 
     def to_dict(self) -> dict[str, Any]:
@@ -240,7 +240,9 @@ def license_flow(judged: list[LinkJudgement], top: int = 15) -> LicenseFlow:
     return LicenseFlow(
         links=len(judged), upstreams=ups.most_common(top), downstreams=downs.most_common(top),
         rows=rows, rest=sum(len(js) for _, js in ordered[top:]),
-        paper_top_unknown=pub["top_unknown_pairs"], source=pub["source"])
+        paper_top_unknown=[p | {"here": len(bands.get((p["upstream"], p["downstream"]), []))}
+                           for p in pub["top_unknown_pairs"]],
+        source=pub["source"])
 
 
 # ------------------------------------------------------------------------------------ reuse

@@ -61,7 +61,11 @@ class Block:
 # ------------------------------------------------------------------------------ formatting
 def pct(share: float | None, digits: int = 1) -> str:
     """A share as a percentage, or a dash."""
-    return "—" if share is None else f"{share * 100:.{digits}f}%"
+    if share is None:
+        return "—"
+    if 0 < share < 0.01:  # 0.24 %, not 0.2 %
+        digits = max(digits, 2)
+    return f"{share * 100:.{digits}f}%"
 
 
 def num(value: Any) -> str:
@@ -113,10 +117,9 @@ def _flow(flow: LicenseFlow) -> list[Block]:
     biggest = max((r.links for r in flow.rows), default=0)
     rows: list[list[Cell]] = [[r.upstream, "→", r.downstream, Bar(_ratio(r.links, biggest)),
                                f"{r.links:,}", r.paper, _verdicts(r.ptmx)] for r in flow.rows]
-    bands = {(r.upstream, r.downstream): r.links for r in flow.rows}
     paper_rows: list[list[Cell]] = [
-        [p["upstream"], "→", p["downstream"], f"{p['links']:,}",
-         num(bands.get((p["upstream"], p["downstream"])))] for p in flow.paper_top_unknown]
+        [p["upstream"], "→", p["downstream"], f"{p['links']:,}", num(p["here"])]
+        for p in flow.paper_top_unknown]
     return [
         Block("Licence flow from models to projects (the paper's Sankey, biggest bands)",
               ["model licence", "", "project licence", "links", "", "paper's method",
@@ -148,8 +151,8 @@ def _reuse(r: Reuse) -> list[Block]:
     corr = "—" if r.log_correlation is None else f"{r.log_correlation:.2f}"
     return [
         Block("Reuse by downloads (log buckets)",
-              ["downloads", "models", "reused", "share of all reuse", "reuse", "median reuse",
-               "max reuse"], by_dl, right={1, 2, 4, 5, 6}),
+              ["downloads", "models", "reused", "share of reuse", "reuse", "median", "max"],
+              by_dl, right={1, 2, 4, 5, 6}),
         Block("Models by reuse (projects per model, log buckets)",
               ["projects per model", "", "models", "reuse", "median downloads"], by_re,
               right={2, 3, 4},
@@ -243,9 +246,13 @@ def _rich_block(block: Block, width: int, heading: str) -> RenderableType:
     table = Table(title=title, title_justify="left",
                   header_style="bold", box=None, pad_edge=False, padding=(0, 1))
     for i, name in enumerate(block.columns):
+        # Cells of a column that does not wrap keep their full width (numbers are never cut);
+        # its header wraps instead.
+        cells = [width if isinstance(r[i], Bar) else len(visible(r[i], newlines=False))
+                 for r in block.rows]
         table.add_column(safe_text(name, newlines=False),
                          justify="right" if i in block.right else "left",
-                         no_wrap=i not in block.wrap,
+                         min_width=None if i in block.wrap else max(cells, default=None),
                          overflow="fold")
     for row in block.rows:
         table.add_row(*[_rich_bar(c, width) if isinstance(c, Bar) else

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import duckdb
@@ -275,3 +276,54 @@ def test_terminal_shows_a_hostile_model_id_as_text(capsys: pytest.CaptureFixture
     rc, out, _ = run(capsys, "paper", "--data", str(hostile_data), "--section", "top-models")
     assert rc == 0 and "\x1b" not in out
     assert "[bold red]x[/]" in out and "\\x1b[31m" in out  # markup literal, ESC made visible
+
+
+class _Tags(HTMLParser):
+    """Checks that tags balance and that nothing is fetched."""
+
+    VOID = frozenset({"meta"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.refs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.refs += [v or "" for k, v in attrs if k in ("src", "href")]
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack and self.stack.pop() == tag
+
+
+def test_html_is_one_balanced_self_contained_page(capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = run(capsys, "paper", "--format", "html")
+    assert rc == 0
+    page = _Tags()
+    page.feed(out)
+    page.close()
+    assert page.stack == [] and page.refs == [] and "<script" not in out
+    assert out.count('class="bar') > 40  # the charts are there, as CSS bars
+
+
+def test_a_dataset_without_cards_skips_documentation(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    for name in ("model", "license", "model_to_license", "reuse_repository",
+                 "model_to_reuse_repository", "model_hub"):
+        shutil.copy(DATA / f"{name}.parquet", tmp_path / f"{name}.parquet")
+    rc, out, _ = run(capsys, "paper", "--data", str(tmp_path), "--format", "json")
+    data = json.loads(out)
+    assert rc == 0 and "documentation" not in data["sections"]
+    assert any("model_card" in n for n in data["notes"])
+    # Without licence scans every project is "no license": all unknown to the paper's method.
+    assert data["consistency"]["unknown"] == data["consistency"]["analysed"]
+    rc, out, err = run(capsys, "paper", "--data", str(tmp_path), "--section", "documentation")
+    assert rc == 2 and out == "" and len(err.strip().splitlines()) == 1
+
+
+def test_flow_sets_the_papers_unknown_bands_beside_this_dataset(report: PaperReport) -> None:
+    flow = report.license_flow
+    assert flow is not None
+    here = {(p["upstream"], p["downstream"]): p["here"] for p in flow.paper_top_unknown}
+    assert here[("apache-2.0", "no license")] == flow.rows[0].links
