@@ -23,6 +23,7 @@ AREAS = (
     "ptmx.cli.cards",
     "ptmx.cli.hub",
     "ptmx.cli.scan",
+    "ptmx.cli.paper",
 )
 
 
