@@ -22,7 +22,7 @@ from tests.hostile.conftest import (
     run_on_tty,
     snapshot_tree,
 )
-from tests.licenses.conftest import build_licence_dataset
+from tests.licenses.conftest import build_license_dataset
 
 OSC8 = "\x1b]8;;http://evil.example/\x07click\x1b]8;;\x07"
 CLEAR = "\x1b[2J\x1b[H"
@@ -49,7 +49,7 @@ EDGES = [(f"evil/ft{CLOSE}", f"evil/{LINK}", LINK)]  # a drift: NC base, Apache-
 
 @pytest.fixture(scope="module")
 def hostile_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_licence_dataset(tmp_path_factory.mktemp("hostile") / "lic", MODELS, PROJECTS,
+    return build_license_dataset(tmp_path_factory.mktemp("hostile") / "lic", MODELS, PROJECTS,
                                  EDGES)
 
 

@@ -50,7 +50,7 @@ def _write(folder: Path, name: str, columns: dict[str, pa.Array | list]) -> None
 Projects = dict[str, tuple[list[str] | str | None, list[str]]]
 
 
-def build_licence_dataset(folder: Path, models: dict[str, list[str]] | None = None,
+def build_license_dataset(folder: Path, models: dict[str, list[str]] | None = None,
                           projects: Projects | None = None,
                           edges: list[tuple[str, str, str]] | None = None) -> Path:
     """Write the tiny dataset (or one shaped like it from ``models``, ``projects`` and
@@ -100,12 +100,12 @@ def build_licence_dataset(folder: Path, models: dict[str, list[str]] | None = No
 
 
 @pytest.fixture
-def licence_store(tmp_path: Path) -> Store:
+def license_store(tmp_path: Path) -> Store:
     """The tiny licence dataset, opened."""
-    return open_store(build_licence_dataset(tmp_path / "lic"))
+    return open_store(build_license_dataset(tmp_path / "lic"))
 
 
 @pytest.fixture
-def licence_dir(tmp_path: Path) -> Path:
+def license_dir(tmp_path: Path) -> Path:
     """The tiny licence dataset's folder (for the CLI's --data)."""
-    return build_licence_dataset(tmp_path / "lic")
+    return build_license_dataset(tmp_path / "lic")

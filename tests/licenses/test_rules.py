@@ -146,8 +146,8 @@ def test_a_family_tag_met_directly_asks_for_the_exact_id() -> None:
     assert out.fix == "Use the exact licence id."
 
 
-def test_a_base_outside_the_dataset_is_unknown(licence_store: Store) -> None:
-    rec = next(r for r in audit(licence_store).records if r.derived == "acme/ghost-ft")
+def test_a_base_outside_the_dataset_is_unknown(license_store: Store) -> None:
+    rec = next(r for r in audit(license_store).records if r.derived == "acme/ghost-ft")
     assert rec.verdict == "unknown" and rec.rule == "base model not in the dataset"
     assert rec.reason == ("[adapter] base model not in the dataset: The base model ghost/base is "
                           "not in this dataset, so its licence is unknown.")
