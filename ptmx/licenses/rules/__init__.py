@@ -8,17 +8,13 @@ unknown licence, an exception on its own) is reported as unknown.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from ptmx.licenses.expressions import Leaf
 from ptmx.licenses.rules import derive, redistribute, use
 from ptmx.licenses.rules.book import Outcome, fragment, outcome, rule_book, short_name
-from ptmx.licenses.rules.shared import unknown_upstream
+from ptmx.licenses.rules.shared import Rule, unknown_upstream
 from ptmx.licenses.rules.terms import Terms, display, names, osadl_conflicts
 from ptmx.licenses.symbols import License
 from ptmx.licenses.vocabulary import Activity, Family
-
-Rule = Callable[[License, Leaf, Terms | None], Outcome]
 
 RULES: dict[tuple[Activity, Family], Rule] = {
     **{(Activity.USE, family): rule for family, rule in use.RULES.items()},
@@ -40,6 +36,7 @@ def judge(u: License, leaf: Leaf, terms: Terms | None, activity: Activity) -> Ou
 __all__ = [
     "RULES",
     "Outcome",
+    "Rule",
     "Terms",
     "display",
     "fragment",

@@ -14,13 +14,18 @@ from ptmx.licenses.rules.book import (
     preferred_id,
     short_name,
 )
-from ptmx.licenses.rules.shared import gpl_restriction, unknown_downstream
+from ptmx.licenses.rules.shared import (
+    Rule,
+    always,
+    gpl_restriction,
+    osadl_incompatible,
+    unknown_downstream,
+)
 from ptmx.licenses.rules.terms import Terms, carries, names, osadl_conflicts
 from ptmx.licenses.symbols import License
 from ptmx.licenses.vocabulary import Activity, Family
 
 DERIVE = Activity.DERIVE
-Rule = Callable[[License, Leaf, Terms | None], Outcome]
 _PASS_THROUGH = ("strong", "network", "share-alike")  # copyleft that allows no further terms
 
 
@@ -32,24 +37,10 @@ def family_for_deriving(u: License) -> Family:
     return u.family
 
 
-def _no_grant(u: License, leaf: Leaf, terms: Terms | None) -> Outcome:
-    return outcome("derive.no-grant", u, DERIVE)
-
-
-def _no_derivatives(u: License, leaf: Leaf, terms: Terms | None) -> Outcome:
-    return outcome("derive.no-derivatives", u, DERIVE)
-
-
-def _public_domain(u: License, leaf: Leaf, terms: Terms | None) -> Outcome:
-    return outcome("derive.public-domain", u, DERIVE)
-
-
 def _permissive(u: License, leaf: Leaf, terms: Terms | None) -> Outcome:
     bad = osadl_conflicts(leaf, terms)
     if bad:
-        copyleft = any(d.license.copyleft != "none" for d in bad)
-        return outcome("derive.permissive.osadl-no" + ("-copyleft" if copyleft else ""), u,
-                       DERIVE, symbol=leaf.symbol, bad=names(bad))
+        return osadl_incompatible(u, leaf, bad, DERIVE)
     declares_nothing = terms is not None and terms.no_license
     return outcome("derive.permissive", u, DERIVE,
                    none_note=fragment("derived-no-license") if declares_nothing else "",
@@ -130,9 +121,9 @@ def _custom_agreement(u: License, terms: Terms) -> Outcome:
 
 
 RULES: dict[Family, Rule] = {
-    Family.NO_GRANT: _no_grant,
-    Family.NO_DERIVATIVES: _no_derivatives,
-    Family.PUBLIC_DOMAIN: _public_domain,
+    Family.NO_GRANT: always("derive.no-grant", DERIVE),
+    Family.NO_DERIVATIVES: always("derive.no-derivatives", DERIVE),
+    Family.PUBLIC_DOMAIN: always("derive.public-domain", DERIVE),
     Family.PERMISSIVE: _permissive,
     Family.WEAK_COPYLEFT: _declared(_copyleft),
     Family.STRONG_COPYLEFT: _declared(_copyleft),

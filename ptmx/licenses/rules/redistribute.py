@@ -7,30 +7,24 @@ from collections.abc import Callable
 
 from ptmx.licenses.expressions import Leaf
 from ptmx.licenses.rules.book import Outcome, fragment, limited, outcome
-from ptmx.licenses.rules.shared import gpl_restriction, obligations, unknown_downstream
-from ptmx.licenses.rules.terms import Terms, carries, names, osadl_conflicts
+from ptmx.licenses.rules.shared import (
+    Rule,
+    always,
+    gpl_restriction,
+    obligations,
+    osadl_incompatible,
+    unknown_downstream,
+)
+from ptmx.licenses.rules.terms import Terms, carries, osadl_conflicts
 from ptmx.licenses.symbols import License
 from ptmx.licenses.vocabulary import Activity, Family
 
 REDISTRIBUTE = Activity.REDISTRIBUTE
-Rule = Callable[[License, Leaf, Terms | None], Outcome]
-
-
-def _no_grant(u: License, leaf: Leaf, terms: Terms | None) -> Outcome:
-    return outcome("redistribute.no-grant", u, REDISTRIBUTE)
-
-
-def _public_domain(u: License, leaf: Leaf, terms: Terms | None) -> Outcome:
-    return outcome("redistribute.public-domain", u, REDISTRIBUTE)
 
 
 def _permissive(u: License, leaf: Leaf, terms: Terms | None) -> Outcome:
     bad = osadl_conflicts(leaf, terms)
-    if not bad:
-        return obligations(u)
-    copyleft = any(d.license.copyleft != "none" for d in bad)
-    rule_id = "redistribute.permissive.osadl-no" + ("-copyleft" if copyleft else "")
-    return outcome(rule_id, u, REDISTRIBUTE, symbol=leaf.symbol, bad=names(bad))
+    return osadl_incompatible(u, leaf, bad, REDISTRIBUTE) if bad else obligations(u)
 
 
 def _declared(rule: Callable[[License, Terms], Outcome]) -> Rule:
@@ -91,8 +85,8 @@ def _custom_agreement(u: License, terms: Terms) -> Outcome:
 
 
 RULES: dict[Family, Rule] = {
-    Family.NO_GRANT: _no_grant,
-    Family.PUBLIC_DOMAIN: _public_domain,
+    Family.NO_GRANT: always("redistribute.no-grant", REDISTRIBUTE),
+    Family.PUBLIC_DOMAIN: always("redistribute.public-domain", REDISTRIBUTE),
     Family.PERMISSIVE: _permissive,
     Family.WEAK_COPYLEFT: _declared(_copyleft),
     Family.STRONG_COPYLEFT: _declared(_copyleft),

@@ -3,11 +3,32 @@ nobody knows, GPL-style "no further restrictions" and the duties of shipping wei
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ptmx.licenses.expressions import Leaf
 from ptmx.licenses.rules.book import Outcome, fragment, limited, outcome
 from ptmx.licenses.rules.terms import Terms, names
 from ptmx.licenses.symbols import License
 from ptmx.licenses.vocabulary import Activity, Family
+
+Rule = Callable[[License, Leaf, Terms | None], Outcome]
+
+
+def always(rule_id: str, activity: Activity) -> Rule:
+    """A rule whose outcome depends on the upstream license alone."""
+
+    def rule(u: License, leaf: Leaf, terms: Terms | None) -> Outcome:
+        return outcome(rule_id, u, activity)
+
+    return rule
+
+
+def osadl_incompatible(u: License, leaf: Leaf, bad: list[Leaf], activity: Activity) -> Outcome:
+    """Shipping or deriving permissive material into works the OSADL matrix calls incompatible:
+    a conflict when one of them is copyleft, else drift."""
+    copyleft = any(d.license.copyleft != "none" for d in bad)
+    rule_id = f"{activity}.permissive.osadl-no" + ("-copyleft" if copyleft else "")
+    return outcome(rule_id, u, activity, symbol=leaf.symbol, bad=names(bad))
 
 
 def unknown_upstream(u: License, activity: Activity, text: str | None = None) -> Outcome:

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from ptmx.licenses.expressions import NONE, Leaf
 from ptmx.licenses.rules.book import Outcome, fragment, license_id, outcome, preferred_id, short_name
+from ptmx.licenses.rules.shared import Rule, always
 from ptmx.licenses.rules.terms import Terms, carries, names, osadl_conflicts
 from ptmx.licenses.symbols import License
 from ptmx.licenses.vocabulary import Activity, Family
 
 USE = Activity.USE
-
-
-def _public_domain(u: License, leaf: Leaf, terms: Terms | None) -> Outcome:
-    return outcome("use.public-domain", u, USE)
 
 
 def _permissive(u: License, leaf: Leaf, terms: Terms | None) -> Outcome:
@@ -34,10 +31,6 @@ def _copyleft(u: License, leaf: Leaf, terms: Terms | None) -> Outcome:
                    target=target)
 
 
-def _no_derivatives(u: License, leaf: Leaf, terms: Terms | None) -> Outcome:
-    return outcome("use.no-derivatives", u, USE)
-
-
 def _non_commercial(u: License, leaf: Leaf, terms: Terms | None) -> Outcome:
     if terms and terms.licenses:
         code = fragment("project-code.own", declared=terms.text)
@@ -45,10 +38,6 @@ def _non_commercial(u: License, leaf: Leaf, terms: Terms | None) -> Outcome:
         code = fragment("project-code.none")
     return outcome("use.non-commercial", u, USE, project_code=code,
                    no_derivatives=fragment("and-no-derivatives") if u.no_derivatives else "")
-
-
-def _use_restricted(u: License, leaf: Leaf, terms: Terms | None) -> Outcome:
-    return outcome("use.use-restricted", u, USE)
 
 
 def _custom_agreement(u: License, leaf: Leaf, terms: Terms | None) -> Outcome:
@@ -65,15 +54,15 @@ def _no_grant(u: License, leaf: Leaf, terms: Terms | None) -> Outcome:
                    declares=fragment("no-license") if u.symbol == NONE else short_name(u))
 
 
-RULES = {
-    Family.PUBLIC_DOMAIN: _public_domain,
+RULES: dict[Family, Rule] = {
+    Family.PUBLIC_DOMAIN: always("use.public-domain", USE),
     Family.PERMISSIVE: _permissive,
     Family.WEAK_COPYLEFT: _copyleft,
     Family.STRONG_COPYLEFT: _copyleft,
     Family.SHARE_ALIKE: _copyleft,
-    Family.NO_DERIVATIVES: _no_derivatives,
+    Family.NO_DERIVATIVES: always("use.no-derivatives", USE),
     Family.NON_COMMERCIAL: _non_commercial,
-    Family.USE_RESTRICTED: _use_restricted,
+    Family.USE_RESTRICTED: always("use.use-restricted", USE),
     Family.CUSTOM_AGREEMENT: _custom_agreement,
     Family.NO_GRANT: _no_grant,
 }
