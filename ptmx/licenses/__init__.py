@@ -20,10 +20,15 @@ from ptmx.licenses.explain import Explanation, describe, explain
 from ptmx.licenses.expressions import NONE, parse
 from ptmx.licenses.sarif import to_sarif
 from ptmx.licenses.symbols import License, knowledge, lookup, resolve, tags_in_family
-from ptmx.licenses.verdicts import Judgement, check_activity, family_of, link_activity, verdict_for
+from ptmx.licenses.verdicts import (
+    ACTIVITIES,  # kept for callers outside licenses until they use the enum
+    Judgement,
+    check_activity,
+    family_of,
+    link_activity,
+    verdict_for,
+)
 from ptmx.licenses.vocabulary import Activity, Family, Verdict, worst
-
-ACTIVITIES = tuple(Activity)  # kept for callers outside licenses until they use the enum
 
 __all__ = [
     "ACTIVITIES",

@@ -46,6 +46,8 @@ from ptmx.licenses.rules import (
 from ptmx.licenses.symbols import knowledge
 from ptmx.licenses.vocabulary import Activity, Family, Verdict
 
+ACTIVITIES = tuple(Activity)  # kept for callers outside licenses until they use the enum
+
 # Families in order, from the least to the most restrictive for whoever receives the work: the
 # flow summary names an AND by its most restrictive term and an OR by its least.
 _FAMILY_ORDER = {f: i for i, f in enumerate(f for f in Family if f.is_grant)}
