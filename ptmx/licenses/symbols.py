@@ -71,6 +71,11 @@ class License:
     curated: bool = True
     note: str | None = None
 
+    def __post_init__(self) -> None:
+        # A family spelled as a string (a caller's own record) becomes the enum, so the rules
+        # can compare members by identity.
+        object.__setattr__(self, "family", Family(self.family))
+
     @property
     def label(self) -> str:
         """Human name of the family."""
