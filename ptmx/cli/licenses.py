@@ -12,19 +12,22 @@ import argparse
 import sys
 from typing import Any
 
+from rich.table import Table
+from rich.text import Text
+
 from ptmx.cli.common import (
     add_data_option,
     add_format_option,
     non_negative_int,
     store_from,
 )
+from ptmx.errors import UsageError
 from ptmx.licenses import (
-    ACTIVITIES,
     AUDIT_KEYS,
-    FAMILY_LABELS,
-    SEVERITY,
-    VERDICTS,
+    Activity,
     AuditResult,
+    Family,
+    Verdict,
     audit,
     check,
     explain,
@@ -32,13 +35,17 @@ from ptmx.licenses import (
 )
 from ptmx.render import emit
 from ptmx.render.output import console_for, dumps
+from ptmx.render.safe import safe_text
+from ptmx.render.styles import verdict_style
+from ptmx.safetext import visible
 
 TABLE_LIMIT = 100  # records drawn in table format unless --limit says otherwise
-_STYLE = {"ok": "green", "ok-with-obligations": "cyan", "use-constrained": "yellow",
-          "drift": "magenta", "conflict": "bold red", "unknown": "dim", "ambiguous": "dim"}
+VERDICTS = [v.value for v in Verdict]  # argparse choices, in the order of the vocabulary
+# Downstream "families" the flow summary names that are no license family.
+_NOT_A_FAMILY = {"no-license": "no licence", "not-scanned": "not scanned"}
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `ptmx licenses` and its actions."""
     p = sub.add_parser("licenses", help="licence verdicts for model→project and base→derived "
                                         "relations: audit, check (CI), explain")
@@ -80,12 +87,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "ids, Hugging Face tags, ScanCode keys and expressions with AND/OR/WITH.")
     a.add_argument("licenses", nargs="+", metavar="LICENSE",
                    help="upstream licence, then optionally the downstream one")
-    a.add_argument("--activity", choices=ACTIVITIES,
+    a.add_argument("--activity", choices=[a.value for a in Activity],
                    help="only this activity (default: all three)")
     add_format_option(a, ("table", "json"))
     a.set_defaults(handler=_explain)
-
-
 
 
 # ------------------------------------------------------------------------------------ audit
@@ -101,10 +106,10 @@ def _audit(args: argparse.Namespace) -> int:
         emit(rows, args.format, columns=AUDIT_KEYS)
         return 0
     limit = TABLE_LIMIT if args.limit is None else args.limit
-    rows.sort(key=lambda r: -SEVERITY[r["verdict"]])  # stable: dataset order within a verdict
+    rows.sort(key=lambda r: -Verdict(r["verdict"]).rank)  # stable: dataset order within a verdict
     shown = rows[:limit] if limit else rows
-    emit(shown, "table", columns=AUDIT_KEYS,
-         title=f"Licence verdicts (worst first; {len(shown):,} of {len(rows):,} records)")
+    _print_records(shown, AUDIT_KEYS,
+                   f"Licence verdicts (worst first; {len(shown):,} of {len(rows):,} records)")
     if len(shown) < len(rows):
         print(f"ptmx: {len(rows) - len(shown):,} more records not listed; use --limit 0, "
               f"--verdict, or --format json/csv", file=sys.stderr)
@@ -116,9 +121,28 @@ def _bar(share: float, width: int = 24) -> str:
     return "█" * max(1, round(share * width)) if share > 0 else ""
 
 
-def _print_summary(result: AuditResult) -> None:
-    from rich.table import Table
+def _print_records(rows: list[dict[str, Any]], columns: tuple[str, ...], title: str) -> None:
+    """Records as a rich table whose cells are inert text: model ids, project names, licenses
+    and the reasons that quote them come from the dataset."""
+    table = Table(title=safe_text(title), show_lines=False, header_style="bold")
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*(_cell(column, row.get(column)) for column in columns))
+    console_for().print(table)
 
+
+def _cell(column: str, value: object) -> Text:
+    if value is None:
+        return Text("")
+    return safe_text(value, verdict_style(str(value)) if column == "verdict" else "")
+
+
+def _verdict_text(verdict: str) -> Text:
+    return safe_text(verdict, verdict_style(verdict))
+
+
+def _print_summary(result: AuditResult) -> None:
     console = console_for()
     table = Table(title=f"Summary by verdict ({result.links:,} links, {result.edges:,} edges)",
                   header_style="bold")
@@ -126,8 +150,7 @@ def _print_summary(result: AuditResult) -> None:
                          ("", "left"), ("edges", "right")):
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
     for row in result.summary:
-        style = _STYLE.get(row["verdict"], "")
-        table.add_row(f"[{style}]{row['verdict']}[/]", f"{row['links']:,}",
+        table.add_row(_verdict_text(row["verdict"]), f"{row['links']:,}",
                       f"{row['share_of_links']:.1%}", _bar(row["share_of_links"]),
                       f"{row['edges']:,}")
     console.print(table)
@@ -142,17 +165,18 @@ def _print_summary(result: AuditResult) -> None:
     totals = {"link": result.links, "edge": result.edges}
     for row in result.flow:
         total = totals.get(row["relation"]) or 1
-        verdicts = ", ".join(f"[{_STYLE.get(v, '')}]{v}[/] {n:,}"
-                             for v, n in row["verdicts"].items())
+        verdicts = Text(", ").join(Text.assemble(_verdict_text(v), f" {n:,}")
+                                   for v, n in row["verdicts"].items())
         flow.add_row(row["relation"], _family(row["upstream_family"]), "→",
                      _family(row["downstream_family"]), f"{row['count']:,}",
                      _bar(row["count"] / total, 16), verdicts)
     console.print(flow)
 
 
-def _family(name: str) -> str:
-    extra = {"no-license": "no licence", "not-scanned": "not scanned"}
-    return extra.get(name) or FAMILY_LABELS.get(name, name)
+def _family(name: str) -> Text:
+    if name in tuple(Family):
+        return Text(Family(name).label)
+    return safe_text(_NOT_A_FAMILY.get(name, name))
 
 
 # ------------------------------------------------------------------------------------ check
@@ -165,11 +189,13 @@ def _check(args: argparse.Namespace) -> int:
     if args.format != "table":
         emit(rows, args.format, columns=AUDIT_KEYS)
         return result.exit_code
-    scope = " and ".join(f"{k} {v}" for k, v in result.scope.items() if v) or "the whole dataset"
+    # The scope echoes the user's --project/--model: shown with control characters made visible.
+    scope = " and ".join(f"{k} {visible(v, newlines=False)}" for k, v in result.scope.items()
+                         if v) or "the whole dataset"
     counts = ", ".join(f"{v} {n:,}" for v, n in result.counts.items()) or "nothing"
     if rows:
-        emit(rows, "table", columns=AUDIT_KEYS,
-             title=f"Licence findings for {scope} ({len(rows):,} of {result.checked:,} relations)")
+        _print_records(rows, AUDIT_KEYS, f"Licence findings for {scope} ({len(rows):,} of "
+                                         f"{result.checked:,} relations)")
     noun = "relation" if result.checked == 1 else "relations"
     print(f"ptmx: checked {result.checked:,} {noun} of {scope}: {counts}; "
           + ("failing (conflict or drift)" if result.exit_code else "no conflict or drift"),
@@ -180,8 +206,6 @@ def _check(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------------------------ explain
 def _explain(args: argparse.Namespace) -> int:
     if len(args.licenses) > 2:
-        from ptmx.errors import UsageError
-
         raise UsageError("explain takes one or two licences",
                          hint="quote an expression: 'mit AND cc-by-nc-4.0'")
     upstream = args.licenses[0]
@@ -190,17 +214,17 @@ def _explain(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(dumps(result.to_dict()) + "\n")
         return 0
-    if result.licence is not None:
-        emit(_licence_rows(result.licence), "table", columns=("field", "value"),
-             title=f"{result.licence.get('name') or upstream}")
+    if result.license is not None:
+        _print_records(_license_rows(result.license), ("field", "value"),
+                       f"{result.license.get('name') or upstream}")
         return 0
-    emit([v.to_dict() for v in result.verdicts], "table",
-         columns=("activity", "verdict", "rule", "explanation", "fix"),
-         title=f"{upstream} → {downstream}")
+    _print_records([v.to_dict() for v in result.verdicts],
+                   ("activity", "verdict", "rule", "explanation", "fix"),
+                   f"{upstream} → {downstream}")
     return 0
 
 
-def _licence_rows(info: dict[str, Any]) -> list[dict[str, Any]]:
+def _license_rows(info: dict[str, Any]) -> list[dict[str, Any]]:
     if "parts" in info:
         rows = [{"field": "expression", "value": info["symbol"]},
                 {"field": "family", "value": info["family_label"]}]

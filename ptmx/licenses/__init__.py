@@ -1,4 +1,4 @@
-"""Licence engine: explained verdicts for model→project links and base→derived edges.
+"""License engine: explained verdicts for model→project links and base→derived edges.
 
 Public API (plain data in, plain data out; the CLI and the TUI both render it):
 
@@ -7,54 +7,45 @@ Public API (plain data in, plain data out; the CLI and the TUI both render it):
 - :func:`check` (store, project=None, model=None) → :class:`CheckResult`: findings worse than
   ok-with-obligations; ``exit_code`` is 1 when any is a conflict or drift.
 - :func:`explain` (a, b=None, activity=None) → :class:`Explanation`.
-- :func:`verdict_for` (upstream_expr, downstream_expr, activity) → :class:`Verdict`.
-- :func:`resolve` / :func:`lookup`: any licence spelling → its knowledge record.
+- :func:`verdict_for` (upstream_expr, downstream_expr, activity) → :class:`Judgement`.
+- :func:`resolve` / :func:`lookup`: any license spelling → its knowledge record.
 - :func:`to_sarif` (check result) → SARIF 2.1.0 dict.
+
+The vocabulary (:class:`Verdict`, :class:`Activity`, :class:`Family`) lives in
+:mod:`ptmx.licenses.vocabulary`; the rules' texts in ``data/rules.json``.
 """
 
 from ptmx.licenses.audit import AUDIT_KEYS, AuditRecord, AuditResult, CheckResult, audit, check
 from ptmx.licenses.explain import Explanation, describe, explain
 from ptmx.licenses.expressions import NONE, parse
 from ptmx.licenses.sarif import to_sarif
-from ptmx.licenses.symbols import (
-    FAMILIES,
-    FAMILY_LABELS,
-    License,
-    knowledge,
-    lookup,
-    resolve,
-    tags_in_family,
-)
+from ptmx.licenses.symbols import License, knowledge, lookup, resolve, tags_in_family
 from ptmx.licenses.verdicts import (
-    ACTIVITIES,
-    FAILING,
-    FINDINGS,
-    SEVERITY,
-    VERDICTS,
-    Verdict,
+    ACTIVITIES,  # kept for callers outside licenses until they use the enum
+    Judgement,
+    check_activity,
     family_of,
     link_activity,
     verdict_for,
 )
+from ptmx.licenses.vocabulary import Activity, Family, Verdict, worst
 
 __all__ = [
     "ACTIVITIES",
     "AUDIT_KEYS",
-    "FAILING",
-    "FAMILIES",
-    "FAMILY_LABELS",
-    "FINDINGS",
     "NONE",
-    "SEVERITY",
-    "VERDICTS",
+    "Activity",
     "AuditRecord",
     "AuditResult",
     "CheckResult",
     "Explanation",
+    "Family",
+    "Judgement",
     "License",
     "Verdict",
     "audit",
     "check",
+    "check_activity",
     "describe",
     "explain",
     "family_of",
@@ -66,4 +57,5 @@ __all__ = [
     "tags_in_family",
     "to_sarif",
     "verdict_for",
+    "worst",
 ]

@@ -18,15 +18,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ptmx.licenses import queries
-from ptmx.licenses.verdicts import (
-    FAILING,
-    FINDINGS,
-    SEVERITY,
-    VERDICTS,
-    Verdict,
-    link_activity,
-    verdict_for,
-)
+from ptmx.licenses.rules import outcome
+from ptmx.licenses.verdicts import Judgement, link_activity, verdict_for
+from ptmx.licenses.vocabulary import Activity, Family, Verdict
 from ptmx.store import Store, require_model_id, require_project_id
 
 # The keys of one audit record, in output order (`ptmx licenses audit --format json`).
@@ -58,13 +52,13 @@ class AuditRecord:
     @property
     def severity(self) -> int:
         """Rank of the verdict (higher is worse)."""
-        return SEVERITY[self.verdict]
+        return Verdict(self.verdict).rank
 
     def to_dict(self, *, full: bool = False) -> dict[str, Any]:
         """The record as plain data: the documented keys, or every field with ``full``."""
         if not full:
             return {k: getattr(self, k) for k in AUDIT_KEYS}
-        return {k: getattr(self, k) for k in self.__slots__}  # type: ignore[attr-defined]
+        return {k: getattr(self, k) for k in self.__slots__}
 
 
 class AuditResult:
@@ -79,8 +73,7 @@ class AuditResult:
         self.edges = table.num_rows - self.links
         self.summary = summarise(table)
         self.flow = flows(table)
-        undecided = sum(r["links"] for r in self.summary if r["verdict"] in ("unknown",
-                                                                              "ambiguous"))
+        undecided = sum(r["links"] for r in self.summary if Verdict(r["verdict"]).undecided)
         #: unknown + ambiguous among links (the issue's quality bar: ≤ 3 %)
         self.undecided_share = undecided / self.links if self.links else 0.0
         self._records: list[AuditRecord] | None = None
@@ -95,11 +88,12 @@ class AuditResult:
     def rows(self, *, full: bool = False) -> list[dict[str, Any]]:
         """The records as plain dicts (see :data:`AUDIT_KEYS`)."""
         table = self.table if full else self.table.select(list(AUDIT_KEYS))
-        return table.to_pylist()
+        rows: list[dict[str, Any]] = table.to_pylist()
+        return rows
 
     def findings(self) -> list[AuditRecord]:
         """Records worse than ok-with-obligations, worst first."""
-        mask = pc.is_in(self.table.column("verdict"), pa.array(list(FINDINGS)))
+        mask = pc.is_in(self.table.column("verdict"), _FINDINGS)
         found = [AuditRecord(**row) for row in self.table.filter(mask).to_pylist()]
         return sorted(found, key=lambda r: -r.severity)
 
@@ -116,7 +110,7 @@ class CheckResult:
     @property
     def exit_code(self) -> int:
         """1 when any finding is a conflict or drift (for CI), else 0."""
-        return 1 if any(r.verdict in FAILING for r in self.findings) else 0
+        return 1 if any(Verdict(r.verdict).failing for r in self.findings) else 0
 
     def rows(self, *, full: bool = False) -> list[dict[str, Any]]:
         """The findings as plain dicts."""
@@ -124,6 +118,8 @@ class CheckResult:
 
 
 # ------------------------------------------------------------------------------------ building
+# What `ptmx licenses check` reports, as an Arrow filter value.
+_FINDINGS = pa.array([v.value for v in Verdict if v.finding], pa.string())
 _NULL = "\x00null"  # stands for a missing licence in the pair key (never a real licence text)
 _SEP = "\x00|\x00"
 # Verdict columns, taken once per distinct (upstream, downstream) pair.
@@ -139,7 +135,7 @@ SCHEMA = pa.schema([
 ])
 
 
-def _link_verdict(upstream: str | None, downstream: str | None) -> Verdict:
+def _link_verdict(upstream: str | None, downstream: str | None) -> Judgement:
     return verdict_for(upstream, downstream, link_activity(upstream, downstream))
 
 
@@ -173,16 +169,15 @@ def _link_table(store: Store, *, model_id: int | None = None,
 
 
 def _edge_verdict(upstream: str | None, downstream: str | None, relation: str | None,
-                  base: str | None, base_known: bool) -> Verdict:
+                  base: str | None, base_known: bool) -> Judgement:
     if upstream is None and not base_known:
-        why = f"The base model {base} is not in this dataset, so its licence is unknown."
-        v = Verdict("unknown", "derive", "base model not in the dataset",
-                    f"base model not in the dataset: {why}",
-                    "Add the base model to the dataset (or check its licence on the Hub) and "
-                    "judge again.", None, downstream, "unknown",
-                    verdict_for(None, downstream, "derive").downstream_family, None, why)
+        out = outcome("upstream.base-outside-dataset", None, Activity.DERIVE, base=base)
+        v = Judgement(out.verdict, Activity.DERIVE, out.rule, f"{out.rule}: {out.reason}",
+                      out.fix, None, downstream, Family.UNKNOWN,
+                      verdict_for(None, downstream, Activity.DERIVE).downstream_family, None,
+                      out.reason, out.rule_id)
     else:
-        v = verdict_for(upstream, downstream, "derive")
+        v = verdict_for(upstream, downstream, Activity.DERIVE)
     if relation and relation != "unspecified":
         v = replace(v, reason=f"[{relation}] {v.reason}",
                     explanation=f"[{relation}] {v.explanation}")
@@ -228,10 +223,10 @@ def summarise(table: pa.Table) -> list[dict[str, Any]]:
               table.group_by(["kind", "verdict"]).aggregate([("verdict", "count")]).to_pylist()}
     n_links = sum(c for (k, _), c in counts.items() if k == "link")
     rows = []
-    for verdict in VERDICTS:
+    for verdict in Verdict:
         links, edges = counts.get(("link", verdict), 0), counts.get(("edge", verdict), 0)
         if links or edges:
-            rows.append({"verdict": verdict, "links": links, "edges": edges,
+            rows.append({"verdict": verdict.value, "links": links, "edges": edges,
                          "share_of_links": round(links / n_links, 4) if n_links else 0.0})
     return rows
 
@@ -245,13 +240,12 @@ def flows(table: pa.Table) -> list[dict[str, Any]]:
     for r in grouped:
         merged.setdefault((r["kind"], r["upstream_family"], r["downstream_family"]),
                           {})[r["verdict"]] = r["verdict_count"]
-    rows = [{"relation": kind, "upstream_family": up, "downstream_family": down,
-             "count": sum(v.values()),
-             "verdicts": {name: v[name] for name in VERDICTS if name in v}}
-            for (kind, up, down), v in merged.items()]
-    rows.sort(key=lambda r: (r["relation"] != "link", -r["count"], r["upstream_family"],
-                             r["downstream_family"]))
-    return rows
+    order = sorted(merged, key=lambda k: (k[0] != "link", -sum(merged[k].values()), k[1], k[2]))
+    return [{"relation": kind, "upstream_family": up, "downstream_family": down,
+             "count": sum(merged[(kind, up, down)].values()),
+             "verdicts": {name.value: merged[(kind, up, down)][name] for name in Verdict
+                          if name in merged[(kind, up, down)]}}
+            for kind, up, down in order]
 
 
 # ------------------------------------------------------------------------------------ API
@@ -273,8 +267,8 @@ def check(store: Store, project: str | None = None, model: str | None = None) ->
     table = pa.concat_tables(tables)
     verdicts = table.column("verdict").to_pylist()
     counts = Counter(verdicts)
-    found = table.filter(pc.is_in(table.column("verdict"), pa.array(list(FINDINGS))))
+    found = table.filter(pc.is_in(table.column("verdict"), _FINDINGS))
     findings = sorted((AuditRecord(**row) for row in found.to_pylist()),
                       key=lambda r: (-r.severity, r.model or "", r.project or r.derived or ""))
     return CheckResult({"project": project, "model": model}, table.num_rows, findings,
-                       {v: counts[v] for v in VERDICTS if v in counts})
+                       {v.value: counts[v] for v in Verdict if v in counts})

@@ -7,23 +7,24 @@ from typing import Any
 
 from ptmx.errors import NotFoundError, UsageError
 from ptmx.licenses.expressions import NONE, leaves, parse, render
-from ptmx.licenses.symbols import FAMILY_LABELS, knowledge
-from ptmx.licenses.verdicts import ACTIVITIES, Verdict, check_activity, family_of, verdict_for
+from ptmx.licenses.symbols import knowledge
+from ptmx.licenses.verdicts import Judgement, check_activity, family_of, verdict_for
+from ptmx.licenses.vocabulary import Activity, Family
 
 
 @dataclass
 class Explanation:
-    """One licence (``licence`` set) or a pair (``verdicts`` set, one per activity asked)."""
+    """One license (``license`` set) or a pair (``verdicts`` set, one per activity asked)."""
 
     upstream: str
     downstream: str | None = None
-    licence: dict[str, Any] | None = None
-    verdicts: list[Verdict] = field(default_factory=list)
+    license: dict[str, Any] | None = None
+    verdicts: list[Judgement] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON output and the TUI."""
-        if self.licence is not None:
-            return self.licence
+        if self.license is not None:
+            return self.license
         return {"upstream": self.upstream, "downstream": self.downstream,
                 "verdicts": [v.to_dict() for v in self.verdicts]}
 
@@ -53,14 +54,15 @@ def describe(text: str) -> dict[str, Any]:
         lic = items[0].license
         info = lic.to_dict()
         info["input"] = text
-        info["family_label"] = FAMILY_LABELS.get(lic.family, lic.family)
+        info["family_label"] = lic.label
         info["aliases"] = [f"{r['alias']} ({r['vocabulary']})" for r in kb.aliases_of(lic.symbol)]
         if items[0].exception is not None:
             info["exception"] = items[0].exception.symbol
         return info
+    family = family_of(text)
     return {
-        "input": text, "symbol": render(expr), "family": family_of(text),
-        "family_label": FAMILY_LABELS.get(family_of(text), family_of(text)),
+        "input": text, "symbol": render(expr), "family": family,
+        "family_label": Family(family).label if family in tuple(Family) else family,
         "parts": [describe(leaf.text) for leaf in items],
     }
 
@@ -73,7 +75,7 @@ def explain(a: str, b: str | None = None, activity: str | None = None) -> Explan
     if b is None:
         if activity is not None:
             raise UsageError("--activity needs two licences (upstream and downstream)")
-        return Explanation(up, licence=describe(up))
+        return Explanation(up, license=describe(up))
     down = _validate(b, "downstream")
-    acts = [check_activity(activity)] if activity else list(ACTIVITIES)
+    acts = [check_activity(activity)] if activity else list(Activity)
     return Explanation(up, down, verdicts=[verdict_for(up, down, act) for act in acts])

@@ -17,6 +17,7 @@ from functools import cache
 from license_expression import ExpressionError, LicenseSymbol, LicenseWithExceptionSymbol, Licensing
 
 from ptmx.licenses.symbols import License, knowledge
+from ptmx.licenses.vocabulary import Family
 
 # A project scanned with no licence found (SPDX's NONE) and "nothing recorded" (NOASSERTION).
 NONE = "NONE"
@@ -40,8 +41,8 @@ class Leaf:
         return f"{self.license.symbol} WITH {self.exception.symbol}"
 
     @property
-    def family(self) -> str:
-        """The family of the licence (exception already applied)."""
+    def family(self) -> Family:
+        """The family of the license (exception already applied)."""
         return self.license.family
 
 
@@ -70,7 +71,7 @@ def _unresolved(text: str, why: str) -> Leaf:
     """A leaf for a spelling nobody knows: family 'unknown', the text kept for the reason."""
     rule = "unidentified licence text"
     return Leaf(License(symbol=f"LicenseRef-ptmx-unresolved({text})", name=text,
-                        family="unknown", commercial="no", source=why,
+                        family=Family.UNKNOWN, commercial="no", source=why,
                         clauses={"use": rule, "redistribute": rule, "derive": rule}), text)
 
 
@@ -98,10 +99,10 @@ def _convert(node: object, text: str) -> Expr:
         base = _resolve_key(node.license_symbol.key).license
         exc = knowledge().resolve(node.exception_symbol.key) or \
             _unresolved(node.exception_symbol.key, "unknown exception").license
-        if exc.commercial != "yes" and base.family in ("public-domain", "permissive"):
+        if exc.commercial != "yes" and base.family in (Family.PUBLIC_DOMAIN, Family.PERMISSIVE):
             # e.g. "Apache-2.0 WITH Commons-Clause": no longer an open grant (no selling).
             combined = f"{base.symbol} WITH {node.exception_symbol.key}"
-            base = replace(base, symbol=combined, name=combined, family="custom-agreement",
+            base = replace(base, symbol=combined, name=combined, family=Family.CUSTOM_AGREEMENT,
                            commercial="capped", agreement=combined,
                            clauses={k: exc.clause(k) for k in ("use", "redistribute", "derive")},
                            source=exc.source)

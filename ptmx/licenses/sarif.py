@@ -12,37 +12,38 @@ from typing import Any
 
 from ptmx import __version__
 from ptmx.licenses.audit import AuditRecord, CheckResult
+from ptmx.licenses.vocabulary import Verdict
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LOCATION_URI = "LICENSE"
 
-RULES: dict[str, dict[str, str]] = {
-    "conflict": {
+RULES: dict[Verdict, dict[str, str]] = {
+    Verdict.CONFLICT: {
         "id": "PTMX-LIC-CONFLICT", "name": "LicenseConflict", "level": "error",
         "short": "The downstream licence violates a condition of the upstream licence.",
         "full": "The derived or shipping work breaks a copyleft, share-alike, no-derivatives, "
                 "pass-through or agreement condition of the model's licence.",
     },
-    "drift": {
+    Verdict.DRIFT: {
         "id": "PTMX-LIC-DRIFT", "name": "LicenseDrift", "level": "error",
         "short": "The downstream declares more freedom than the upstream licence grants.",
         "full": "The project or derived model is declared under terms (e.g. commercial use, "
                 "relicensing) that the model's licence does not grant.",
     },
-    "use-constrained": {
+    Verdict.USE_CONSTRAINED: {
         "id": "PTMX-LIC-USE-CONSTRAINED", "name": "UseConstrained", "level": "warning",
         "short": "The model's licence restricts every user (non-commercial, research-only, "
                  "user caps).",
         "full": "Whoever runs the project is bound by the model's non-commercial, research-only "
                 "or user-cap terms, whatever the project's own licence says.",
     },
-    "unknown": {
+    Verdict.UNKNOWN: {
         "id": "PTMX-LIC-UNKNOWN", "name": "LicenseUnknown", "level": "note",
         "short": "A licence could not be identified.",
         "full": "The model's or downstream licence is custom ('other'), missing or unrecognised; "
                 "read the licence text to decide.",
     },
-    "ambiguous": {
+    Verdict.AMBIGUOUS: {
         "id": "PTMX-LIC-AMBIGUOUS", "name": "LicenseAmbiguous", "level": "note",
         "short": "The licence tag names a family, not a licence.",
         "full": "Tags such as openrail, bsd, cc, gpl or lgpl hide a choice between licences with "
@@ -52,7 +53,7 @@ RULES: dict[str, dict[str, str]] = {
 _ORDER = list(RULES)
 
 
-def _rule(verdict: str) -> dict[str, Any]:
+def _rule(verdict: Verdict) -> dict[str, Any]:
     r = RULES[verdict]
     return {
         "id": r["id"], "name": r["name"],
@@ -80,10 +81,11 @@ def _result(rec: AuditRecord) -> dict[str, Any]:
     if rec.derived:
         logical.append({"name": rec.derived, "kind": "module",
                         "fullyQualifiedName": f"huggingface:{rec.derived}"})
+    verdict = Verdict(rec.verdict)
     return {
-        "ruleId": RULES[rec.verdict]["id"],
-        "ruleIndex": _ORDER.index(rec.verdict),
-        "level": RULES[rec.verdict]["level"],
+        "ruleId": RULES[verdict]["id"],
+        "ruleIndex": _ORDER.index(verdict),
+        "level": RULES[verdict]["level"],
         "message": {"text": text},
         "locations": [{
             "physicalLocation": {

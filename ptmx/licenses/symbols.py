@@ -24,32 +24,18 @@ from pathlib import Path
 from typing import Any
 
 from ptmx.errors import DataError, NotFoundError
-
-# Families, from the least to the most restrictive for whoever receives the work. The order is
-# what the flow summary uses to name the family of an AND of several licences.
-FAMILIES = (
-    "public-domain", "permissive", "weak-copyleft", "share-alike", "strong-copyleft",
-    "use-restricted", "custom-agreement", "non-commercial", "no-derivatives", "no-grant",
-)
-# Families that are not a grant of their own: resolved by reading more, or ignored in an AND.
-META_FAMILIES = ("ambiguous", "unknown", "exception", "not-a-license")
-FAMILY_LABELS = {
-    "public-domain": "public domain", "permissive": "permissive", "weak-copyleft": "weak copyleft",
-    "share-alike": "share-alike", "strong-copyleft": "strong copyleft",
-    "use-restricted": "use-restricted (RAIL)", "custom-agreement": "custom agreement",
-    "non-commercial": "non-commercial", "no-derivatives": "no-derivatives",
-    "no-grant": "no grant", "ambiguous": "ambiguous tag", "unknown": "unknown",
-    "exception": "licence exception", "not-a-license": "not a licence",
-}
+from ptmx.licenses.vocabulary import Family
 
 # ScanCode LicenseDB categories → family, for keys that have no record of their own.
 CATEGORY_FAMILY = {
-    "Permissive": "permissive", "Public Domain": "public-domain", "Copyleft": "strong-copyleft",
-    "Copyleft Limited": "weak-copyleft", "Proprietary Free": "custom-agreement",
-    "Source-available": "custom-agreement", "Free Restricted": "use-restricted",
-    "Commercial": "no-grant", "Non-Commercial": "non-commercial", "CLA": "not-a-license",
-    "Patent License": "not-a-license", "Unstated License": "unknown",
+    "Permissive": Family.PERMISSIVE, "Public Domain": Family.PUBLIC_DOMAIN,
+    "Copyleft": Family.STRONG_COPYLEFT, "Copyleft Limited": Family.WEAK_COPYLEFT,
+    "Proprietary Free": Family.CUSTOM_AGREEMENT, "Source-available": Family.CUSTOM_AGREEMENT,
+    "Free Restricted": Family.USE_RESTRICTED, "Commercial": Family.NO_GRANT,
+    "Non-Commercial": Family.NON_COMMERCIAL, "CLA": Family.NOT_A_LICENSE,
+    "Patent License": Family.NOT_A_LICENSE, "Unstated License": Family.UNKNOWN,
 }
+_COPYLEFT = {Family.STRONG_COPYLEFT: "strong", Family.WEAK_COPYLEFT: "weak"}
 _NC_WORDS = ("research", "non-commercial", "noncommercial", "prosperity")
 
 DATA = "data"
@@ -65,7 +51,7 @@ class License:
 
     symbol: str
     name: str
-    family: str
+    family: Family
     commercial: str = "yes"  # yes | capped (user/revenue caps, no-sale) | no
     copyleft: str = "none"  # none | weak | strong | network | share-alike
     no_derivatives: bool = False
@@ -85,10 +71,15 @@ class License:
     curated: bool = True
     note: str | None = None
 
+    def __post_init__(self) -> None:
+        # A family spelled as a string (a caller's own record) becomes the enum, so the rules
+        # can compare members by identity.
+        object.__setattr__(self, "family", Family(self.family))
+
     @property
     def label(self) -> str:
         """Human name of the family."""
-        return FAMILY_LABELS.get(self.family, self.family)
+        return self.family.label
 
     def clause(self, activity: str) -> str:
         """The clause that governs ``activity`` (use / redistribute / derive)."""
@@ -114,7 +105,7 @@ def normalise(text: str) -> str:
     return re.sub(r"[\s_]+", "-", text.strip().lower())
 
 
-def _data_file(name: str) -> Path:
+def data_file(name: str) -> Path:
     return Path(str(resources.files("ptmx.licenses").joinpath(DATA).joinpath(name)))
 
 
@@ -176,21 +167,21 @@ class KnowledgeBase:
         if known:
             return known
         category = entry.get("category", "")
-        family = "exception" if entry.get("is_exception") else CATEGORY_FAMILY.get(category,
-                                                                                   "unknown")
+        family = Family.EXCEPTION if entry.get("is_exception") else \
+            CATEGORY_FAMILY.get(category, Family.UNKNOWN)
         lkey = entry["license_key"]
         commercial = "yes"
-        if family == "custom-agreement" and any(w in lkey for w in _NC_WORDS):
-            family = "non-commercial"
-        if family in ("no-grant", "non-commercial", "unknown"):
+        if family is Family.CUSTOM_AGREEMENT and any(w in lkey for w in _NC_WORDS):
+            family = Family.NON_COMMERCIAL
+        if family in (Family.NO_GRANT, Family.NON_COMMERCIAL, Family.UNKNOWN):
             commercial = "no"
         elif category == "Source-available":
             commercial = "capped"
         lic = License(
             symbol=symbol, name=lkey, family=family, commercial=commercial,
-            copyleft={"strong-copyleft": "strong", "weak-copyleft": "weak"}.get(family, "none"),
-            use_restrictions=family == "use-restricted",
-            agreement=symbol if family == "custom-agreement" else None,
+            copyleft=_COPYLEFT.get(family, "none"),
+            use_restrictions=family is Family.USE_RESTRICTED,
+            agreement=symbol if family is Family.CUSTOM_AGREEMENT else None,
             url=f"https://scancode-licensedb.aboutcode.org/{lkey}.html",
             source=f"{SCANCODE_SOURCE} key {lkey}, category {category}", curated=False,
         )
@@ -251,7 +242,7 @@ class KnowledgeBase:
 
 def _record(raw: Mapping[str, Any]) -> License:
     return License(
-        symbol=raw["symbol"], name=raw.get("name") or raw["symbol"], family=raw["family"],
+        symbol=raw["symbol"], name=raw.get("name") or raw["symbol"], family=Family(raw["family"]),
         commercial=raw.get("commercial", "yes"), copyleft=raw.get("copyleft", "none"),
         no_derivatives=bool(raw.get("no_derivatives")),
         use_restrictions=bool(raw.get("use_restrictions")), agreement=raw.get("agreement"),
@@ -268,13 +259,13 @@ def _record(raw: Mapping[str, Any]) -> License:
 def knowledge() -> KnowledgeBase:
     """The knowledge base shipped with ptmx (loaded on first use, then shared)."""
     try:
-        records = json.loads(_data_file("knowledge.json").read_text(encoding="utf-8"))["records"]
-        with _data_file("aliases.csv").open(newline="", encoding="utf-8") as handle:
+        records = json.loads(data_file("knowledge.json").read_text(encoding="utf-8"))["records"]
+        with data_file("aliases.csv").open(newline="", encoding="utf-8") as handle:
             aliases = list(csv.DictReader(handle))
-        compat = json.loads(_data_file("compat.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError, KeyError) as exc:
+        compat = json.loads(data_file("compat.json").read_text(encoding="utf-8"))
+        return KnowledgeBase(records, aliases, compat)
+    except (OSError, ValueError, KeyError) as exc:  # ValueError: also a family nobody knows
         raise DataError(f"ptmx licence data is unreadable ({exc})") from exc
-    return KnowledgeBase(records, aliases, compat)
 
 
 def resolve(text: str) -> License | None:
@@ -305,7 +296,7 @@ def tags_in_family(tags: list[str], family: str) -> list[str]:
         lic = resolve(tag)
         if lic is None:
             continue
-        names = (lic.family, FAMILY_LABELS.get(lic.family, lic.family))
+        names = (lic.family, lic.family.label)
         if any(wanted in n.lower() for n in names):
             found.append(tag)
     return found

@@ -47,30 +47,39 @@ def _write(folder: Path, name: str, columns: dict[str, pa.Array | list]) -> None
     pq.write_table(pa.table(columns), folder / f"{name}.parquet")
 
 
-def build_licence_dataset(folder: Path) -> Path:
-    """Write the tiny dataset as Parquet files into ``folder`` (created if needed)."""
+Projects = dict[str, tuple[list[str] | str | None, list[str]]]
+
+
+def build_license_dataset(folder: Path, models: dict[str, list[str]] | None = None,
+                          projects: Projects | None = None,
+                          edges: list[tuple[str, str, str]] | None = None) -> Path:
+    """Write the tiny dataset (or one shaped like it from ``models``, ``projects`` and
+    ``edges``) as Parquet files into ``folder`` (created if needed)."""
+    models = MODELS if models is None else models
+    projects = PROJECTS if projects is None else projects
+    edges = EDGES if edges is None else edges
     folder.mkdir(parents=True, exist_ok=True)
-    ids = {m: i for i, m in enumerate(MODELS, 1)}
-    tags = sorted({t for ts in MODELS.values() for t in ts})
+    ids = {m: i for i, m in enumerate(models, 1)}
+    tags = sorted({t for ts in models.values() for t in ts})
     tag_ids = {t: i for i, t in enumerate(tags, 1)}
-    pids = {p: i for i, p in enumerate(PROJECTS, 1)}
+    pids = {p: i for i, p in enumerate(projects, 1)}
     _write(folder, "model", {"id": pa.array(list(ids.values()), pa.int64()),
                              "context_id": list(ids), "model_hub_id": [1] * len(ids)})
     _write(folder, "license", {"id": pa.array(list(tag_ids.values()), pa.int64()),
                                "name": list(tag_ids)})
-    pairs = [(ids[m], tag_ids[t]) for m, ts in MODELS.items() for t in ts]
+    pairs = [(ids[m], tag_ids[t]) for m, ts in models.items() for t in ts]
     _write(folder, "model_to_license", {"model_id": pa.array([a for a, _ in pairs], pa.int64()),
                                         "license_id": pa.array([b for _, b in pairs], pa.int64())})
     _write(folder, "reuse_repository", {
         "id": pa.array(list(pids.values()), pa.int64()),
-        "owner": [p.split("/")[0] for p in pids], "name": [p.split("/")[1] for p in pids]})
-    links = [(ids[m], pids[p]) for p, (_, ms) in PROJECTS.items() for m in ms]
+        "owner": [p.split("/", 1)[0] for p in pids], "name": [p.split("/", 1)[1] for p in pids]})
+    links = [(ids[m], pids[p]) for p, (_, ms) in projects.items() for m in ms]
     _write(folder, "model_to_reuse_repository", {
         "model_id": pa.array([a for a, _ in links], pa.int64()),
         "reuse_repository_id": pa.array([b for _, b in links], pa.int64())})
     scan_ids: list[int] = []
     scan_keys: list[str | None] = []
-    for project, (keys, _) in PROJECTS.items():
+    for project, (keys, _) in projects.items():
         if keys == "unscanned":
             continue
         for key in keys or [None]:
@@ -81,22 +90,22 @@ def build_licence_dataset(folder: Path) -> Path:
         "license_key": pa.array(scan_keys, pa.string()),
         "source": ["test"] * len(scan_ids)})
     _write(folder, "model_base", {
-        "model_id": pa.array([ids[d] for d, _, _ in EDGES], pa.int64()),
-        "model": [d for d, _, _ in EDGES],
-        "base_model": [b for _, b, _ in EDGES],
-        "base_model_id": pa.array([ids.get(b) for _, b, _ in EDGES], pa.int64()),
-        "relation": [r for _, _, r in EDGES],
-        "source": ["test"] * len(EDGES)})
+        "model_id": pa.array([ids[d] for d, _, _ in edges], pa.int64()),
+        "model": [d for d, _, _ in edges],
+        "base_model": [b for _, b, _ in edges],
+        "base_model_id": pa.array([ids.get(b) for _, b, _ in edges], pa.int64()),
+        "relation": [r for _, _, r in edges],
+        "source": ["test"] * len(edges)})
     return folder
 
 
 @pytest.fixture
-def licence_store(tmp_path: Path) -> Store:
+def license_store(tmp_path: Path) -> Store:
     """The tiny licence dataset, opened."""
-    return open_store(build_licence_dataset(tmp_path / "lic"))
+    return open_store(build_license_dataset(tmp_path / "lic"))
 
 
 @pytest.fixture
-def licence_dir(tmp_path: Path) -> Path:
+def license_dir(tmp_path: Path) -> Path:
     """The tiny licence dataset's folder (for the CLI's --data)."""
-    return build_licence_dataset(tmp_path / "lic")
+    return build_license_dataset(tmp_path / "lic")

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from ptmx.errors import NotFoundError
-from ptmx.licenses import AUDIT_KEYS, FINDINGS, audit, check
+from ptmx.licenses import AUDIT_KEYS, Verdict, audit, check
 from ptmx.store import Store
 
 
@@ -32,7 +32,7 @@ def test_undecided_share_is_at_most_three_percent(sample_audit) -> None:
     assert sample_audit.undecided_share <= 0.03
 
 
-def test_projects_without_a_licence_are_decided(sample_audit) -> None:
+def test_projects_without_a_license_are_decided(sample_audit) -> None:
     unlicensed = [r for r in sample_audit.records if r.kind == "link" and r.downstream == "NONE"]
     assert unlicensed  # the sample has thousands (PeaTMOSS called them all unknown)
     undecided = [r for r in unlicensed if r.verdict in ("unknown", "ambiguous")]
@@ -42,7 +42,7 @@ def test_projects_without_a_licence_are_decided(sample_audit) -> None:
                if r.verdict not in ("unknown", "ambiguous"))
 
 
-def test_multi_licence_projects_are_judged_not_skipped(sample_audit) -> None:
+def test_multi_license_projects_are_judged_not_skipped(sample_audit) -> None:
     multi = [r for r in sample_audit.records if r.downstream and " AND " in r.downstream]
     assert len(multi) >= 300  # PeaTMOSS skipped 387 such relations
     assert all(r.verdict != "unknown" or r.upstream_family == "unknown" for r in multi)
@@ -64,8 +64,8 @@ def test_summary_and_flow_add_up(sample_audit) -> None:
     assert all(sum(f["verdicts"].values()) == f["count"] for f in sample_audit.flow)
 
 
-def test_tiny_dataset_covers_drift_conflict_and_redistribution(licence_store: Store) -> None:
-    result = audit(licence_store)
+def test_tiny_dataset_covers_drift_conflict_and_redistribution(license_store: Store) -> None:
+    result = audit(license_store)
     got = {(r.model, r.project or r.derived): (r.activity, r.verdict) for r in result.records}
     assert got[("acme/nc-base", "acme/nc-ft")] == ("derive", "drift")
     assert got[("meta/llama3", "acme/llama-ft")] == ("derive", "conflict")
@@ -80,21 +80,21 @@ def test_tiny_dataset_covers_drift_conflict_and_redistribution(licence_store: St
     assert "not in this dataset" in ghost.reason and ghost.reason.startswith("[adapter]")
 
 
-def test_check_a_project(licence_store: Store) -> None:
-    result = check(licence_store, project="alice/app")
+def test_check_a_project(license_store: Store) -> None:
+    result = check(license_store, project="alice/app")
     assert [(r.model, r.verdict) for r in result.findings] == [("acme/nc-base", "use-constrained")]
     assert result.exit_code == 0
     assert result.checked == 2
 
 
-def test_check_a_model_includes_its_edges_and_fails_on_drift(licence_store: Store) -> None:
-    result = check(licence_store, model="acme/nc-base")
+def test_check_a_model_includes_its_edges_and_fails_on_drift(license_store: Store) -> None:
+    result = check(license_store, model="acme/nc-base")
     assert ("drift", "acme/nc-ft") in {(r.verdict, r.derived) for r in result.findings}
     assert result.exit_code == 1
-    assert all(r.verdict in FINDINGS for r in result.findings)
+    assert all(Verdict(r.verdict).finding for r in result.findings)
     assert result.findings[0].verdict == "drift"  # worst first
 
 
-def test_check_unknown_project_suggests_names(licence_store: Store) -> None:
+def test_check_unknown_project_suggests_names(license_store: Store) -> None:
     with pytest.raises(NotFoundError):
-        check(licence_store, project="alice/ap")
+        check(license_store, project="alice/ap")

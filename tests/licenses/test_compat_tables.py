@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import ptmx.licenses
-from ptmx.licenses import ACTIVITIES, verdict_for
+from ptmx.licenses import Activity, verdict_for
 
 COMPAT = Path(ptmx.licenses.__file__).parent / "data" / "compat.json"
 
@@ -32,7 +32,7 @@ def test_the_osadl_snapshot_is_complete() -> None:
     assert sum(1 for *_, v in pairs if v == "no") == 3228
 
 
-@pytest.mark.parametrize("activity", ACTIVITIES)
+@pytest.mark.parametrize("activity", list(Activity))
 def test_osadl_incompatible_is_never_ok_and_compatible_never_conflict(activity: str) -> None:
     wrong = []
     for upstream, downstream, value in _osadl_pairs():
@@ -64,7 +64,7 @@ FSF = [  # (upstream included in, downstream work) → compatible?
 
 @pytest.mark.parametrize(("upstream", "downstream", "compatible"), FSF)
 def test_known_pairs(upstream: str, downstream: str, compatible: bool) -> None:
-    for activity in ACTIVITIES:
+    for activity in Activity:
         verdict = verdict_for(upstream, downstream, activity).verdict
         if compatible:
             assert verdict != "conflict", (activity, verdict)

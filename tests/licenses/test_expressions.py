@@ -27,7 +27,7 @@ def test_or_later_spellings() -> None:
     assert _symbols("lgpl-2.1+") == ["LGPL-2.1-or-later"]
 
 
-def test_with_keeps_the_base_licence_and_the_exception() -> None:
+def test_with_keeps_the_base_license_and_the_exception() -> None:
     leaf = parse("apache-2.0 WITH llvm-exception")
     assert isinstance(leaf, Leaf)
     assert leaf.license.symbol == "Apache-2.0"
@@ -35,7 +35,7 @@ def test_with_keeps_the_base_licence_and_the_exception() -> None:
     assert leaf.symbol == "Apache-2.0 WITH LLVM-exception"
 
 
-def test_commons_clause_turns_a_permissive_licence_into_a_restricted_one() -> None:
+def test_commons_clause_turns_a_permissive_license_into_a_restricted_one() -> None:
     leaf = parse("apache-2.0 WITH commons-clause")
     assert isinstance(leaf, Leaf)
     assert leaf.family == "custom-agreement" and leaf.license.commercial == "capped"

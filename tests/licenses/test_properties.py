@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ptmx.licenses import ACTIVITIES, SEVERITY, VERDICTS, verdict_for
+from ptmx.licenses import Activity, Verdict, verdict_for
 
 POOL = [
     "mit", "apache-2.0", "bsd-new", "unlicense", "cc0-1.0", "cc-by-4.0", "lgpl-2.1", "mpl-2.0",
@@ -24,14 +24,14 @@ expression = st.recursive(
     max_leaves=4,
 )
 downstream = st.one_of(st.none(), st.just("NONE"), expression)
-activity = st.sampled_from(ACTIVITIES)
+activity = st.sampled_from(list(Activity))
 
 
 def sev(upstream: str, down: str | None, act: str) -> int:
     v = verdict_for(upstream, down, act)
-    assert v.verdict in VERDICTS
+    assert isinstance(v.verdict, Verdict)
     assert v.rule and v.reason and v.fix
-    return SEVERITY[v.verdict]
+    return v.verdict.rank
 
 
 @settings(max_examples=300, deadline=None)
