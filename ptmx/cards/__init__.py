@@ -16,22 +16,11 @@ from ptmx.cards.assess import (
 )
 from ptmx.cards.report import VIEWS, CardsReport, FieldShare, GroupRow, RiskyModel, report
 from ptmx.cards.results import CardAssessment, Evidence, Finding, RuleResult
-from ptmx.cards.rules import (
-    CRITICAL,
-    IMPORTANT,
-    INCONSISTENT,
-    MISSING,
-    NICE,
-    NOT_ASSESSED,
-    PASS,
-    RULES,
-    SEVERITIES,
-    Rule,
-)
+from ptmx.cards.rules import RULES, Rule
+from ptmx.cards.vocabulary import Severity, Status
 
 __all__ = [
-    "CRITICAL", "IMPORTANT", "INCONSISTENT", "MISSING", "NICE", "NOT_ASSESSED", "PASS", "RULES",
-    "SEVERITIES", "VIEWS", "CardAssessment", "CardsReport", "Evidence", "FieldShare", "Finding",
-    "GroupRow", "RiskyModel", "Rule", "RuleResult", "assess", "assess_card_dict", "assess_ids",
-    "assess_project", "completeness", "report",
+    "RULES", "VIEWS", "CardAssessment", "CardsReport", "Evidence", "FieldShare", "Finding",
+    "GroupRow", "RiskyModel", "Rule", "RuleResult", "Severity", "Status", "assess",
+    "assess_card_dict", "assess_ids", "assess_project", "completeness", "report",
 ]
