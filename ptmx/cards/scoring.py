@@ -19,7 +19,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import duckdb
@@ -152,13 +152,21 @@ def _connection() -> duckdb.DuckDBPyConnection:
 def score_card(facts: Mapping[str, Any]) -> dict[str, Any]:
     """The evaluator over one card's facts (a row with the :data:`INPUTS` columns): flags,
     named statuses, ``applies_<rule>``, ``missing_critical``, ``completeness`` and ``risk``."""
-    values = [facts.get(name) for name in INPUTS]
-    cur = _connection().execute(_one_row_sql(), values)
-    names = [d[0] for d in cur.description or ()]
-    row = cur.fetchone()
-    assert row is not None  # a SELECT without FROM gives one row
-    out = dict(zip(names, row, strict=True))
-    out["missing_critical"] = int(out["missing_critical"])
+    values = tuple(tuple(v) if isinstance(v, list | tuple) else v
+                   for v in (facts.get(name) for name in INPUTS))
+    out = dict(_evaluate(values))
     for name in ("assessed", "reuse_count"):
         out.pop(name)  # the caller's facts stay as given
     return name_statuses(out)
+
+
+# Planning the statement costs a few milliseconds; cards share few distinct fact rows (a hub
+# refresh scores the snapshot's and the live card of each model), so answers are remembered.
+@lru_cache(maxsize=4096)
+def _evaluate(values: tuple[Any, ...]) -> tuple[tuple[str, Any], ...]:
+    params = [list(v) if isinstance(v, tuple) else v for v in values]
+    cur = _connection().execute(_one_row_sql(), params)
+    names = [d[0] for d in cur.description or ()]
+    row = cur.fetchone()
+    assert row is not None  # a SELECT without FROM gives one row
+    return tuple(zip(names, row, strict=True))
