@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ptmx.cards.results import Evidence
@@ -183,6 +183,23 @@ def _said(lines: Sequence[str]) -> str:
     return "\n".join(kept)
 
 
+def _key_value_line(line: str, note: Callable[[str, str], None], meta: dict[str, Any]) -> None:
+    """Evidence from a "**Key:** value" line (the hub template's model-details list); the first
+    license and base model so named go into ``meta`` as ``_card_license`` / ``_card_base``."""
+    kv = _KV.match(line)
+    if not kv:
+        return
+    name = kv.group("key").replace("[optional]", "").strip(" :").lower()
+    value = _PLACEHOLDER_MARK.sub("", kv.group("value")).strip()
+    for key, pattern in _KV_KEYS:
+        if pattern.search(name) and filled(value):
+            note(key, f"'{kv.group('key').strip(' :')}: {_short(value, 80)}'")
+            if key == "license":
+                meta.setdefault("_card_license", value)
+            if key == "base_model":
+                meta.setdefault("_card_base", value)
+
+
 def readme_evidence(text: str) -> tuple[dict[str, list[Evidence]], dict[str, Any]]:
     """Evidence per rule from a README, and what its header says (see
     :func:`split_front_matter`). Also returns, under the header key ``_card_license`` and
@@ -204,18 +221,7 @@ def readme_evidence(text: str) -> tuple[dict[str, list[Evidence]], dict[str, Any
             if pattern.search(title) and filled(said):
                 note(key, f"section '{title.strip()}' ({len(said):,} characters)")
     for line in lines:
-        kv = _KV.match(line)
-        if not kv:
-            continue
-        name = kv.group("key").replace("[optional]", "").strip(" :").lower()
-        value = _PLACEHOLDER_MARK.sub("", kv.group("value")).strip()
-        for key, pattern in _KV_KEYS:
-            if pattern.search(name) and filled(value):
-                note(key, f"'{kv.group('key').strip(' :')}: {_short(value, 80)}'")
-                if key == "license" and "_card_license" not in meta:
-                    meta["_card_license"] = value
-                if key == "base_model" and "_card_base" not in meta:
-                    meta["_card_base"] = value
+        _key_value_line(line, note, meta)
     if (m := _FINETUNED_OF.search(body)) and "_card_base" not in meta:
         meta["_card_base"] = m.group(1)
         note("base_model", f"text: 'fine-tuned version of {m.group(1)}'")
