@@ -2,9 +2,10 @@
 
 Rules (:mod:`ptmx.cards.rules`) name one field each, with a :class:`Severity` and the sources
 that can document it; one evaluator (:mod:`ptmx.cards.scoring`, SQL) turns facts into a
-:class:`Status` per rule and the scores, for the whole dataset and for a single card alike. :func:`assess` scores one model from the dataset, :func:`assess_card_dict` a card
-given as a dict (a live hub card, a scanned project's model), :func:`report` the whole dataset
-in one vectorised pass. Results are plain dataclasses with ``to_dict()``; rendering to Markdown
+:class:`Status` per rule and the scores, for the whole dataset and for a single card alike.
+:func:`assess` scores one model from the dataset, :func:`assess_card_dict` a card given as a dict
+(a live hub card, a scanned project's model), :func:`report` the whole dataset in one vectorised
+pass. Results are plain dataclasses with ``to_dict()``; rendering to Markdown
 and HTML lives in :mod:`ptmx.cards.markdown` and :mod:`ptmx.cards.html`.
 """
 
