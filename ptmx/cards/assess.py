@@ -1,64 +1,34 @@
 """Assess one model's documentation: from the dataset (:func:`assess`), or from a card dict such as
 a live hub card or a scanned project's model (:func:`assess_card_dict`).
 
-Statuses from the dataset come from the same vectorised SQL as the report
-(:mod:`ptmx.cards.queries`); card dicts go through :func:`decide`, its Python twin. Both then
-become a :class:`~ptmx.cards.results.CardAssessment` here.
+Both go through the one evaluator of the rules (:mod:`ptmx.cards.scoring`): the dataset's models
+in the report's vectorised SQL (:mod:`ptmx.cards.queries`), a card dict as a one-row table. Both
+then become a :class:`~ptmx.cards.results.CardAssessment` here.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ptmx.cards import queries
 from ptmx.cards.hubcard import card_facts
 from ptmx.cards.results import CardAssessment, Evidence, Finding, RuleResult
 from ptmx.cards.rules import (
-    CRITICAL,
-    INCONSISTENT,
-    MISSING,
-    NOT_ASSESSED,
-    PASS,
     RULES,
+    RULES_BY_KEY,
     SOURCE_CARD,
     SOURCE_NAME,
     SOURCE_PEATMOSS,
+    Rule,
     filled,
-    score,
 )
+from ptmx.cards.scoring import CHECKS, score_card
+from ptmx.cards.vocabulary import Status
 from ptmx.errors import NotFoundError
 from ptmx.store import Store, require_model_id, require_project_id
-
-# --- deciding statuses (Python twin of queries.scored_sql) ---------------------------------------
-
-def decide(row: dict[str, Any]) -> dict[str, Any]:
-    """Add ``st_<rule>``, ``applies_<rule>``, ``completeness``, ``missing_critical`` and
-    ``risk`` to a facts row (as the report's SQL does)."""
-    conflict = {"license": row["license_mismatch"] or row["license_other_unnamed"],
-                "base_model": row["base_unconfirmed"]}
-    statuses, applies = {}, {}
-    for r in RULES:
-        has = row.get(f"has_{r.key}")
-        if not row["assessed"] or has is None:
-            status = NOT_ASSESSED
-        elif has:
-            status = INCONSISTENT if conflict.get(r.key) else PASS
-        else:
-            status = MISSING
-        statuses[r.key] = row[f"st_{r.key}"] = status
-        applies[r.key] = row[f"applies_{r.key}"] = (
-            bool(row.get("has_base_model")) or row.get("derived_hint") is not None
-            if r.key == "base_model" else True)
-    missing = [r.key for r in RULES if r.severity == CRITICAL
-               and statuses[r.key] == MISSING and applies[r.key]]
-    row["missing_critical"] = len(missing)
-    row["completeness"] = score(statuses, applies) if row["assessed"] else None
-    row["risk"] = int(row.get("reuse_count") or 0) * len(missing) if row["assessed"] else None
-    return row
-
 
 # --- evidence from the dataset ------------------------------------------------------------------
 
@@ -100,25 +70,35 @@ def _store_evidence(row: dict[str, Any]) -> dict[str, list[Evidence]]:
 
 # --- building the assessment --------------------------------------------------------------------
 
+# What each check (ptmx.cards.scoring.CHECKS) says when it finds an inconsistency.
+_FINDING_TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "license-mismatch": lambda row: (
+        f"the hub's license tag says {', '.join(row.get('license_tags') or []) or 'none'} "
+        f"but the card says {_show(row.get('card_license'))}"),
+    "license-other-unnamed": lambda row: (
+        "the license is 'other' and neither the card nor the metadata names it or links to it"),
+    "base-model-not-in-hub-metadata": lambda row: (
+        f"the card names base model {_show(row.get('card_base_model'))} but the hub's "
+        "metadata has no base_model"),
+}
+
+
 def _findings(row: dict[str, Any]) -> list[Finding]:
-    found = []
-    tags = ", ".join(row.get("license_tags") or []) or "none"
-    card_license = row.get("card_license")
-    if row.get("license_mismatch"):
-        found.append(Finding(
-            "license", CRITICAL, "license-mismatch",
-            f"the hub's license tag says {tags} but the card says {_show(card_license)}"))
-    if row.get("license_other_unnamed"):
-        found.append(Finding(
-            "license", CRITICAL, "license-other-unnamed",
-            "the license is 'other' and neither the card nor the metadata names it or links "
-            "to it"))
-    if row.get("base_unconfirmed"):
-        found.append(Finding(
-            "base_model", CRITICAL, "base-model-not-in-hub-metadata",
-            f"the card names base model {_show(row.get('card_base_model'))} but the hub's "
-            "metadata has no base_model"))
-    return found
+    return [Finding(c.rule, RULES_BY_KEY[c.rule].severity, c.kind, _FINDING_TEXTS[c.kind](row))
+            for c in CHECKS if row.get(c.flag)]
+
+
+def _note(r: Rule, row: dict[str, Any], status: Status, applies: bool,
+          conflicts: list[str]) -> str | None:
+    """Why a rule does not count, or what is inconsistent."""
+    if status == Status.NOT_ASSESSED and row["assessed"]:
+        return "no source in this data records it (" + "; ".join(r.sources) + ")"
+    if status == Status.MISSING:
+        return "not stated" if applies else \
+            "not counted: nothing says this model is derived from another"
+    if status == Status.INCONSISTENT:
+        return "; ".join(conflicts)
+    return None
 
 
 def _build(row: dict[str, Any], evidence: dict[str, list[Evidence]],
@@ -129,24 +109,16 @@ def _build(row: dict[str, Any], evidence: dict[str, list[Evidence]],
         by_rule.setdefault(f.rule, []).append(f.message)
     results = []
     for r in RULES:
-        status = row[f"st_{r.key}"]
+        status = Status(row[f"st_{r.key}"])
         applies = bool(row[f"applies_{r.key}"])
         ev = list(evidence.get(r.key, []))
-        note = None
-        if r.key == "base_model" and row.get("derived_hint"):
+        if r.derived_only and row.get("derived_hint"):
             ev.append(Evidence(SOURCE_NAME, f"the id contains '{row['derived_hint']}', which "
                                             "suggests a derived model"))
-        if status == NOT_ASSESSED and row["assessed"]:
-            note = "no source in this data records it (" + "; ".join(r.sources) + ")"
-        elif status == MISSING and not applies:
-            note = "not counted: nothing says this model is derived from another"
-        elif status == MISSING:
-            note = "not stated"
-        elif status == INCONSISTENT:
-            note = "; ".join(by_rule.get(r.key, []))
         results.append(RuleResult(
             key=r.key, label=r.label, severity=r.severity, status=status,
-            counts=status != NOT_ASSESSED and applies, evidence=ev, note=note))
+            counts=status != Status.NOT_ASSESSED and applies, evidence=ev,
+            note=_note(r, row, status, applies, by_rule.get(r.key, []))))
     all_notes = list(notes)
     if not row["assessed"]:
         all_notes.insert(0, "not assessed: there is no card data for this model")
@@ -209,7 +181,8 @@ def assess_card_dict(
     row, evidence, notes = card_facts(card, model=model, license_tags=license_tags,
                                       hub_tags=hub_tags, prose=prose)
     row["reuse_count"] = reuse_count
-    return _build(decide(row), evidence, notes)
+    row.update(score_card(row))
+    return _build(row, evidence, notes)
 
 
 def completeness(card: Mapping[str, Any]) -> float | None:

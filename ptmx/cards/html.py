@@ -1,7 +1,8 @@
 """The documentation report as one self-contained HTML file a person can open and share.
 
 No scripts, fonts, images or style sheets are fetched: the CSS is inline and the bars are plain
-``div`` elements. Every value that comes from data goes through :func:`html.escape`.
+``div`` elements. Every value that comes from data goes through :func:`html.escape` (control
+characters made visible first, by :func:`ptmx.safetext.visible`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 
 from ptmx.cards.report import CardsReport, label, number
 from ptmx.cards.report import missing_text as _missing
+from ptmx.safetext import visible
 
 _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto;
@@ -32,7 +34,7 @@ th { background: #f5f5f7; } td.num, th.num { text-align: right; font-variant-num
 
 
 def _e(value: object) -> str:
-    return html.escape("—" if value is None else str(value), quote=True)
+    return html.escape("—" if value is None else visible(value), quote=True)
 
 
 def _pct(share: float | None) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ptmx.cards.results import Evidence
@@ -183,6 +183,23 @@ def _said(lines: Sequence[str]) -> str:
     return "\n".join(kept)
 
 
+def _key_value_line(line: str, note: Callable[[str, str], None], meta: dict[str, Any]) -> None:
+    """Evidence from a "**Key:** value" line (the hub template's model-details list); the first
+    license and base model so named go into ``meta`` as ``_card_license`` / ``_card_base``."""
+    kv = _KV.match(line)
+    if not kv:
+        return
+    name = kv.group("key").replace("[optional]", "").strip(" :").lower()
+    value = _PLACEHOLDER_MARK.sub("", kv.group("value")).strip()
+    for key, pattern in _KV_KEYS:
+        if pattern.search(name) and filled(value):
+            note(key, f"'{kv.group('key').strip(' :')}: {_short(value, 80)}'")
+            if key == "license":
+                meta.setdefault("_card_license", value)
+            if key == "base_model":
+                meta.setdefault("_card_base", value)
+
+
 def readme_evidence(text: str) -> tuple[dict[str, list[Evidence]], dict[str, Any]]:
     """Evidence per rule from a README, and what its header says (see
     :func:`split_front_matter`). Also returns, under the header key ``_card_license`` and
@@ -204,18 +221,7 @@ def readme_evidence(text: str) -> tuple[dict[str, list[Evidence]], dict[str, Any
             if pattern.search(title) and filled(said):
                 note(key, f"section '{title.strip()}' ({len(said):,} characters)")
     for line in lines:
-        kv = _KV.match(line)
-        if not kv:
-            continue
-        name = kv.group("key").replace("[optional]", "").strip(" :").lower()
-        value = _PLACEHOLDER_MARK.sub("", kv.group("value")).strip()
-        for key, pattern in _KV_KEYS:
-            if pattern.search(name) and filled(value):
-                note(key, f"'{kv.group('key').strip(' :')}: {_short(value, 80)}'")
-                if key == "license" and "_card_license" not in meta:
-                    meta["_card_license"] = value
-                if key == "base_model" and "_card_base" not in meta:
-                    meta["_card_base"] = value
+        _key_value_line(line, note, meta)
     if (m := _FINETUNED_OF.search(body)) and "_card_base" not in meta:
         meta["_card_base"] = m.group(1)
         note("base_model", f"text: 'fine-tuned version of {m.group(1)}'")
@@ -231,6 +237,140 @@ def readme_evidence(text: str) -> tuple[dict[str, list[Evidence]], dict[str, Any
 
 # --- the card -----------------------------------------------------------------------------------
 
+class _Reading:
+    """What one card says, gathered source by source: evidence per rule, the hub's license tags
+    and base models, and the license and base model the card itself names."""
+
+    def __init__(self, card: Mapping[str, Any], hub_tags: Sequence[str] | None) -> None:
+        self.card = card
+        self.declared = card.get("source")
+        self.api_shaped = self.declared == HUB_API_SOURCE
+        self.meta = _mapping(card.get("cardData")) or _mapping(card.get("card_data"))
+        self.text: str | None = next(
+            (card[k] for k in TEXT_KEYS if isinstance(card.get(k), str) and card[k].strip()),
+            None)
+        self.found: dict[str, list[Evidence]] = {}
+        if self.text is not None:
+            self.found, header = readme_evidence(self.text)
+            for key, value in header.items():
+                self.meta.setdefault(key, value)
+        self.tags = [str(t).lower() for t in [*_as_list(card.get("tags")),
+                                              *_as_list(self.meta.get("tags")), *(hub_tags or [])]
+                     if filled(t)]
+        self.hub_metadata = bool(self.meta) or bool(self.tags) or self.api_shaped \
+            or hub_tags is not None or "licenses" in card
+        self.label = f"{self.declared}" if self.declared else (
+            SOURCE_HUB if self.hub_metadata else "card")
+        self.card_license: str | None = self.meta.pop("_card_license", None)
+        self.card_base: str | None = self.meta.pop("_card_base", None)
+        self.tag_values: list[str] = []
+        self.hub_bases: list[str] = []
+
+    def note(self, key: str, source: str, detail: str) -> None:
+        self.found.setdefault(key, []).append(Evidence(source, detail))
+
+    def tagged(self, prefix: str) -> list[str]:
+        return [t for t in self.tags if t.startswith(prefix)]
+
+    def flat_fields(self) -> None:
+        """Flat fields (the card as a person read it), or the hub's metadata when API-shaped:
+        in ptmx.hub's shapes the top-level license/base model/datasets are the hub's."""
+        card = self.card
+        hub_fields = {"license", "base_model", "datasets"} \
+            if self.api_shaped or "licenses" in card or "base_models" in card else set()
+        for r in RULES:
+            for name in r.card_keys:
+                value = card.get(name)
+                if not filled(value):
+                    continue
+                if r.key in hub_fields:  # noted once later, with the rest of the metadata
+                    self._hub_field(r.key, f"{name} = {_short(value)}", value)
+                    continue
+                self._card_field(r.key, f"{name} = {_short(value)}", value)
+                break
+
+    def _hub_field(self, key: str, where: str, value: Any) -> None:
+        if key == "license":
+            self.tag_values += [v.strip() for v in str(value).split(" AND ")]
+        elif key == "base_model":
+            self.hub_bases += [v.strip() for v in str(value).split(";") if v.strip()]
+        else:
+            self.note(key, SOURCE_HUB, f"metadata {where}")
+
+    def _card_field(self, key: str, where: str, value: Any) -> None:
+        self.note(key, self.label, where)
+        if key == "license" and self.card_license is None and isinstance(value, str):
+            self.card_license = value
+        if key == "base_model" and self.card_base is None:
+            self.card_base = str(value)
+
+    def hub_extras(self) -> None:
+        """HubModelInfo.to_dict() / raw payload extras."""
+        card = self.card
+        self.tag_values += [str(v) for v in _as_list(card.get("licenses")) if filled(v)]
+        self.hub_bases += [str(v) for v in _as_list(card.get("base_models")) if filled(v)]
+        safetensors = card.get("safetensors")
+        if isinstance(safetensors, Mapping) and filled(safetensors.get("total")):
+            self.note("parameter_count", SOURCE_HUB,
+                      f"safetensors total = {safetensors['total']}")
+
+    def metadata(self, license_tags: Sequence[str] | None) -> None:
+        """The YAML header / cardData, and the hub's tags."""
+        meta = self.meta
+        self.tag_values = [str(t) for t in license_tags or []] + self.tag_values
+        if filled(meta.get("license")):
+            self.tag_values += [str(v) for v in _as_list(meta["license"]) if filled(v)]
+        self.tag_values += [t.split(":", 1)[1] for t in self.tagged("license:")]
+        if self.tag_values:
+            self.note("license", SOURCE_HUB,
+                      "license tag " + ", ".join(dict.fromkeys(self.tag_values)))
+        if filled(meta.get("datasets")):
+            self.note("datasets", SOURCE_HUB, f"metadata datasets = {_short(meta['datasets'])}")
+        if datasets := self.tagged("dataset:"):
+            self.note("datasets", SOURCE_HUB, "tags " + ", ".join(datasets)[:120])
+        self.hub_bases += [str(v) for v in _as_list(meta.get("base_model")) if filled(v)]
+        self.hub_bases += [t.split(":")[-1] for t in self.tagged("base_model:")]
+        # tags are lower case: keep each base once, first spelling first
+        self.hub_bases = list({b.lower(): b for b in reversed(self.hub_bases)}.values())[::-1]
+        if self.hub_bases:
+            self.note("base_model", SOURCE_HUB, "metadata base_model " + ", ".join(self.hub_bases))
+        if arxiv := self.tagged("arxiv:"):
+            self.note("paper", SOURCE_HUB, "tags " + ", ".join(arxiv))
+        if filled(meta.get("model-index")):
+            self.note("evaluation", SOURCE_HUB, "metadata model-index")
+        if filled(meta.get("co2_eq_emissions")):
+            self.note("carbon", SOURCE_HUB,
+                      f"metadata co2_eq_emissions = {_short(meta['co2_eq_emissions'])}")
+
+    def presence(self, prose: bool) -> dict[str, bool | None]:
+        """Per rule: documented, not documented, or None (nothing read here can tell)."""
+        has: dict[str, bool | None] = {}
+        for r in RULES:
+            documented = bool(self.found.get(r.key))
+            if r.in_card_schema:
+                can_tell = prose or r.key in METADATA_NATIVE or documented
+            else:  # only prose or an explicit field can say (grant)
+                can_tell = self.text is not None or documented \
+                    or any(k in self.card for k in r.card_keys)
+            has[r.key] = documented if can_tell else None
+        return has
+
+    def license_facts(self) -> dict[str, Any]:
+        """The license the card names and the hub's tags, as comparable keys."""
+        meta, card = self.meta, self.card
+        license_name = meta.get("license_name") or card.get("license_name")
+        license_link = meta.get("license_link") or card.get("license_link")
+        card_key = license_key(self.card_license)
+        if card_key in (None, "other") and filled(license_name):  # `other`, named in metadata
+            card_key = license_key(license_name)
+        return {
+            "license_tags": list(dict.fromkeys(self.tag_values)),
+            "license_tag_keys": sorted({k for t in self.tag_values if (k := license_key(t))}),
+            "card_license": self.card_license, "card_license_key": card_key,
+            "card_license_link": is_link(self.card_license) or filled(license_link),
+        }
+
+
 def card_facts(
     card: Mapping[str, Any],
     *,
@@ -241,131 +381,35 @@ def card_facts(
 ) -> tuple[dict[str, Any], dict[str, list[Evidence]], list[str]]:
     """(facts row, evidence per rule, notes) for one card dict.
 
-    The row has the columns :func:`ptmx.cards.queries.scored_sql` computes before statuses
-    (``assessed``, ``has_<rule>`` (None: cannot tell), ``license_mismatch``, ...), so both paths
-    decide statuses the same way. ``license_tags``/``hub_tags`` add the hub's metadata when the
-    caller has it separately; ``prose`` says whether the card's prose was read (default: a README
-    is present, or the card is not bare hub metadata).
+    The row has the facts :mod:`ptmx.cards.scoring` evaluates, as :func:`ptmx.cards.queries.
+    scored_sql` computes them for a dataset (``assessed``, ``has_<rule>`` (None: cannot tell),
+    license keys, base models, ...), so both paths decide statuses with the same rules.
+    ``license_tags``/``hub_tags`` add the hub's metadata when the caller has it separately;
+    ``prose`` says whether the card's prose was read (default: a README is present, or the card
+    is not bare hub metadata).
     """
     if not isinstance(card, Mapping):
         raise TypeError("a card must be a mapping of field names to values")
-    notes: list[str] = []
-    declared = card.get("source")
-    api_shaped = declared == HUB_API_SOURCE
-    meta = _mapping(card.get("cardData")) or _mapping(card.get("card_data"))
-    text = next((card[k] for k in TEXT_KEYS if isinstance(card.get(k), str) and card[k].strip()),
-                None)
-    found: dict[str, list[Evidence]] = {}
-    if text is not None:
-        found, header = readme_evidence(text)
-        for key, value in header.items():
-            meta.setdefault(key, value)
-    tags = [str(t).lower() for t in [*_as_list(card.get("tags")), *_as_list(meta.get("tags")),
-                                     *(hub_tags or [])] if filled(t)]
-    hub_metadata = bool(meta) or bool(tags) or api_shaped or hub_tags is not None \
-        or "licenses" in card
+    reading = _Reading(card, hub_tags)
     if prose is None:
-        prose = text is not None or not hub_metadata
+        prose = reading.text is not None or not reading.hub_metadata
     model = model or card.get("model") or card.get("id") or card.get("modelId")
-    label = f"{declared}" if declared else (SOURCE_HUB if hub_metadata else "card")
-
-    def note(key: str, source: str, detail: str) -> None:
-        found.setdefault(key, []).append(Evidence(source, detail))
-
-    # -- flat fields (the card as a person read it), or the hub's metadata when API-shaped
-    # In ptmx.hub's shapes the top-level license/base model/datasets are the hub's metadata.
-    hub_fields = {"license", "base_model", "datasets"} \
-        if api_shaped or "licenses" in card or "base_models" in card else set()
-    card_license: str | None = meta.pop("_card_license", None)
-    card_base: str | None = meta.pop("_card_base", None)
-    tag_values: list[str] = [str(t) for t in license_tags or []]
-    hub_bases: list[str] = []
-    for r in RULES:
-        for name in r.card_keys:
-            value = card.get(name)
-            if not filled(value):
-                continue
-            where = f"{name} = {_short(value)}"
-            if r.key in hub_fields:  # noted once below, with the rest of the metadata
-                if r.key == "license":
-                    tag_values += [v.strip() for v in str(value).split(" AND ")]
-                elif r.key == "base_model":
-                    hub_bases += [v.strip() for v in str(value).split(";") if v.strip()]
-                else:
-                    note(r.key, SOURCE_HUB, f"metadata {where}")
-                continue
-            note(r.key, label, where)
-            if r.key == "license" and card_license is None and isinstance(value, str):
-                card_license = value
-            if r.key == "base_model" and card_base is None:
-                card_base = str(value)
-            break
-    # -- HubModelInfo.to_dict() / raw payload extras
-    tag_values += [str(v) for v in _as_list(card.get("licenses")) if filled(v)]
-    hub_bases += [str(v) for v in _as_list(card.get("base_models")) if filled(v)]
-    safetensors = card.get("safetensors")
-    if isinstance(safetensors, Mapping) and filled(safetensors.get("total")):
-        note("parameter_count", SOURCE_HUB, f"safetensors total = {safetensors['total']}")
-    # -- the YAML header / cardData
-    if filled(meta.get("license")):
-        tag_values += [str(v) for v in _as_list(meta["license"]) if filled(v)]
-    tag_values += [t.split(":", 1)[1] for t in tags if t.startswith("license:")]
-    if tag_values:
-        note("license", SOURCE_HUB, "license tag " + ", ".join(dict.fromkeys(tag_values)))
-    license_name = meta.get("license_name") or card.get("license_name")
-    license_link = meta.get("license_link") or card.get("license_link")
-    if filled(meta.get("datasets")):
-        note("datasets", SOURCE_HUB, f"metadata datasets = {_short(meta['datasets'])}")
-    if any(t.startswith("dataset:") for t in tags):
-        note("datasets", SOURCE_HUB, "tags " + ", ".join(t for t in tags
-                                                         if t.startswith("dataset:"))[:120])
-    hub_bases += [str(v) for v in _as_list(meta.get("base_model")) if filled(v)]
-    hub_bases += [t.split(":")[-1] for t in tags
-                  if t.startswith("base_model:") and t.count(":") >= 1]
-    hub_bases = list({b.lower(): b for b in reversed(hub_bases)}.values())[::-1]  # tags are lower
-    if hub_bases:
-        note("base_model", SOURCE_HUB, "metadata base_model " + ", ".join(hub_bases))
-    if any(t.startswith("arxiv:") for t in tags):
-        note("paper", SOURCE_HUB, "tags " + ", ".join(t for t in tags if t.startswith("arxiv:")))
-    if filled(meta.get("model-index")):
-        note("evaluation", SOURCE_HUB, "metadata model-index")
-    if filled(meta.get("co2_eq_emissions")):
-        note("carbon", SOURCE_HUB, f"metadata co2_eq_emissions = {_short(meta['co2_eq_emissions'])}")
-
-    hint = derived_name_hint(model)
-    has: dict[str, bool | None] = {}
-    for r in RULES:
-        documented = bool(found.get(r.key))
-        if r.in_card_schema:
-            can_tell = prose or r.key in METADATA_NATIVE or documented
-        else:  # only prose or an explicit field can say (grant)
-            can_tell = text is not None or documented or any(k in card for k in r.card_keys)
-        has[r.key] = documented if can_tell else None
-    if not prose:
-        notes.append("no card prose (README) in this data: fields only prose records are "
-                     "not assessed")
-
-    tag_keys = sorted({k for t in tag_values if (k := license_key(t))})
-    card_key = license_key(card_license)
-    if card_key in (None, "other") and filled(license_name):  # `other`, named in metadata
-        card_key = license_key(license_name)
-    card_link = is_link(card_license) or filled(license_link)
+    reading.flat_fields()
+    reading.hub_extras()
+    reading.metadata(license_tags)
+    has = reading.presence(prose)
+    notes = [] if prose else ["no card prose (README) in this data: fields only prose records "
+                              "are not assessed"]
     row: dict[str, Any] = {
         "model_id": None, "model": model, "reuse_count": 0,
-        "assessed": bool(found) or any(filled(v) for k, v in card.items()
-                                       if k not in _IDENTITY_KEYS),
-        "card_source": label, "derived_hint": hint,
-        "license_tags": list(dict.fromkeys(tag_values)), "license_tag_keys": tag_keys,
-        "card_license": card_license, "card_license_key": card_key,
-        "card_license_link": card_link, "card_base_model": card_base,
-        "hub_tags": tags, "has_hub_tags": hub_metadata, "model_bases": hub_bases,
-        "hub_base_row": bool(hub_bases),
+        "assessed": bool(reading.found) or any(filled(v) for k, v in card.items()
+                                               if k not in _IDENTITY_KEYS),
+        "card_source": reading.label, "derived_hint": derived_name_hint(model),
+        **reading.license_facts(),
+        "card_base_model": reading.card_base, "card_has_base_model": filled(reading.card_base),
+        "hub_tags": reading.tags, "has_hub_tags": reading.hub_metadata,
+        "model_bases": reading.hub_bases, "hub_base_row": bool(reading.hub_bases),
+        "tag_base_model": False,  # base_model: tags are among model_bases already
         **{f"has_{k}": v for k, v in has.items()},
     }
-    row["license_mismatch"] = bool(
-        card_key and tag_keys and card_key not in tag_keys and "other" not in tag_keys)
-    row["license_other_unnamed"] = bool(
-        ("other" in tag_keys or card_key == "other") and (card_key or "other") == "other"
-        and not card_link)
-    row["base_unconfirmed"] = bool(filled(card_base) and hub_metadata and not hub_bases)
-    return row, found, notes
+    return row, reading.found, notes

@@ -1,21 +1,23 @@
 """The documentation report as Markdown (GitHub-flavoured tables), e.g. for a pull request or wiki.
 
-Every value that comes from data is escaped, so a model or author name cannot break a table or
-inject markup.
+Every value that comes from data is escaped, so a model or author name cannot break a table,
+inject markup or send control sequences to a terminal the file is printed on.
 """
 
 from __future__ import annotations
 
 from ptmx.cards.report import CardsReport, label, number
 from ptmx.cards.report import missing_text as _missing
+from ptmx.safetext import visible
 
 _SPECIAL = "\\`*_[]<>|#"
 BAR_WIDTH = 20
 
 
 def escape(text: object) -> str:
-    """Text safe inside a Markdown table cell (one line, specials backslash-escaped)."""
-    out = " ".join(str(text).split())
+    """Text safe inside a Markdown table cell (one line, specials backslash-escaped, control
+    characters such as ESC shown as escapes)."""
+    out = visible(" ".join(str(text).split()))
     return "".join("\\" + ch if ch in _SPECIAL else ch for ch in out)
 
 

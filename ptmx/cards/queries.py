@@ -1,8 +1,9 @@
 """The only SQL of ``ptmx.cards``: per-model documentation facts, rule statuses and scores.
 
 One vectorised statement (:func:`scored_sql`) computes, for every model at once: facts from the
-``model_card`` extension table and whichever PeaTMOSS tables are present, a presence test and a
-status per rule, then completeness, missing critical fields and risk. The per-model view runs the
+``model_card`` extension table and whichever PeaTMOSS tables are present and a presence test per
+rule; the rules' evaluator (:mod:`ptmx.cards.scoring`, the same for a single hub card) then gives
+a status per rule, completeness, missing critical fields and risk. The per-model view runs the
 same statement restricted to a few ids, so ``ptmx cards show`` and ``ptmx cards report`` cannot
 disagree. The report materialises it once in a connection-local temporary table and aggregates
 that several ways.
@@ -24,26 +25,19 @@ import duckdb
 import pyarrow as pa
 
 from ptmx.cards.rules import (
-    CRITICAL,
     DERIVED_NAME_PATTERN,
     EMPTY_PATTERN,
-    INCONSISTENT,
     LICENSE_ALIASES,
     LICENSE_STOPWORDS,
     LICENSE_TOKEN_SPLIT,
     LINK_PATTERN,
-    MISSING,
-    NOT_ASSESSED,
-    PASS,
     RULES,
     Rule,
 )
+from ptmx.cards.scoring import INCONSISTENT_CODE, MISSING_CODE, name_statuses, scoring_ctes
+from ptmx.cards.vocabulary import Severity, Status
 from ptmx.errors import QueryError
 from ptmx.store import Store
-
-STATUS_CODES = {MISSING: 0, INCONSISTENT: 1, PASS: 2}  # NOT_ASSESSED is NULL
-STATUS_NAMES: dict[int | None, str] = {v: k for k, v in STATUS_CODES.items()} | {None: NOT_ASSESSED}
-_MISSING, _INCONSISTENT, _PASS = (STATUS_CODES[s] for s in (MISSING, INCONSISTENT, PASS))
 
 # model_base rows the importer derived from a card (ptmx.ingest.extensions); any other source is
 # hub metadata.
@@ -127,36 +121,37 @@ def _presence(r: Rule, cols: dict[str, pa.DataType]) -> str | None:
     return "coalesce(" + " OR ".join(parts) + ", false)"
 
 
-def scored_sql(store: Store, *, restrict: bool = False, cards_only: bool = False,
-               detail: bool | None = None) -> str:
-    """The statement giving one row per model: facts, ``st_<rule>`` (a status code, see
-    :data:`STATUS_CODES`; :func:`name_statuses` names them), ``applies_<rule>``, the three
-    inconsistency flags, ``completeness``, ``missing_critical`` and ``risk``.
+class _Facts:
+    """The facts part of the statement, built table by table: CTEs, the joins onto
+    ``model_summary`` and the fact columns each join provides."""
 
-    With ``restrict``, the first bind parameter is the list of model ids to compute it for; with
-    ``cards_only``, only models with card data (the only ones with anything to score) are
-    computed. ``detail`` (default: with ``restrict``) also carries what the evidence shows: the
-    card's values and the names behind each flag (``card_<rule>``, ``hub_tags``, ...).
-    """
-    cols = card_columns(store)
-    detail = restrict if detail is None else detail
-    cards_only = cards_only and bool(cols) and not restrict
-    only = " AND {col} IN (SELECT model_id FROM ids)" if restrict or cards_only else ""
-    ctes = []
-    if restrict:
-        ctes.append("ids AS (SELECT unnest(CAST(? AS BIGINT[])) AS model_id)")
-    elif cards_only:
-        ctes.append("ids AS (SELECT DISTINCT model_id FROM model_card WHERE model_id IS NOT NULL)")
-    joins: list[str] = []
-    fact_cols: dict[str, str] = {}
+    def __init__(self, store: Store, *, restrict: bool, cards_only: bool, detail: bool) -> None:
+        self.store = store
+        self.cols = card_columns(store)
+        self.detail = detail
+        cards_only = cards_only and bool(self.cols) and not restrict
+        self.only = " AND {col} IN (SELECT model_id FROM ids)" if restrict or cards_only else ""
+        self.ctes: list[str] = []
+        self.joins: list[str] = []
+        self.fact_cols: dict[str, str] = {}
+        if restrict:
+            self.ctes.append("ids AS (SELECT unnest(CAST(? AS BIGINT[])) AS model_id)")
+        elif cards_only:
+            self.ctes.append("ids AS (SELECT DISTINCT model_id FROM model_card "
+                             "WHERE model_id IS NOT NULL)")
 
-    def add(name: str, sql: str, select: dict[str, str]) -> None:
-        ctes.append(f"{name} AS ({sql})")
-        joins.append(f"LEFT JOIN {name} ON {name}.model_id = s.model_id")
-        fact_cols.update(select)
+    def where(self, column: str) -> str:
+        """`` AND column IN (the ids)`` when restricted, else nothing."""
+        return self.only.format(col=column)
 
-    if cols:
-        # One row per card; every per-text test happens here, on the cards only.
+    def add(self, name: str, sql: str, select: dict[str, str]) -> None:
+        self.ctes.append(f"{name} AS ({sql})")
+        self.joins.append(f"LEFT JOIN {name} ON {name}.model_id = s.model_id")
+        self.fact_cols.update(select)
+
+    def cards(self) -> None:
+        """One row per card; every per-text test happens here, on the cards only."""
+        cols = self.cols
         card_select = [
             "model_id", f"{_card_value(cols, 'source')} AS card_source",
             f"{_card_value(cols, 'task')} AS card_task",
@@ -170,184 +165,167 @@ def scored_sql(store: Store, *, restrict: bool = False, cards_only: bool = False
                 card_select.append(f"{test} AS card_has_{r.key}")
         # License texts repeat across cards: normalise each distinct one once.
         license_value = _card_value(cols, "license")
-        ctes.append(f"""card_license AS (
+        self.ctes.append(f"""card_license AS (
             SELECT text, {_alias('tokens')} AS key, link
             FROM (SELECT text, {_license_tokens('text')} AS tokens, {_is_link('text')} AS link
                   FROM (SELECT DISTINCT {license_value} AS text FROM model_card
-                        WHERE model_id IS NOT NULL{only.format(col='model_id')})))""")
+                        WHERE model_id IS NOT NULL{self.where('model_id')})))""")
         card_select.append(f"{license_value} AS card_license_text")
         carried = ["card_task", "card_frameworks", "card_license_key", "card_license_link",
                    *(f"card_has_{r.key}" for r in RULES if r.key in cols)]
-        if detail:
+        if self.detail:
             carried += ["card_source", *(f"card_{r.key}" for r in RULES)]
-        add("card", f"""SELECT c.*, l.key AS card_license_key,
+        self.add("card", f"""SELECT c.*, l.key AS card_license_key,
                                coalesce(l.link, false) AS card_license_link
                         FROM (SELECT {', '.join(card_select)} FROM model_card
-                              WHERE model_id IS NOT NULL{only.format(col='model_id')}
+                              WHERE model_id IS NOT NULL{self.where('model_id')}
                               QUALIFY row_number() OVER (PARTITION BY model_id
                                                          ORDER BY source NULLS LAST) = 1) c
                         LEFT JOIN card_license l ON l.text = c.card_license_text""",
-            {name: f"card.{name}" for name in carried})
-        fact_cols["assessed"] = "card.model_id IS NOT NULL"
-    if store.has("model_to_license"):
-        ctes.append(f"""license_key AS (
+                 {name: f"card.{name}" for name in carried})
+        self.fact_cols["assessed"] = "card.model_id IS NOT NULL"
+
+    def licenses(self) -> None:
+        """The hub's license tags (model_to_license), as names and comparable keys."""
+        self.ctes.append(f"""license_key AS (
             SELECT id, name, {_alias('tokens')} AS key
             FROM (SELECT id, name, {_license_tokens('name')} AS tokens
                   FROM license WHERE {_filled('name')}))""")
         # Plain list(): DISTINCT/ORDER BY aggregates cost ten times more at 281k models; the
         # per-model view sorts for display.
-        add("lic", f"""SELECT ml.model_id, list(k.name) AS names, list(k.key) AS keys
+        self.add("lic", f"""SELECT ml.model_id, list(k.name) AS names, list(k.key) AS keys
                        FROM model_to_license ml JOIN license_key k ON k.id = ml.license_id
-                       WHERE true{only.format(col='ml.model_id')}
+                       WHERE true{self.where('ml.model_id')}
                        GROUP BY ml.model_id""",
-            {"license_tags": "coalesce(lic.names, [])",
-             "license_tag_keys": "coalesce(lic.keys, [])"})
-    for alias, table, link, key, column in (
-        ("ds", "dataset", "model_to_dataset", "dataset_id", "table_datasets"),
-        ("pp", "paper", "model_to_paper", "paper_id", "table_papers"),
-        ("lib", "library", "model_to_library", "library_id", "libraries"),
-    ):
-        if store.has(table) and store.has(link):
-            select = {f"has_{column}": f"{alias}.model_id IS NOT NULL"}
-            if detail or column == "libraries":  # libraries also group the report
-                select[column] = f"coalesce({alias}.names, [])"
-            add(alias, f"""SELECT x.model_id, list(t.name) AS names
-                           FROM {link} x JOIN (SELECT id, name FROM {table}
-                                               WHERE {_filled('name')}) t ON t.id = x.{key}
-                           WHERE true{only.format(col='x.model_id')}
-                           GROUP BY x.model_id""", select)
-    if store.has("tag") and store.has("model_to_tag"):
-        # Millions of tag links at full scale: which models have tags at all, then only the
-        # links to the few tags the rules read (dataset:, arxiv:, base_model:), classified once
-        # per tag rather than per link.
+                 {"license_tags": "coalesce(lic.names, [])",
+                  "license_tag_keys": "coalesce(lic.keys, [])"})
+
+    def linked(self, alias: str, table: str, link: str, key: str, column: str) -> None:
+        """Names from a PeaTMOSS link table (datasets, papers, libraries)."""
+        select = {f"has_{column}": f"{alias}.model_id IS NOT NULL"}
+        if self.detail or column == "libraries":  # libraries also group the report
+            select[column] = f"coalesce({alias}.names, [])"
+        self.add(alias, f"""SELECT x.model_id, list(t.name) AS names
+                       FROM {link} x JOIN (SELECT id, name FROM {table}
+                                           WHERE {_filled('name')}) t ON t.id = x.{key}
+                       WHERE true{self.where('x.model_id')}
+                       GROUP BY x.model_id""", select)
+
+    def tags(self) -> None:
+        """Millions of tag links at full scale: which models have tags at all, then only the
+        links to the few tags the rules read (dataset:, arxiv:, base_model:), classified once
+        per tag rather than per link."""
         kinds = " ".join(f"WHEN starts_with(lower(name), {_lit(p)}) THEN {_lit(k)}"
                          for k, p in _TAG_KINDS.items())
-        ctes.append(f"""tag_kind AS (SELECT id, name, kind
+        self.ctes.append(f"""tag_kind AS (SELECT id, name, kind
                         FROM (SELECT id, lower(name) AS name, CASE {kinds} END AS kind FROM tag)
                         WHERE kind IS NOT NULL)""")
-        add("tg", f"""SELECT DISTINCT model_id FROM model_to_tag
-                      WHERE true{only.format(col='model_id')}""",
-            {"has_hub_tags": "tg.model_id IS NOT NULL"})
+        self.add("tg", f"""SELECT DISTINCT model_id FROM model_to_tag
+                      WHERE true{self.where('model_id')}""",
+                 {"has_hub_tags": "tg.model_id IS NOT NULL"})
         flags = ", ".join(f"bool_or(k.kind = {_lit(k)}) AS {k}" for k in _TAG_KINDS)
-        add("tk", f"""SELECT x.model_id, {flags}, list(k.name) AS names
+        self.add("tk", f"""SELECT x.model_id, {flags}, list(k.name) AS names
                       FROM model_to_tag x JOIN tag_kind k ON k.id = x.tag_id
-                      WHERE true{only.format(col='x.model_id')}
+                      WHERE true{self.where('x.model_id')}
                       GROUP BY x.model_id""",
-            {**({"hub_tags": "coalesce(tk.names, [])"} if detail else {}),
-             **{k: f"coalesce(tk.{k}, false)" for k in _TAG_KINDS}})
-    if store.has("model_base"):
-        add("mb", f"""SELECT model_id, list(base_model) AS names,
+                 {**({"hub_tags": "coalesce(tk.names, [])"} if self.detail else {}),
+                  **{k: f"coalesce(tk.{k}, false)" for k in _TAG_KINDS}})
+
+    def bases(self) -> None:
+        """Base models (model_base), and whether any came from the hub rather than the card."""
+        self.add("mb", f"""SELECT model_id, list(base_model) AS names,
                              bool_or(source IS DISTINCT FROM {_lit(CARD_BASE_SOURCE)}) AS hub_base
-                      FROM model_base WHERE base_model IS NOT NULL{only.format(col='model_id')}
+                      FROM model_base WHERE base_model IS NOT NULL{self.where('model_id')}
                       GROUP BY model_id""",
-            {"has_model_bases": "mb.model_id IS NOT NULL",
-             "hub_base_row": "coalesce(mb.hub_base, false)",
-             **({"model_bases": "coalesce(mb.names, [])"} if detail else {})})
+                 {"has_model_bases": "mb.model_id IS NOT NULL",
+                  "hub_base_row": "coalesce(mb.hub_base, false)",
+                  **({"model_bases": "coalesce(mb.names, [])"} if self.detail else {})})
 
-    empty_list = "CAST([] AS VARCHAR[])"
-    null_text = "CAST(NULL AS VARCHAR)"
-    defaults = {
-        "assessed": "false", "card_task": null_text,
-        "card_frameworks": "CAST(NULL AS VARCHAR[])", "card_license_key": null_text,
-        "card_license_link": "false",
-        **{f"card_has_{r.key}": "false" for r in RULES if r.key in cols},
-        "license_tags": empty_list, "license_tag_keys": empty_list, "libraries": empty_list,
-        "has_table_datasets": "false", "has_table_papers": "false", "has_libraries": "false",
-        "has_hub_tags": "false", "has_model_bases": "false", "hub_base_row": "false",
-        **{k: "false" for k in _TAG_KINDS},
-    }
-    if detail:
-        defaults |= {
-            "card_source": null_text,
-            **{f"card_{r.key}": ("CAST(NULL AS VARCHAR[])" if r.key == "datasets" else null_text)
-               for r in RULES},
-            "table_datasets": empty_list, "table_papers": empty_list, "hub_tags": empty_list,
-            "model_bases": empty_list,
+    def gather(self) -> None:
+        """Every fact source this dataset has."""
+        has = self.store.has
+        if self.cols:
+            self.cards()
+        if has("model_to_license"):
+            self.licenses()
+        for spec in (("ds", "dataset", "model_to_dataset", "dataset_id", "table_datasets"),
+                     ("pp", "paper", "model_to_paper", "paper_id", "table_papers"),
+                     ("lib", "library", "model_to_library", "library_id", "libraries")):
+            if has(spec[1]) and has(spec[2]):
+                self.linked(*spec)
+        if has("tag") and has("model_to_tag"):
+            self.tags()
+        if has("model_base"):
+            self.bases()
+
+    def defaults(self) -> dict[str, str]:
+        """Every fact column, with its value when no table provides it."""
+        empty_list = "CAST([] AS VARCHAR[])"
+        null_text = "CAST(NULL AS VARCHAR)"
+        out = {
+            "assessed": "false", "card_task": null_text,
+            "card_frameworks": "CAST(NULL AS VARCHAR[])", "card_license_key": null_text,
+            "card_license_link": "false",
+            **{f"card_has_{r.key}": "false" for r in RULES if r.key in self.cols},
+            "license_tags": empty_list, "license_tag_keys": empty_list, "libraries": empty_list,
+            "has_table_datasets": "false", "has_table_papers": "false", "has_libraries": "false",
+            "has_hub_tags": "false", "has_model_bases": "false", "hub_base_row": "false",
+            **{k: "false" for k in _TAG_KINDS},
         }
-    facts = ["s.model_id", "s.model", "s.author", "s.downloads", "s.reuse_count",
-             f"nullif(regexp_extract(lower(s.model), {_lit(DERIVED_NAME_PATTERN)}, 2), '') "
-             "AS derived_hint"]
-    facts += [f"{fact_cols.get(name, default)} AS {name}" for name, default in defaults.items()]
-    where = "WHERE s.model_id IN (SELECT model_id FROM ids)" if only else ""
-    ctes.append(f"facts AS (SELECT {', '.join(facts)} FROM model_summary s "
-                f"{' '.join(joins)} {where})")
+        if self.detail:
+            out |= {
+                "card_source": null_text,
+                **{f"card_{r.key}": ("CAST(NULL AS VARCHAR[])" if r.key == "datasets"
+                                     else null_text) for r in RULES},
+                "table_datasets": empty_list, "table_papers": empty_list,
+                "hub_tags": empty_list, "model_bases": empty_list,
+            }
+        return out
 
-    # Presence per rule, inconsistencies.
-    checks = [f"{_presence(r, cols) or 'NULL'} AS has_{r.key}" for r in RULES]
-    checks += [
-        # license tag vs card text: the card names a license no tag names ('other' as a tag is
-        # the hub's "see the card", so it cannot disagree).
-        """coalesce(card_license_key IS NOT NULL AND len(license_tag_keys) > 0
-            AND NOT list_contains(license_tag_keys, card_license_key)
-            AND NOT list_contains(license_tag_keys, 'other'), false) AS license_mismatch""",
-        # `other`, with neither a license name nor a link anywhere
-        """coalesce((list_contains(license_tag_keys, 'other')
-                     OR card_license_key IS NOT DISTINCT FROM 'other')
-            AND coalesce(card_license_key, 'other') = 'other'
-            AND NOT card_license_link, false) AS license_other_unnamed""",
-        # the card names a base model; the hub's metadata (tags seen for this model) has none
-        """coalesce(card_has_base_model AND has_hub_tags AND NOT hub_base_row
-                    AND NOT tag_base_model, false) AS base_unconfirmed"""
-        if "base_model" in cols else "false AS base_unconfirmed",
-    ]
-    ctes.append(f"checks AS (SELECT *, {', '.join(checks)} FROM facts)")
-    carry = ["model_id", "model", "author", "downloads", "reuse_count", "derived_hint",
-             *defaults, "license_mismatch", "license_other_unnamed", "base_unconfirmed"]
+    def presence(self) -> str:
+        """SQL adding ``has_<rule>`` (and a card base-model flag when model_card has none)."""
+        checks = [f"{_presence(r, self.cols) or 'NULL'} AS has_{r.key}" for r in RULES]
+        if "base_model" not in self.cols:
+            checks.append("false AS card_has_base_model")
+        return f"presence AS (SELECT *, {', '.join(checks)} FROM facts)"
 
-    # Statuses as small codes (see STATUS_CODES): cheap to compare and sum over 281k rows; the
-    # code of a counted rule is also twice its credit. Names are given in Python, per row shown.
-    statuses = []
-    for r in RULES:
-        conflict = {"license": "license_mismatch OR license_other_unnamed",
-                    "base_model": "base_unconfirmed"}.get(r.key, "false")
-        statuses.append(
-            f"""CAST(CASE WHEN NOT assessed OR has_{r.key} IS NULL THEN NULL
-                          WHEN has_{r.key} THEN (CASE WHEN {conflict} THEN {_INCONSISTENT}
-                                                     ELSE {_PASS} END)
-                          ELSE {_MISSING} END AS TINYINT) AS st_{r.key}""")
-        # The base model rule applies to derived models only: known from a named base, hub
-        # metadata, or (a hint) the model's name.
-        applies = ("coalesce(has_base_model, false) OR derived_hint IS NOT NULL"
-                   if r.key == "base_model" else "true")
-        statuses.append(f"({applies}) AS applies_{r.key}")
-    # MATERIALIZED, and narrow: the scores below read every status several times.
-    ctes.append(f"statuses AS MATERIALIZED (SELECT {', '.join(carry)}, {', '.join(statuses)} "
-                "FROM checks)")
 
-    # Integer arithmetic so that Python (ptmx.cards.rules.score) rounds exactly the same.
-    counted = {r.key: f"(st_{r.key} IS NOT NULL AND applies_{r.key})" for r in RULES}
-    total = " + ".join(f"(CASE WHEN {counted[r.key]} THEN {r.weight} ELSE 0 END)"
-                       for r in RULES)
-    earned2 = " + ".join(f"(CASE WHEN {counted[r.key]} THEN {r.weight} * st_{r.key} ELSE 0 END)"
-                         for r in RULES)
-    missing_critical = " + ".join(
-        f"(CASE WHEN st_{r.key} = {_MISSING} AND applies_{r.key} THEN 1 ELSE 0 END)"
-        for r in RULES if r.severity == CRITICAL)
-    ctes.append(f"""sums AS (SELECT *, ({total}) AS weight_total, ({earned2}) AS weight_earned2,
-                                 ({missing_critical}) AS missing_critical
-                          FROM statuses)""")
-    ctes.append("""scored AS (
-        SELECT *,
-               CASE WHEN assessed AND weight_total > 0
-                    THEN ((1000 * weight_earned2 + weight_total) // (2 * weight_total)) / 10.0
-               END AS completeness,
-               CASE WHEN assessed THEN reuse_count * missing_critical END AS risk
-        FROM sums)""")
+def scored_sql(store: Store, *, restrict: bool = False, cards_only: bool = False,
+               detail: bool | None = None) -> str:
+    """The statement giving one row per model: facts, ``st_<rule>`` (a status code, see
+    :data:`ptmx.cards.scoring.STATUS_CODES`; ``name_statuses`` names them), ``applies_<rule>``, the three
+    inconsistency flags, ``completeness``, ``missing_critical`` and ``risk`` (the rules are
+    evaluated by :func:`ptmx.cards.scoring.scoring_ctes`, as for a single card).
+
+    With ``restrict``, the first bind parameter is the list of model ids to compute it for; with
+    ``cards_only``, only models with card data (the only ones with anything to score) are
+    computed. ``detail`` (default: with ``restrict``) also carries what the evidence shows: the
+    card's values and the names behind each flag (``card_<rule>``, ``hub_tags``, ...).
+    """
+    facts = _Facts(store, restrict=restrict, cards_only=cards_only,
+                   detail=restrict if detail is None else detail)
+    facts.gather()
+    defaults = facts.defaults()
+    columns = ["s.model_id", "s.model", "s.author", "s.downloads", "s.reuse_count",
+               f"nullif(regexp_extract(lower(s.model), {_lit(DERIVED_NAME_PATTERN)}, 2), '') "
+               "AS derived_hint"]
+    columns += [f"{facts.fact_cols.get(name, default)} AS {name}"
+                for name, default in defaults.items()]
+    where = "WHERE s.model_id IN (SELECT model_id FROM ids)" if facts.only else ""
+    ctes = [*facts.ctes,
+            f"facts AS (SELECT {', '.join(columns)} FROM model_summary s "
+            f"{' '.join(facts.joins)} {where})",
+            facts.presence()]
+    carry = ["model_id", "model", "author", "downloads", "reuse_count", "derived_hint", *defaults]
+    ctes += scoring_ctes("presence", carry)
     return "WITH " + ",\n".join(ctes) + "\nSELECT * FROM scored"
-
-
-def name_statuses(row: dict[str, Any]) -> dict[str, Any]:
-    """Replace a fetched row's status codes by their names (in place; returns the row)."""
-    for r in RULES:
-        row[f"st_{r.key}"] = STATUS_NAMES[row[f"st_{r.key}"]]
-    return row
 
 
 def missing_keys(row: dict[str, Any], *, critical_only: bool = False) -> list[str]:
     """Rule keys a (named) scored row misses and counts, in rule order."""
     return [r.key for r in RULES
-            if (not critical_only or r.severity == CRITICAL)
-            and row.get(f"st_{r.key}") == MISSING and row.get(f"applies_{r.key}")]
+            if (not critical_only or r.severity is Severity.CRITICAL)
+            and row.get(f"st_{r.key}") == Status.MISSING and row.get(f"applies_{r.key}")]
 
 
 def assessment_rows(store: Store, model_ids: Sequence[int]) -> list[dict[str, Any]]:
@@ -417,9 +395,9 @@ def report_data(store: Store, *, by: str | None, top: int, min_reuse: int) -> di
     for r in RULES:
         totals += [
             f"count(st_{r.key}) AS assessed_{r.key}",
-            f"count(*) FILTER (WHERE st_{r.key} = {_MISSING}) AS missing_{r.key}",
-            f"count(*) FILTER (WHERE st_{r.key} = {_INCONSISTENT}) AS inconsistent_{r.key}",
-            f"count(*) FILTER (WHERE st_{r.key} = {_MISSING} AND applies_{r.key}) "
+            f"count(*) FILTER (WHERE st_{r.key} = {MISSING_CODE}) AS missing_{r.key}",
+            f"count(*) FILTER (WHERE st_{r.key} = {INCONSISTENT_CODE}) AS inconsistent_{r.key}",
+            f"count(*) FILTER (WHERE st_{r.key} = {MISSING_CODE} AND applies_{r.key}) "
             f"AS counted_{r.key}",
         ]
     out: dict[str, Any] = {}
@@ -432,9 +410,9 @@ def report_data(store: Store, *, by: str | None, top: int, min_reuse: int) -> di
             try:
                 out["totals"] = _dicts(cur.execute(
                     f"SELECT {', '.join(totals)} FROM {table}"))[0]
-                out["totals"]["models"] = cur.execute(
-                    "SELECT count(*) FROM model_summary WHERE reuse_count >= ?",
-                    [min_reuse]).fetchone()[0]
+                out["totals"]["models"] = _dicts(cur.execute(
+                    "SELECT count(*) AS n FROM model_summary WHERE reuse_count >= ?",
+                    [min_reuse]))[0]["n"]
                 out["riskiest"] = [name_statuses(row) for row in _dicts(cur.execute(
                     f"""SELECT model_id, model, author, reuse_count, downloads, completeness,
                                missing_critical, risk, {', '.join(status_cols)}
@@ -458,7 +436,7 @@ def _groups_sql(store: Store, table: str, by: str) -> str:
     ctes, joins, lists = _all_model_lists(store, by)
     key, is_list = _group_key(by)
     per_field = ", ".join(
-        f"count(*) FILTER (WHERE st_{r.key} = {_MISSING} AND applies_{r.key}) "
+        f"count(*) FILTER (WHERE st_{r.key} = {MISSING_CODE} AND applies_{r.key}) "
         f"AS missing_{r.key}" for r in RULES)
     scored_cols = ", ".join(f"t.{c}" for c in (
         "completeness", "missing_critical", "risk", "card_task", "card_frameworks",
@@ -499,7 +477,7 @@ def project_model_ids(store: Store, project_id: int) -> list[int]:
     rows = store.query(
         """SELECT DISTINCT model_id FROM model_to_reuse_repository
            WHERE reuse_repository_id = ? ORDER BY model_id""", [project_id])
-    return rows.column("model_id").to_pylist()
+    return [int(i) for i in rows.column("model_id").to_pylist()]
 
 
 def assessed_model_ids(store: Store, min_reuse: int = 0) -> list[int]:
@@ -510,4 +488,4 @@ def assessed_model_ids(store: Store, min_reuse: int = 0) -> list[int]:
         """SELECT DISTINCT c.model_id FROM model_card c
            JOIN model_summary s ON s.model_id = c.model_id
            WHERE s.reuse_count >= ? ORDER BY c.model_id""", [min_reuse])
-    return rows.column("model_id").to_pylist()
+    return [int(i) for i in rows.column("model_id").to_pylist()]

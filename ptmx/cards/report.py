@@ -14,11 +14,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ptmx.cards import queries
-from ptmx.cards.rules import RULES, RULES_BY_KEY, SEVERITIES
+from ptmx.cards.rules import RULES, RULES_BY_KEY
+from ptmx.cards.vocabulary import Severity
 from ptmx.errors import UsageError
 from ptmx.store import Store
 
 VIEWS = ("field", "model", *queries.GROUPINGS)
+_SEVERITY_ORDER = list(Severity)
 
 # Share of ~11,700 cards missing each field in the PeaTMOSS analysis (MSR 2024), as quoted in
 # ptmx issue 7; shown next to this dataset's shares for context. None: the paper gives no figure.
@@ -35,7 +37,7 @@ class FieldShare:
 
     field: str  # rule key
     label: str
-    severity: str
+    severity: Severity
     sources: list[str]
     assessed: int  # models whose data can tell (0: nothing in this dataset records the field)
     missing: int  # not documented, as the paper counts it
@@ -148,7 +150,7 @@ def _fields(totals: dict[str, Any]) -> list[FieldShare]:
             paper_share=PAPER_MISSING.get(r.key)))
     # As in the paper's figure: most often missing first; fields nothing records go last.
     return sorted(shares, key=lambda f: (f.share is None, -(f.share or 0),
-                                         SEVERITIES.index(f.severity)))
+                                         _SEVERITY_ORDER.index(f.severity)))
 
 
 def _group(row: dict[str, Any]) -> GroupRow:

@@ -6,15 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ptmx.cards.rules import (
-    CRITICAL,
-    INCONSISTENT,
-    MISSING,
-    NOT_ASSESSED,
-    PASS,
-    SEVERITIES,
-    at_least,
-)
+from ptmx.cards.vocabulary import Severity, Status
+
+
+def _levels(severity: str, *, or_worse: bool) -> tuple[Severity, ...]:
+    """``severity`` (and with ``or_worse`` every severity above it); ValueError names the known
+    ones."""
+    try:
+        level = Severity(severity)
+    except ValueError:
+        known = ", ".join(Severity)
+        raise ValueError(f"unknown severity {severity!r}; choose from {known}") from None
+    return level.and_above() if or_worse else (level,)
 
 
 @dataclass(frozen=True)
@@ -34,8 +37,8 @@ class RuleResult:
 
     key: str
     label: str
-    severity: str
-    status: str  # pass | missing | inconsistent | not assessed
+    severity: Severity
+    status: Status
     counts: bool  # whether it counts in completeness, risk and `cards check`
     evidence: list[Evidence] = field(default_factory=list)
     note: str | None = None  # why it does not count, or what is inconsistent
@@ -43,7 +46,7 @@ class RuleResult:
     @property
     def failing(self) -> bool:
         """Missing, and counted against the model."""
-        return self.status == MISSING and self.counts
+        return self.status == Status.MISSING and self.counts
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict."""
@@ -57,7 +60,7 @@ class Finding:
     """An inconsistency between sources (the card vs the hub's metadata)."""
 
     rule: str
-    severity: str
+    severity: Severity
     kind: str  # license-mismatch | license-other-unnamed | base-model-not-in-hub-metadata
     message: str
 
@@ -89,7 +92,7 @@ class CardAssessment:
     @property
     def status(self) -> str:
         """``assessed`` or ``not assessed``."""
-        return "assessed" if self.assessed else NOT_ASSESSED
+        return "assessed" if self.assessed else Status.NOT_ASSESSED
 
     def result(self, key: str) -> RuleResult:
         """The result of rule ``key``."""
@@ -101,33 +104,31 @@ class CardAssessment:
     def missing(self, severity: str | None = None, *, or_worse: bool = False) -> list[RuleResult]:
         """Rules missing and counted against the model: all of them, those of ``severity``, or
         with ``or_worse`` those of ``severity`` and above (the ``--fail-on`` threshold)."""
-        if severity is not None and severity not in SEVERITIES:
-            raise ValueError(f"unknown severity {severity!r}; choose from {', '.join(SEVERITIES)}")
-        wanted = (set(at_least(severity)) if or_worse else {severity}) if severity else None
+        wanted = _levels(severity, or_worse=or_worse) if severity is not None else None
         return [r for r in self.results
                 if r.failing and (wanted is None or r.severity in wanted)]
 
     @property
     def missing_critical(self) -> int:
         """How many critical fields are missing (the risk multiplier)."""
-        return len(self.missing(CRITICAL))
+        return len(self.missing(Severity.CRITICAL))
 
     @property
     def passed(self) -> list[RuleResult]:
         """Rules the card satisfies."""
-        return [r for r in self.results if r.status == PASS]
+        return [r for r in self.results if r.status == Status.PASS]
 
     @property
     def inconsistent(self) -> list[RuleResult]:
         """Rules documented, but contradicted by another source."""
-        return [r for r in self.results if r.status == INCONSISTENT]
+        return [r for r in self.results if r.status == Status.INCONSISTENT]
 
     def fails(self, threshold: str, *, strict: bool = False) -> bool:
         """Whether ``cards check --fail-on threshold`` fails this model (with ``strict``, an
         inconsistency at that severity fails it too)."""
         if self.missing(threshold, or_worse=True):
             return True
-        levels = at_least(threshold)
+        levels = _levels(threshold, or_worse=True)
         return strict and any(r.severity in levels for r in self.inconsistent)
 
     def to_dict(self) -> dict[str, Any]:

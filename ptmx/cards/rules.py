@@ -4,7 +4,7 @@ A rule says *what* must be documented; :mod:`ptmx.cards.queries` (a dataset) and
 :mod:`ptmx.cards.hubcard` (a live hub card) decide *whether* it is. Both use the text helpers
 below, so "filled in", "placeholder" and "same license" mean the same thing everywhere.
 
-Scoring, shared by the per-model view and the vectorised report:
+Scoring, one implementation (:mod:`ptmx.cards.scoring`, SQL) for the dataset and for a single card:
 
 - completeness = 100 × Σ weight·credit / Σ weight over the rules that count for the model, with
   weights critical 3, important 2, nice 1 and credit pass 1, inconsistent ½, missing 0. A rule
@@ -19,19 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-CRITICAL = "critical"
-IMPORTANT = "important"
-NICE = "nice"
-SEVERITIES = (CRITICAL, IMPORTANT, NICE)
-WEIGHTS = {CRITICAL: 3, IMPORTANT: 2, NICE: 1}
-
-# Rule outcomes.
-PASS = "pass"
-MISSING = "missing"
-INCONSISTENT = "inconsistent"
-NOT_ASSESSED = "not assessed"
-STATUSES = (PASS, MISSING, INCONSISTENT, NOT_ASSESSED)
-CREDIT = {PASS: 1.0, INCONSISTENT: 0.5, MISSING: 0.0}
+from ptmx.cards.vocabulary import Severity
 
 # Evidence sources.
 SOURCE_CARD = "model_card"
@@ -46,74 +34,75 @@ class Rule:
 
     key: str                       # stable id, also the model_card column name
     label: str                     # what a person calls the field
-    severity: str                  # critical | important | nice
+    severity: Severity
     sources: tuple[str, ...]       # where evidence can come from, best first
     question: str                  # what the rule checks, in one line
     card_keys: tuple[str, ...] = ()  # names of the field in card dicts (ptmx, groundTruth, HF)
     in_card_schema: bool = True    # the hand-checked card schema (and model_card) covers it
+    derived_only: bool = False     # counts only for models known (or named) as derived
 
     @property
     def weight(self) -> int:
         """Weight in the completeness score."""
-        return WEIGHTS[self.severity]
+        return self.severity.weight
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("license", "license", CRITICAL,
+    Rule("license", "license", Severity.CRITICAL,
          ("model_card.license", "model_to_license (hub license tag)", "hub card: license"),
          "Does the card state the license?",
          ("license",)),
-    Rule("datasets", "datasets", CRITICAL,
+    Rule("datasets", "datasets", Severity.CRITICAL,
          ("model_card.datasets", "model_to_dataset", "model_to_tag (dataset:…)",
           "hub card: datasets"),
          "Does the card name the training data?",
          ("datasets", "dataset", "training_data")),
-    Rule("base_model", "base model", CRITICAL,
+    Rule("base_model", "base model", Severity.CRITICAL,
          ("model_card.base_model", "model_base", "model_to_tag (base_model:…)",
           "hub card: base_model"),
          "Does a derived model name the model it was derived from?",
-         ("base_model", "upstream_model", "finetuned_from")),
-    Rule("limitations_and_bias", "limitations and bias", CRITICAL,
+         ("base_model", "upstream_model", "finetuned_from"), derived_only=True),
+    Rule("limitations_and_bias", "limitations and bias", Severity.CRITICAL,
          ("model_card.limitations_and_bias", "hub card: limitations/bias section"),
          "Does the card describe limitations, biases and risks?",
          ("limitations_and_bias", "limitation_and_bias", "limitations", "bias")),
-    Rule("evaluation", "evaluation", CRITICAL,
+    Rule("evaluation", "evaluation", Severity.CRITICAL,
          ("model_card.evaluation", "hub card: model-index or evaluation section"),
          "Does the card report evaluation results?",
          ("evaluation", "eval_results", "results")),
-    Rule("paper", "paper", IMPORTANT,
+    Rule("paper", "paper", Severity.IMPORTANT,
          ("model_card.paper", "model_to_paper", "model_to_tag (arxiv:…)", "hub card: citation"),
          "Does the card cite a paper or report?",
          ("paper", "papers", "citation")),
-    Rule("parameter_count", "parameter count", IMPORTANT,
+    Rule("parameter_count", "parameter count", Severity.IMPORTANT,
          ("model_card.parameter_count", "hub card: safetensors total or text"),
          "Does the card say how many parameters the model has?",
          ("parameter_count", "parameters", "num_parameters")),
-    Rule("demo", "intended use / demo", IMPORTANT,
+    Rule("demo", "intended use / demo", Severity.IMPORTANT,
          ("model_card.demo", "hub card: usage section"),
          "Does the card show how to use the model (intended use, code or demo)?",
          ("demo", "code_demo", "intended_use", "usage")),
-    Rule("input_format", "input format", IMPORTANT,
+    Rule("input_format", "input format", Severity.IMPORTANT,
          ("model_card.input_format", "hub card: input section"),
          "Does the card describe the expected input?",
          ("input_format",)),
-    Rule("output_format", "output format", IMPORTANT,
+    Rule("output_format", "output format", Severity.IMPORTANT,
          ("model_card.output_format", "hub card: output section"),
          "Does the card describe the output?",
          ("output_format",)),
-    Rule("hyper_parameters", "hyper-parameters", IMPORTANT,
+    Rule("hyper_parameters", "hyper-parameters", Severity.IMPORTANT,
          ("model_card.hyper_parameters", "hub card: training hyper-parameters section"),
          "Does the card give the training hyper-parameters?",
          ("hyper_parameters", "hyperparameters", "training_hyperparameters")),
-    Rule("hardware", "hardware", NICE,
+    Rule("hardware", "hardware", Severity.NICE,
          ("model_card.hardware", "hub card: hardware / compute section"),
          "Does the card say what hardware trained the model?",
          ("hardware", "compute_infrastructure")),
-    Rule("carbon", "carbon emitted", NICE,
+    Rule("carbon", "carbon emitted", Severity.NICE,
          ("model_card.carbon", "hub card: co2_eq_emissions or environmental-impact section"),
          "Does the card estimate the carbon emitted in training?",
          ("carbon", "carbon_emitted", "co2_eq_emissions")),
-    Rule("grant", "grant / funding", NICE,
+    Rule("grant", "grant / funding", Severity.NICE,
          ("hub card: funded-by line or funding section",),
          "Does the card say who funded the work?",
          ("grant", "funded_by", "funding"), in_card_schema=False),
@@ -127,13 +116,6 @@ def rule(key: str) -> Rule:
         return RULES_BY_KEY[key]
     except KeyError:
         raise KeyError(f"no rule {key!r}; known: {', '.join(RULES_BY_KEY)}") from None
-
-
-def at_least(severity: str) -> tuple[str, ...]:
-    """``severity`` and every severity above it (``important`` → critical, important)."""
-    if severity not in SEVERITIES:
-        raise ValueError(f"unknown severity {severity!r}")
-    return SEVERITIES[: SEVERITIES.index(severity) + 1]
 
 
 # --- what "filled in" means ---------------------------------------------------------------------
@@ -189,7 +171,7 @@ _LINK = re.compile(LINK_PATTERN, re.IGNORECASE)
 
 def is_link(text: str | None) -> bool:
     """Whether ``text`` is a URL (a license given as a link)."""
-    return bool(text) and bool(_LINK.match(text))
+    return text is not None and _LINK.match(text) is not None
 
 
 def license_key(text: str | None) -> str | None:
@@ -225,19 +207,3 @@ def derived_name_hint(model: str | None) -> str | None:
         return None
     found = _DERIVED.search(model.lower())
     return found.group(2) if found else None
-
-
-def score(statuses: dict[str, str], applies: dict[str, bool] | None = None) -> float | None:
-    """The completeness score for rule statuses (see the module docstring); None when no rule
-    counts. Integer arithmetic with halves rounded up, exactly as the report's SQL does."""
-    applies = applies or {}
-    total = earned2 = 0
-    for key, status in statuses.items():
-        if status == NOT_ASSESSED or not applies.get(key, True):
-            continue
-        w = RULES_BY_KEY[key].weight
-        total += w
-        earned2 += w * round(2 * CREDIT[status])
-    if not total:
-        return None
-    return ((1000 * earned2 + total) // (2 * total)) / 10.0

@@ -16,7 +16,7 @@ import contextlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ptmx.cli.common import (
     add_data_option,
@@ -32,19 +32,13 @@ from ptmx.render.output import console_for, dumps
 if TYPE_CHECKING:  # imported lazily at run time, so `ptmx --help` stays quick
     from rich.table import Table
 
+    from ptmx.cards import CardAssessment
     from ptmx.cards.report import CardsReport
 
 REPORT_FORMATS = ("table", "json", "csv", "markdown", "html")
-STATUS_STYLE = {"pass": "green", "missing": "bold red", "inconsistent": "yellow",
-                "not assessed": "dim"}
-SEVERITY_STYLE = {"critical": "red", "important": "dark_orange", "nice": "grey50"}
 
 
-
-
-
-
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `ptmx cards ...`."""
     from ptmx.cards import VIEWS
 
@@ -146,6 +140,7 @@ def bar_chart(rep: CardsReport, width: int | None = None) -> Table:
     from rich.text import Text
 
     from ptmx.cards.report import missing_text
+    from ptmx.render.styles import severity_style
 
     if width is None:
         width = max(10, min(40, console_for().width - 68))
@@ -157,7 +152,7 @@ def bar_chart(rep: CardsReport, width: int | None = None) -> Table:
     table.add_column("missing", justify="right", no_wrap=True)
     table.add_column("paper", justify="right", no_wrap=True)
     for f in rep.fields:
-        style = SEVERITY_STYLE.get(f.severity, "")
+        style = severity_style(f.severity)
         if f.share is None:
             bar = Text("— no source records it"[:width], style="dim")
             share = "not assessed"
@@ -171,10 +166,6 @@ def bar_chart(rep: CardsReport, width: int | None = None) -> Table:
 
 
 def _print_report(rep: CardsReport, out: TextIO) -> None:
-    from rich.table import Table
-
-    from ptmx.cards.report import label, number
-
     console = console_for(out)
     scope = f", reused by ≥ {rep.min_reuse:,} project{'s' * (rep.min_reuse != 1)}" \
         if rep.min_reuse else ""
@@ -182,6 +173,17 @@ def _print_report(rep: CardsReport, out: TextIO) -> None:
                   f"data and were assessed; [bold]{rep.not_assessed:,}[/bold] are not assessed "
                   "(no card data — not counted as missing).")
     console.print(bar_chart(rep))
+    console.print(_riskiest_table(rep) if rep.riskiest else "no assessed model matches")
+    if rep.groups:
+        console.print(_groups_table(rep))
+
+
+def _riskiest_table(rep: CardsReport) -> Table:
+    from rich.table import Table
+
+    from ptmx.cards.report import label, number
+    from ptmx.render.safe import safe_text
+
     risky = Table(title="riskiest models (risk = reuse × missing critical fields)",
                   header_style="bold")
     for col, right in (("#", True), ("model", False), ("reused by", True),
@@ -189,47 +191,83 @@ def _print_report(rep: CardsReport, out: TextIO) -> None:
                        ("risk", True)):
         risky.add_column(col, justify="right" if right else "left", overflow="fold")
     for i, m in enumerate(rep.riskiest, 1):
-        risky.add_row(str(i), m.model, number(m.reuse_count), number(m.completeness, "%"),
+        risky.add_row(str(i), safe_text(m.model), number(m.reuse_count),
+                      number(m.completeness, "%"),
                       ", ".join(label(k) for k in m.missing_critical) or "—", number(m.risk))
-    console.print(risky if rep.riskiest else "no assessed model matches")
-    if rep.groups:
-        grouped = Table(title=f"by {rep.by}: top {len(rep.groups):,} of "
-                              f"{rep.total_groups:,}, most risk first", header_style="bold")
-        for col in (rep.by, "assessed", "reuse", "complete", "risk", "most often missing"):
-            grouped.add_column(col, justify="left" if col in (rep.by, "most often missing")
-                               else "right", overflow="fold")
-        for g in rep.groups:
-            grouped.add_row(g.group, f"{g.assessed:,}/{g.models:,}", number(g.reuse),
-                            number(g.completeness, "%"), number(g.risk),
-                            ", ".join(g.most_missing) or "—")
-        console.print(grouped)
+    return risky
+
+
+def _groups_table(rep: CardsReport) -> Table:
+    """The grouped view; group names (authors, tasks, licenses) are the dataset's text."""
+    from rich.table import Table
+
+    from ptmx.cards.report import number
+    from ptmx.render.safe import safe_text
+
+    grouped = Table(title=f"by {rep.by}: top {len(rep.groups):,} of "
+                          f"{rep.total_groups:,}, most risk first", header_style="bold")
+    for col in (rep.by, "assessed", "reuse", "complete", "risk", "most often missing"):
+        grouped.add_column(col, justify="left" if col in (rep.by, "most often missing")
+                           else "right", overflow="fold")
+    for g in rep.groups:
+        grouped.add_row(safe_text(g.group), f"{g.assessed:,}/{g.models:,}", number(g.reuse),
+                        number(g.completeness, "%"), number(g.risk),
+                        ", ".join(g.most_missing) or "—")
+    return grouped
 
 
 # --- show -----------------------------------------------------------------------------------
 
 def _show(args: argparse.Namespace) -> int:
     from ptmx.cards import assess
-    from ptmx.cards.report import number
 
     result = assess(store_from(args), args.model)
     if args.format == "json":
         print(dumps(result.to_dict()))
         return 0
-    from rich.table import Table
     from rich.text import Text
 
+    from ptmx.render.safe import safe_text
+
     console = console_for()
+    console.print(_facts_grid(result))
+    console.print(_rules_table(result))
+    for f in result.findings:
+        console.print(Text(f"inconsistent {f.rule}: ", style="yellow")
+                      + safe_text(f.message, "yellow"))
+    for note in result.notes:
+        console.print(safe_text(note, "dim"))
+    return 0
+
+
+def _facts_grid(result: CardAssessment) -> Table:
+    """What is known about the model; its id and card source are the dataset's text."""
+    from rich.table import Table
+
+    from ptmx.cards.report import number
+    from ptmx.render.safe import safe_text
+
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold")
     facts.add_column()
-    facts.add_row("model", result.model)
-    facts.add_row("card data", result.source or "none: not assessed")
+    facts.add_row("model", safe_text(result.model))
+    facts.add_row("card data", safe_text(result.source or "none: not assessed"))
     facts.add_row("completeness", number(result.completeness, "%") if result.assessed
                   else "not assessed")
     facts.add_row("reused by", f"{result.reuse_count:,} projects")
     facts.add_row("risk", f"{result.risk:,} (reuse × {result.missing_critical} missing "
                           "critical)" if result.risk is not None else "not assessed")
-    console.print(facts)
+    return facts
+
+
+def _rules_table(result: CardAssessment) -> Table:
+    """Every rule with its status; the evidence quotes the card, so it is shown as inert text."""
+    from rich.table import Table
+
+    from ptmx.cards import Status
+    from ptmx.render.safe import safe_text
+    from ptmx.render.styles import severity_style, status_style
+
     table = Table(header_style="bold")
     table.add_column("field", no_wrap=True)
     table.add_column("severity", no_wrap=True)
@@ -239,25 +277,20 @@ def _show(args: argparse.Namespace) -> int:
         lines = [str(e) for e in r.evidence]
         if r.note:
             lines.append(r.note)
-        status = r.status if r.counts or r.status in ("pass", "not assessed") \
+        status = r.status if r.counts or r.status in (Status.PASS, Status.NOT_ASSESSED) \
             else f"{r.status}, not counted"
-        table.add_row(r.label, Text(r.severity, style=SEVERITY_STYLE.get(r.severity, "")),
-                      Text(status, style=STATUS_STYLE.get(r.status, "")),
-                      "\n".join(lines) or "—")
-    console.print(table)
-    for f in result.findings:
-        console.print(Text(f"inconsistent {f.rule}: {f.message}", style="yellow"))
-    for note in result.notes:
-        console.print(Text(note, style="dim"))
-    return 0
+        table.add_row(r.label, safe_text(r.severity, severity_style(r.severity)),
+                      safe_text(status, status_style(r.status)),
+                      safe_text("\n".join(lines) or "—"))
+    return table
 
 
 # --- check ----------------------------------------------------------------------------------
 
 def _check(args: argparse.Namespace) -> int:
-    from ptmx.cards import assess, assess_ids, assess_project
+    from ptmx.cards import Severity, assess, assess_ids, assess_project
     from ptmx.cards.queries import assessed_model_ids
-    from ptmx.cards.rules import at_least
+    from ptmx.render.safe import safe_markup
 
     store = store_from(args)
     if args.model:
@@ -266,8 +299,9 @@ def _check(args: argparse.Namespace) -> int:
         scope, results = assess_project(store, args.project)
     else:
         results, scope = assess_ids(store, assessed_model_ids(store)), "every model with card data"
-    levels = at_least(args.fail_on)
-    rows, failed, unassessed = [], 0, 0
+    levels = Severity(args.fail_on).and_above()
+    rows: list[dict[str, Any]] = []
+    failed = unassessed = 0
     for a in results:
         fails = a.fails(args.fail_on, strict=args.strict)
         failed += fails
@@ -280,8 +314,9 @@ def _check(args: argparse.Namespace) -> int:
             "inconsistent": [r.key for r in a.inconsistent if r.severity in levels],
             "reuse_count": a.reuse_count,
         })
-    rows.sort(key=lambda r: ({"fail": 0, "ok": 1}.get(r["result"], 2), r["model"].lower()))
-    emit(rows, args.format, title=f"cards check --fail-on {args.fail_on}: {scope}")
+    rows.sort(key=lambda r: ({"fail": 0, "ok": 1}.get(r["result"], 2), str(r["model"]).lower()))
+    # The title is rich markup: the scope names a model or project from the command line.
+    emit(rows, args.format, title=f"cards check --fail-on {args.fail_on}: {safe_markup(scope)}")
     summary = (f"{failed:,} of {len(results):,} models miss a field of severity "
                f"{args.fail_on} or worse")
     if unassessed:

@@ -3,7 +3,7 @@ so a verdict or a card severity looks the same wherever it is shown."""
 
 from __future__ import annotations
 
-from ptmx.cards.vocabulary import Severity
+from ptmx.cards.vocabulary import Severity, Status
 from ptmx.licenses.vocabulary import Verdict
 
 VERDICT_STYLES: dict[Verdict, str] = {
@@ -25,3 +25,14 @@ def verdict_style(verdict: str | None) -> str:
 def severity_style(severity: str | None) -> str:
     """The style of a card rule's ``severity``; no style for anything else."""
     return SEVERITY_STYLES.get(severity, "") if severity else ""  # type: ignore[call-overload]
+
+
+STATUS_STYLES: dict[Status, str] = {
+    Status.PASS: "green", Status.MISSING: "bold red", Status.INCONSISTENT: "yellow",
+    Status.NOT_ASSESSED: "dim",
+}
+
+
+def status_style(status: str | None) -> str:
+    """The style of what a card rule found (``status``); no style for anything else."""
+    return STATUS_STYLES.get(status, "") if status else ""  # type: ignore[call-overload]

@@ -6,10 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ptmx.cards import (
-    INCONSISTENT,
-    MISSING,
-    NOT_ASSESSED,
-    PASS,
+    Status,
     assess,
     assess_card_dict,
     completeness,
@@ -102,24 +99,24 @@ def test_hand_checked_cards_score_as_the_dataset_does(sample_store: Store,
 
 def test_a_readme_is_read_section_by_section() -> None:
     status = _status({"readme": TEMPLATE_README}, model="acme/sentiment")
-    assert status["license"] == PASS
-    assert status["datasets"] == PASS
-    assert status["base_model"] == PASS
-    assert status["demo"] == PASS  # "Uses" says something; the template's get-started does not
-    assert status["hyper_parameters"] == PASS
-    assert status["evaluation"] == PASS
+    assert status["license"] == Status.PASS
+    assert status["datasets"] == Status.PASS
+    assert status["base_model"] == Status.PASS
+    assert status["demo"] == Status.PASS  # "Uses" says something; the template's get-started does not
+    assert status["hyper_parameters"] == Status.PASS
+    assert status["evaluation"] == Status.PASS
     # template placeholders and boilerplate say nothing
-    assert status["limitations_and_bias"] == MISSING
-    assert status["grant"] == MISSING
-    assert status["hardware"] == MISSING
-    assert status["carbon"] == MISSING
-    assert status["paper"] == MISSING  # the template's arXiv link is not the model's paper
+    assert status["limitations_and_bias"] == Status.MISSING
+    assert status["grant"] == Status.MISSING
+    assert status["hardware"] == Status.MISSING
+    assert status["carbon"] == Status.MISSING
+    assert status["paper"] == Status.MISSING  # the template's arXiv link is not the model's paper
 
 
 def test_a_prose_base_model_the_metadata_lacks_is_inconsistent() -> None:
     readme = TEMPLATE_README.replace("base_model: bert-base-uncased\n", "")
     a = assess_card_dict({"readme": readme}, model="acme/sentiment")
-    assert a.result("base_model").status == INCONSISTENT
+    assert a.result("base_model").status == Status.INCONSISTENT
     assert [f.kind for f in a.findings] == ["base-model-not-in-hub-metadata"]
 
 
@@ -130,12 +127,12 @@ def test_hub_metadata_without_prose_leaves_prose_fields_not_assessed() -> None:
             "parameter_count": "110000000", "source": "hub-api"}
     a = assess_card_dict(live)
     status = {r.key: r.status for r in a.results}
-    assert status["license"] == status["datasets"] == status["parameter_count"] == PASS
+    assert status["license"] == status["datasets"] == status["parameter_count"] == Status.PASS
     for prose_only in ("limitations_and_bias", "evaluation", "demo", "hyper_parameters"):
-        assert status[prose_only] == NOT_ASSESSED
+        assert status[prose_only] == Status.NOT_ASSESSED
     assert a.assessed and a.completeness is not None
     with_readme = assess_card_dict(live | {"readme": TEMPLATE_README})
-    assert with_readme.result("limitations_and_bias").status == MISSING
+    assert with_readme.result("limitations_and_bias").status == Status.MISSING
 
 
 def test_other_license_named_in_metadata_is_consistent() -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
-from ptmx.cards import NOT_ASSESSED, CardsReport, assess, report
+from ptmx.cards import CardsReport, Status, assess, report
 from ptmx.config import bundled_data_dir
 from ptmx.store import Store
 
@@ -84,9 +84,9 @@ def test_models_without_cards_are_not_assessed(sample_store: Store, sample_repor
     assert {m.model for m in sample_report.riskiest} <= carded
     # gpt2 is reused by hundreds of projects but has no card data.
     gpt2 = assess(sample_store, "gpt2")
-    assert not gpt2.assessed and gpt2.status == NOT_ASSESSED
+    assert not gpt2.assessed and gpt2.status == Status.NOT_ASSESSED
     assert gpt2.completeness is None and gpt2.risk is None and gpt2.missing() == []
-    assert {r.status for r in gpt2.results} == {NOT_ASSESSED}
+    assert {r.status for r in gpt2.results} == {Status.NOT_ASSESSED}
     assert gpt2.reuse_count > 100
 
 

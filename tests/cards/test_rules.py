@@ -9,22 +9,18 @@ from pathlib import Path
 import pytest
 
 from ptmx.cards import (
-    CRITICAL,
-    INCONSISTENT,
-    MISSING,
-    NOT_ASSESSED,
-    PASS,
     RULES,
+    Severity,
+    Status,
     assess,
     report,
 )
-from ptmx.cards.rules import WEIGHTS
 from ptmx.store import Store
 from tests.cards.conftest import EMPTY_CARD, build_dataset, full_card
 
 
 def _weight(keys: list[str]) -> int:
-    return sum(WEIGHTS[r.severity] for r in RULES if r.key in keys)
+    return sum(r.severity.weight for r in RULES if r.key in keys)
 
 
 @pytest.fixture
@@ -49,7 +45,7 @@ def test_every_field_filled_scores_100(store: Store) -> None:
     a = assess(store, "acme/complete")
     assert a.completeness == 100.0 and a.risk == 0 and a.findings == []
     assert {r.key: r.status for r in a.results} == {
-        r.key: (NOT_ASSESSED if r.key == "grant" else PASS) for r in RULES}
+        r.key: (Status.NOT_ASSESSED if r.key == "grant" else Status.PASS) for r in RULES}
 
 
 def test_score_is_weighted_by_severity_and_risk_counts_reuse(store: Store) -> None:
@@ -57,17 +53,17 @@ def test_score_is_weighted_by_severity_and_risk_counts_reuse(store: Store) -> No
     # Counted: every rule the card schema covers, except the base model (the model is not known
     # to be derived); only the license is there.
     counted = [r.key for r in RULES if r.key not in ("grant", "base_model")]
-    assert a.completeness == round(100 * WEIGHTS[CRITICAL] / _weight(counted), 1)
+    assert a.completeness == round(100 * Severity.CRITICAL.weight / _weight(counted), 1)
     missing_critical = {"datasets", "limitations_and_bias", "evaluation"}
-    assert {r.key for r in a.missing(CRITICAL)} == missing_critical
+    assert {r.key for r in a.missing(Severity.CRITICAL)} == missing_critical
     assert a.risk == 5 * len(missing_critical)
-    assert a.result("base_model").status == MISSING and not a.result("base_model").counts
+    assert a.result("base_model").status == Status.MISSING and not a.result("base_model").counts
 
 
 def test_base_model_counts_for_a_derived_model(store: Store) -> None:
     a = assess(store, "acme/llm-finetuned")
     base = a.result("base_model")
-    assert base.status == MISSING and base.counts
+    assert base.status == Status.MISSING and base.counts
     assert any("finetuned" in str(e) for e in base.evidence)
     assert a.risk == 3 * 1
     assert a.fails("critical")
@@ -83,7 +79,7 @@ def test_a_model_without_card_data_is_not_assessed(store: Store) -> None:
 
 def test_license_tag_disagreeing_with_the_card_is_inconsistent(store: Store) -> None:
     a = assess(store, "acme/mismatch")
-    assert a.result("license").status == INCONSISTENT
+    assert a.result("license").status == Status.INCONSISTENT
     assert [f.kind for f in a.findings] == ["license-mismatch"]
     assert "mit" in a.findings[0].message and "Apache 2.0" in a.findings[0].message
     # half credit for a documented but contradicted critical field
@@ -93,13 +89,13 @@ def test_license_tag_disagreeing_with_the_card_is_inconsistent(store: Store) -> 
 
 
 def test_the_same_license_spelled_differently_is_consistent(store: Store) -> None:
-    assert assess(store, "acme/same").result("license").status == PASS
+    assert assess(store, "acme/same").result("license").status == Status.PASS
 
 
 def test_other_license_needs_a_name_or_link(store: Store) -> None:
     unnamed = assess(store, "acme/other")
     assert [f.kind for f in unnamed.findings] == ["license-other-unnamed"]
-    assert unnamed.result("license").status == INCONSISTENT
+    assert unnamed.result("license").status == Status.INCONSISTENT
     assert assess(store, "acme/other-link").findings == []
 
 
@@ -119,12 +115,12 @@ def test_card_base_model_unknown_to_hub_metadata(tmp_path: Path) -> None:
     ])
     a = assess(store, "acme/a")
     assert [f.kind for f in a.findings] == ["base-model-not-in-hub-metadata"]
-    assert a.result("base_model").status == INCONSISTENT
+    assert a.result("base_model").status == Status.INCONSISTENT
     assert assess(store, "acme/b").findings == []
     assert assess(store, "acme/d").findings == []
     # tags document fields too
     c = assess(store, "acme/c")
-    assert c.result("datasets").status == PASS
+    assert c.result("datasets").status == Status.PASS
     assert any("dataset:imdb" in str(e) for e in c.result("datasets").evidence)
 
 
