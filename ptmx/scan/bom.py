@@ -18,6 +18,8 @@ from typing import Any
 
 from ptmx import __version__
 from ptmx.errors import PtmxError
+from ptmx.licenses import License, resolve
+from ptmx.licenses.vocabulary import Family
 from ptmx.scan.detect import HUGGINGFACE, PYTORCH_HUB
 from ptmx.scan.project_license import NOASSERTION, spdx
 from ptmx.scan.report import ModelUse, ScanReport
@@ -37,14 +39,14 @@ _SHA = re.compile(r"^[0-9a-f]{40}$")
 def spdx_id_for_tag(tag: str) -> str | None:
     """A hub license tag → a single SPDX license id, or None when it is not exactly one.
 
-    Uses the license engine's knowledge (:mod:`ptmx.licenses`) when present, so the BOM and
-    the verdicts read a tag the same way; otherwise a plain SPDX parse that refuses tags which
+    Uses the license engine's knowledge (:mod:`ptmx.licenses`) when it knows the tag, so the BOM
+    and the verdicts read a tag the same way; otherwise a plain SPDX parse that refuses tags which
     do not pin a version clause.
     """
     record = _record(tag)
     if record is not None:
         symbol = record.symbol
-        if record.family == "ambiguous" or symbol.startswith(("LicenseRef-", "NOASSERTION")):
+        if record.family == Family.AMBIGUOUS or symbol.startswith(("LicenseRef-", "NOASSERTION")):
             return None
         return symbol if spdx(symbol) == symbol else None
     if tag.lower() in _AMBIGUOUS_TAGS:
@@ -55,11 +57,7 @@ def spdx_id_for_tag(tag: str) -> str | None:
     return found
 
 
-def _record(tag: str) -> Any:
-    try:
-        from ptmx.licenses.symbols import resolve
-    except ImportError:
-        return None
+def _record(tag: str) -> License | None:
     try:
         return resolve(tag)
     except PtmxError:
@@ -256,16 +254,17 @@ def model_component(use: ModelUse) -> dict[str, Any]:
     if use.reuse_count is not None:
         props.append(_prop("dataset_reuse_count", str(use.reuse_count)))
     if use.verdict:
-        props.append(_prop("license_verdict", use.verdict["verdict"]))
-        for key in ("reason", "fix", "clause"):
-            if use.verdict.get(key):
-                props.append(_prop(f"license_{key}", str(use.verdict[key])))
+        props.append(_prop("license_verdict", use.verdict.verdict))
+        for key, value in (("reason", use.verdict.reason), ("fix", use.verdict.fix),
+                           ("clause", use.verdict.clause)):
+            if value:
+                props.append(_prop(f"license_{key}", str(value)))
     if use.card_check:
-        if use.card_check.get("completeness") is not None:
-            props.append(_prop("card_completeness", str(use.card_check["completeness"])))
-        for gap in use.card_check.get("missing", []):
-            props.append(_prop(f"card_missing_{gap.get('severity') or 'field'}",
-                               str(gap.get("label") or gap.get("field"))))
+        if use.card_check.completeness is not None:
+            props.append(_prop("card_completeness", str(use.card_check.completeness)))
+        for gap in use.card_check.missing:
+            props.append(_prop(f"card_missing_{gap.severity or 'field'}",
+                               str(gap.label or gap.field)))
     if use.live:
         props.append(_prop("hub_status", str(use.live.get("status"))))
         if use.live.get("sha") and use.live.get("sha") != use.sha:
