@@ -10,7 +10,6 @@ render.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from ptmx.cards import CardAssessment, assess_card_dict, assess_ids
 from ptmx.errors import DataError, NotFoundError, UsageError
 from ptmx.licenses import verdict_for
 from ptmx.licenses.vocabulary import Activity
+from ptmx.scan.boundary import Boundary
 from ptmx.scan.checks import CardCheck, LicenseCheck, VerdictFn, card_check, license_check
 from ptmx.scan.detect import HUGGINGFACE, Reference, detect_file
 from ptmx.scan.live import add_live
@@ -27,6 +27,7 @@ from ptmx.scan.project_license import (
     NOASSERTION,
     ProjectLicense,
     detect_project_license,
+    read_package_json,
     read_pyproject,
 )
 from ptmx.scan.queries import ModelIndex, model_index
@@ -164,21 +165,16 @@ def known_model_ids(store: Store) -> ModelIndex:
     return model_index(store)
 
 
-def project_identity(root: Path) -> dict[str, Any]:
+def project_identity(root: Path, boundary: Boundary | None = None) -> dict[str, Any]:
     """The project's name and version from its metadata, else the folder name."""
     name, version = None, None
-    data = read_pyproject(root)
+    data = read_pyproject(root, boundary)
     if data is not None:
         project = data.get("project") or (data.get("tool") or {}).get("poetry") or {}
         name, version = project.get("name"), project.get("version")
-    package_json = root / "package.json"
-    if name is None and package_json.is_file():
-        try:
-            pkg = json.loads(package_json.read_text(encoding="utf-8", errors="replace"))
-            if isinstance(pkg, dict):
-                name, version = pkg.get("name"), pkg.get("version")
-        except json.JSONDecodeError:
-            pass
+    pkg = read_package_json(root, boundary) if name is None else {}
+    if pkg:
+        name, version = pkg.get("name"), pkg.get("version")
     return {"name": str(name) if name else root.resolve().name,
             "version": str(version) if version else None}
 
@@ -209,13 +205,14 @@ def scan_project(
                          hint=f"choose from {', '.join(ACTIVITIES)}")
     known = known_model_ids(store)
     stats = WalkStats()
+    boundary = Boundary(folder, stats.warnings)
+    warnings = boundary.warnings
     refs: list[Reference] = []
     kwargs = {"max_bytes": max_bytes} if max_bytes else {}
-    for rel in walk(folder, stats=stats, **kwargs):
-        refs.extend(detect_file(folder, rel, known))
+    for rel in walk(folder, stats=stats, boundary=boundary, **kwargs):
+        refs.extend(detect_file(folder, rel, known, boundary=boundary))
 
-    project_license = detect_project_license(folder)
-    warnings: list[str] = []
+    project_license = detect_project_license(folder, boundary)
     models = _group(store, known, refs)
     if hub:
         add_live(store, models, hub_client, warnings)
@@ -225,7 +222,7 @@ def scan_project(
     unresolved = [r for r in refs if not r.resolved]
     report = ScanReport(
         root=str(folder),
-        project=project_identity(folder),
+        project=project_identity(folder, boundary),
         project_license=project_license,
         activity=activity,
         models=models,
