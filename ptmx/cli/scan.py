@@ -135,7 +135,7 @@ def _line(console: Console, text: str) -> None:
     control characters."""
     from ptmx.render.safe import safe_text
 
-    console.print(safe_text(text))
+    console.print(safe_text(text, newlines=False))
 
 
 def _print_table(console: Console, rows: list[dict[str, str]], columns: list[str],
@@ -149,7 +149,7 @@ def _print_table(console: Console, rows: list[dict[str, str]], columns: list[str
     for column in columns:
         table.add_column(column, justify="left", overflow="fold")
     for row in rows:
-        cells: list[Text] = [safe_text(row[c]) for c in columns]
+        cells: list[Text] = [safe_text(row[c], newlines=False) for c in columns]
         table.add_row(*cells)
     console.print(table)
 

@@ -19,6 +19,7 @@ from ptmx.cards import CardAssessment, assess_card_dict, assess_ids
 from ptmx.errors import DataError, NotFoundError, UsageError
 from ptmx.licenses import verdict_for
 from ptmx.licenses.vocabulary import Activity
+from ptmx.safetext import visible
 from ptmx.scan.boundary import Boundary
 from ptmx.scan.checks import CardCheck, LicenseCheck, VerdictFn, card_check, license_check
 from ptmx.scan.detect import HUGGINGFACE, Reference, detect_file
@@ -196,10 +197,11 @@ def scan_project(
     stand-ins). Files the scan cannot or must not read are skipped with a warning each.
     """
     folder = Path(root)
+    shown = visible(folder, newlines=False)  # the user's argument, echoed: made inert
     if not folder.exists():
-        raise NotFoundError(f"{folder}: no such folder")
+        raise NotFoundError(f"{shown}: no such folder")
     if not folder.is_dir():
-        raise UsageError(f"{folder}: not a folder (ptmx scan reads a project checkout)")
+        raise UsageError(f"{shown}: not a folder (ptmx scan reads a project checkout)")
     if activity not in ACTIVITIES:
         raise UsageError(f"unknown activity {activity!r}",
                          hint=f"choose from {', '.join(ACTIVITIES)}")

@@ -37,9 +37,11 @@ BINARY_SUFFIXES = frozenset({
 DEFAULT_MAX_BYTES = 2_000_000  # bigger text files are generated data, not code
 
 
-def is_virtualenv(path: Path) -> bool:
+def is_virtualenv(path: str | Path) -> bool:
     """A virtualenv or conda environment, whatever its folder is called."""
-    return (path / "pyvenv.cfg").is_file() or (path / "conda-meta").is_dir()
+    # os.path on strings: pathlib re-parses long paths (1,000 nested folders) at every step.
+    return (os.path.isfile(os.path.join(path, "pyvenv.cfg"))
+            or os.path.isdir(os.path.join(path, "conda-meta")))
 
 
 # -- gitignore ---------------------------------------------------------------------------------
@@ -286,10 +288,10 @@ class _Walker:
 
     def open_folder(self, rel: str, matcher: IgnoreMatcher) -> _Folder:
         """The folder's sorted entries, with its own .gitignore added to ``matcher``."""
-        folder = self.root / rel if rel else self.root
-        gi = folder / ".gitignore"
+        folder = os.path.join(self.root, rel) if rel else str(self.root)
+        gi = os.path.join(folder, ".gitignore")
         if os.path.lexists(gi):
-            text = self.boundary.read_text(gi, _join(rel, ".gitignore"))
+            text = self.boundary.read_text(Path(gi), _join(rel, ".gitignore"))
             if text is not None:
                 matcher = IgnoreMatcher(list(matcher.layers))
                 for pattern in matcher.add(rel, text):
@@ -322,7 +324,7 @@ class _Walker:
 
     def keep_folder(self, entry: os.DirEntry[str], child: str, matcher: IgnoreMatcher) -> bool:
         if (entry.name in SKIP_DIRS or entry.name.endswith(".egg-info")
-                or is_virtualenv(Path(entry.path))):
+                or is_virtualenv(entry.path)):
             self.stats.skipped_dirs.append(child)
             return False
         if matcher.ignored(child, True):
