@@ -35,7 +35,7 @@ class Boundary:
         """One warning per path, however often it is reached."""
         if rel not in self._warned:
             self._warned.add(rel)
-            self.warnings.append(f"{rel}: {why}")
+            self.warnings.append(f"{readable(rel)}: {why}")
 
     def inside(self, path: Path) -> bool:
         """Whether the real path of ``path`` (symbolic links resolved) is inside the root."""
@@ -85,6 +85,13 @@ class Boundary:
             self.warn(name, f"cannot be read ({exc.strerror or exc}): skipped")
             return None
         return data.decode("utf-8", errors="replace")
+
+
+def readable(name: object) -> str:
+    """A file name as the reports show it: bytes that are not UTF-8 (kept by the OS as lone
+    surrogates) become U+FFFD, so JSON, SARIF and the BOM can always be written."""
+    text = name if isinstance(name, str) else str(name)
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _stat_failure(path: Path, exc: OSError) -> str:

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ptmx.scan.boundary import Boundary
+from ptmx.scan.boundary import Boundary, readable
 from ptmx.scan.walker import BINARY_SUFFIXES
 
 HUGGINGFACE = "huggingface"
@@ -819,16 +819,16 @@ def detect_file(root: Path, rel: Path, known: Container[str] | None = None, *,
     kind = detector_for(rel)
     if kind is None:
         return []
-    path = rel.as_posix()
+    path = readable(rel.as_posix())
     guard = boundary if boundary is not None else Boundary(root)
     full = root / rel
-    text = guard.read_text(full, path)
+    text = guard.read_text(full, rel.as_posix())
     if text is None:
         return []
     try:
         refs = _DETECTORS[kind](text, path, known, [root, full.parent])
     except (RecursionError, MemoryError):
-        guard.warn(path, "nested too deeply to read: skipped")
+        guard.warn(rel.as_posix(), "nested too deeply to read: skipped")
         return []
     return _dedupe(refs)
 

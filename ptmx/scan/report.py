@@ -20,7 +20,7 @@ from ptmx.errors import DataError, NotFoundError, UsageError
 from ptmx.licenses import verdict_for
 from ptmx.licenses.vocabulary import Activity
 from ptmx.safetext import visible
-from ptmx.scan.boundary import Boundary
+from ptmx.scan.boundary import Boundary, readable
 from ptmx.scan.checks import CardCheck, LicenseCheck, VerdictFn, card_check, license_check
 from ptmx.scan.detect import HUGGINGFACE, Reference, detect_file
 from ptmx.scan.live import add_live
@@ -176,7 +176,7 @@ def project_identity(root: Path, boundary: Boundary | None = None) -> dict[str, 
     pkg = read_package_json(root, boundary) if name is None else {}
     if pkg:
         name, version = pkg.get("name"), pkg.get("version")
-    return {"name": str(name) if name else root.resolve().name,
+    return {"name": str(name) if name else readable(root.resolve().name),
             "version": str(version) if version else None}
 
 
@@ -223,7 +223,7 @@ def scan_project(
         _check(use, project_license.expression, activity, verdict_fn, assessments, warnings)
     unresolved = [r for r in refs if not r.resolved]
     report = ScanReport(
-        root=str(folder),
+        root=readable(folder),
         project=project_identity(folder, boundary),
         project_license=project_license,
         activity=activity,
@@ -233,7 +233,7 @@ def scan_project(
         stats={"files_scanned": stats.files, "ignored": stats.ignored, "binary": stats.binary,
                "too_large": stats.too_large, "skipped_dirs": stats.skipped_dirs,
                "references": len(refs)},
-        dataset={"name": store.manifest.get("name"), "folder": str(store.folder)},
+        dataset={"name": store.manifest.get("name"), "folder": readable(store.folder)},
         engines={"licenses": "ptmx.licenses", "cards": "ptmx.cards",
                  "hub": "ptmx.hub" if hub else None},
         warnings=warnings,

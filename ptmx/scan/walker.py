@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ptmx.scan.boundary import Boundary
+from ptmx.scan.boundary import Boundary, readable
 
 # Directories that never hold the project's own code: VCS data, caches, installed packages.
 SKIP_DIRS = frozenset({
@@ -325,7 +325,7 @@ class _Walker:
     def keep_folder(self, entry: os.DirEntry[str], child: str, matcher: IgnoreMatcher) -> bool:
         if (entry.name in SKIP_DIRS or entry.name.endswith(".egg-info")
                 or is_virtualenv(entry.path)):
-            self.stats.skipped_dirs.append(child)
+            self.stats.skipped_dirs.append(readable(child))
             return False
         if matcher.ignored(child, True):
             self.stats.ignored += 1
@@ -349,7 +349,7 @@ class _Walker:
             self.stats.binary += 1
             return False
         if size > self.max_bytes:
-            self.stats.too_large.append(child)
+            self.stats.too_large.append(readable(child))
             return False
         return True
 

@@ -400,6 +400,22 @@ def test_file_names_are_data(case: str, project: Path, capsys: pytest.CaptureFix
         assert name in table.replace("\n", "")
 
 
+def test_file_names_that_are_not_utf8(project: Path, tmp_path: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """Bytes that are not UTF-8 in a name: shown as U+FFFD, every format still written."""
+    os.mkdir(os.path.join(bytes(project), b"sub\xff"))
+    name = os.path.join(bytes(project), b"sub\xff", b"\xfe\xff.py")
+    with open(name, "w") as fh:
+        fh.write(LOADER.format("t5-small"))
+    outcomes = scan_all_formats(capsys, project)
+    data = json.loads(outcomes["json"].stdout)
+    t5 = next(m for m in data["models"] if m["model"] == "t5-small")
+    assert t5["references"][0]["path"] == "sub\ufffd/\ufffd\ufffd.py"
+    out = tmp_path / "bom.json"
+    assert main(["scan", str(project), "--format", "cyclonedx", "--out", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["components"]
+
+
 def test_hostile_contents_are_data(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / "app.py").write_text(
         'from transformers import pipeline\n'
