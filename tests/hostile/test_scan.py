@@ -441,6 +441,31 @@ def test_outside_text_never_reaches_a_terminal_raw(project: Path) -> None:
         assert "link.py: a broken symbolic link" in outcome.stdout
 
 
+# -- failures are one line ------------------------------------------------------------------------
+@pytest.mark.parametrize(("case", "code"), [
+    ("missing folder with ESC", 2), ("a file, not a folder", 2), ("a FIFO, not a folder", 2),
+    ("bad --fail-on with markup", 2),
+])
+def test_failures_are_one_escaped_line(case: str, code: int, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    args: list[str] = []
+    if case == "missing folder with ESC":
+        target = tmp_path / "gone\x1b[2J"
+    elif case == "a file, not a folder":
+        target = tmp_path / "file\x1b]0;t\x07.py"
+        target.write_text("x = 1\n")
+    elif case == "a FIFO, not a folder":
+        target = tmp_path / "pipe"
+        os.mkfifo(target)
+    else:
+        target = tmp_path
+        args = ["--fail-on", "[bold]x\x1b[2J"]
+    outcome = scan(capsys, target, *args)
+    outcome.assert_clean_failure(code)
+    assert outcome.stderr.startswith("ptmx: ") and "\x1b" not in outcome.stderr
+    assert outcome.stdout == ""
+
+
 # -- the hub only sees hub ids -----------------------------------------------------------------------
 @pytest.fixture
 def fake_hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
