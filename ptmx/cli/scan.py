@@ -9,16 +9,25 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ptmx.cli.common import add_data_option, store_from
 from ptmx.errors import UsageError
+from ptmx.safetext import visible
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+    from ptmx.scan.checks import CardCheck
+    from ptmx.scan.detect import Reference
+    from ptmx.scan.report import ScanReport
 
 FORMATS = ("table", "json", "sarif", "cyclonedx")
 FAIL_ON_CHOICES = ("conflict", "drift", "critical", "important")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `ptmx scan`."""
     p = sub.add_parser(
         "scan", help="find the pre-trained models a local project loads; check licenses and "
@@ -60,22 +69,9 @@ def _fail_on(values: list[str]) -> list[str]:
 
 
 def _scan(args: argparse.Namespace) -> int:
-    from ptmx.scan.report import card_engine, license_engine, scan_project
+    from ptmx.scan.report import scan_project
 
     fail_on = _fail_on(args.fail_on)
-    # A CI gate that cannot run must not pass silently.
-    if {"conflict", "drift"} & set(fail_on) and license_engine() is None:
-        raise UsageError("--fail-on conflict/drift needs the license engine (ptmx.licenses), "
-                         "which is not available")
-    if {"critical", "important"} & set(fail_on) and card_engine()[0] is None:
-        raise UsageError("--fail-on critical/important needs the card rules (ptmx.cards), "
-                         "which are not available")
-    if args.hub:
-        try:
-            import ptmx.hub  # noqa: F401 - only checking that the hub client exists
-        except ImportError:
-            raise UsageError("--hub: live hub lookups (ptmx.hub) are not available in this "
-                             "build") from None
     store = store_from(args)
     report = scan_project(args.path, store, activity=args.activity, hub=args.hub)
 
@@ -85,11 +81,12 @@ def _scan(args: argparse.Namespace) -> int:
                 _write(report, args.format, fh)
         except OSError as exc:
             raise UsageError(f"--out {args.out}: {exc.strerror or exc}") from exc
-        print(f"wrote {args.format} to {args.out}", file=sys.stderr)
+        print(f"wrote {args.format} to {visible(args.out, newlines=False)}", file=sys.stderr)
     else:
         _write(report, args.format, sys.stdout)
+    # Warnings name the project's files: escaped, one line each.
     for warning in report.warnings:
-        print(f"ptmx: {warning}", file=sys.stderr)
+        print(f"ptmx: {visible(warning, newlines=False)}", file=sys.stderr)
 
     failing = report.failing(fail_on)
     if failing:
@@ -100,7 +97,7 @@ def _scan(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write(report: Any, fmt: str, out: TextIO) -> None:
+def _write(report: ScanReport, fmt: str, out: TextIO) -> None:
     from ptmx.render.output import dumps
 
     if fmt == "json":
@@ -117,25 +114,48 @@ def _write(report: Any, fmt: str, out: TextIO) -> None:
         _table(report, out)
 
 
-def _where(refs: list[Any]) -> str:
+def _where(refs: list[Reference]) -> str:
     first = refs[0].location
     return first if len(refs) == 1 else f"{first} (+{len(refs) - 1})"
 
 
-def _card(use: Any) -> str:
-    check = use.card_check
+def _card(check: CardCheck | None) -> str:
     if not check:
         return "-"
-    if not check.get("assessed"):
+    if not check.assessed:
         return "no card data"
-    score = check.get("completeness")
-    crit = sum(1 for m in check.get("missing", []) if m.get("severity") == "critical")
+    score = check.completeness
+    crit = len(check.missing_of("critical"))
     text = f"{score:.0f}%" if isinstance(score, int | float) else "checked"
     return text + (f", {crit} critical missing" if crit else "")
 
 
-def _table(report: Any, out: TextIO) -> None:
-    from ptmx.render.output import console_for, print_table
+def _line(console: Console, text: str) -> None:
+    """One line of the report: outside text (file names, ids, reasons) never acts as markup or
+    control characters."""
+    from ptmx.render.safe import safe_text
+
+    console.print(safe_text(text, newlines=False))
+
+
+def _print_table(console: Console, rows: list[dict[str, str]], columns: list[str],
+                 title: str) -> None:
+    """A rich table whose cells are inert text (a model id or path is data, not markup)."""
+    from rich.table import Table
+
+    from ptmx.render.safe import safe_text
+
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for column in columns:
+        table.add_column(column, justify="left", overflow="fold")
+    for row in rows:
+        cells: list[Text] = [safe_text(row[c], newlines=False) for c in columns]
+        table.add_row(*cells)
+    console.print(table)
+
+
+def _table(report: ScanReport, out: TextIO) -> None:
+    from ptmx.render.output import console_for
 
     console = console_for(out)
     lic = report.project_license
@@ -144,39 +164,42 @@ def _table(report: Any, out: TextIO) -> None:
             + (f" {report.project['version']}" if report.project.get("version") else "")
             + f" · license {lic.expression or 'none'} ({via}) · activity {report.activity}"
             + f" · dataset {report.dataset.get('name') or report.dataset.get('folder')}")
-    console.print(head, markup=False)
+    _line(console, head)
     for note in lic.notes:
-        console.print(f"  note: {note}", markup=False)
+        _line(console, f"  note: {note}")
     rows = [{
         "model": u.model,
         "license": u.license_expression or ("none" if u.in_dataset else "? (not in dataset)"),
-        "verdict": (u.verdict or {}).get("verdict") or "-",
-        "card": _card(u),
+        "verdict": u.verdict.verdict if u.verdict else "-",
+        "card": _card(u.card_check),
         "where": _where(u.references),
     } for u in report.models]
-    print_table(rows, ["model", "license", "verdict", "card", "where"],
-                title=f"models loaded ({len(rows)})", out=out)
+    _print_table(console, rows, ["model", "license", "verdict", "card", "where"],
+                 f"models loaded ({len(rows)})")
     if report.unresolved:
-        print_table([{"where": r.location, "call": r.call or r.kind, "why": r.reason}
-                     for r in report.unresolved], ["where", "call", "why"],
-                    title=f"unresolved references ({len(report.unresolved)})", out=out)
-    if report.findings:
-        summary = ", ".join(f"{n} {rule}" for rule, n in report.summary().items())
-        console.print(f"findings: {summary}", markup=False)
-        # Errors and warnings in full (notes are in the tables above and in --format json).
-        for f in report.findings:
-            if f.level not in ("error", "warning"):
-                continue
-            console.print(f"{f.level}: {f.rule} at {_where_loc(f.locations)}: {f.message}",
-                          markup=False)
-            if f.fix:
-                console.print(f"  fix: {f.fix}", markup=False)
-    else:
-        console.print("findings: none", markup=False)
+        _print_table(console, [{"where": r.location, "call": r.call or r.kind,
+                                "why": r.reason or ""} for r in report.unresolved],
+                     ["where", "call", "why"], f"unresolved references ({len(report.unresolved)})")
+    _findings(report, console)
     s = report.stats
-    console.print(f"scanned {s['files_scanned']} files ({s['ignored']} ignored by .gitignore, "
-                  f"{s['binary']} binary, {len(s['too_large'])} too large, "
-                  f"{len(s['skipped_dirs'])} folders skipped)", markup=False)
+    _line(console, f"scanned {s['files_scanned']} files ({s['ignored']} ignored by .gitignore, "
+                   f"{s['binary']} binary, {len(s['too_large'])} too large, "
+                   f"{len(s['skipped_dirs'])} folders skipped)")
+
+
+def _findings(report: ScanReport, console: Console) -> None:
+    if not report.findings:
+        _line(console, "findings: none")
+        return
+    summary = ", ".join(f"{n} {rule}" for rule, n in report.summary().items())
+    _line(console, f"findings: {summary}")
+    # Errors and warnings in full (notes are in the tables above and in --format json).
+    for f in report.findings:
+        if f.level not in ("error", "warning"):
+            continue
+        _line(console, f"{f.level}: {f.rule} at {_where_loc(f.locations)}: {f.message}")
+        if f.fix:
+            _line(console, f"  fix: {f.fix}")
 
 
 def _where_loc(locations: list[dict[str, Any]]) -> str:

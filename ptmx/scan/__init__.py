@@ -5,6 +5,10 @@
 - :func:`to_cyclonedx` turns it into a CycloneDX 1.6 bill of materials, :func:`to_sarif` into
   SARIF 2.1.0;
 - :func:`walk`, :func:`detect_file` and :func:`detect_project_license` are usable on their own.
+
+A checkout is untrusted input: every file is read through :class:`~ptmx.scan.boundary.Boundary`
+(regular files whose real path is inside the scanned folder only; everything else is skipped
+with one warning), and only ids shaped like hub ids are sent to the hub (``--hub``).
 """
 
 from ptmx.scan.bom import to_cyclonedx

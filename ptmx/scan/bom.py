@@ -14,10 +14,13 @@ import datetime as dt
 import json
 import re
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from ptmx import __version__
 from ptmx.errors import PtmxError
+from ptmx.licenses import License, resolve
+from ptmx.licenses.vocabulary import Family
 from ptmx.scan.detect import HUGGINGFACE, PYTORCH_HUB
 from ptmx.scan.project_license import NOASSERTION, spdx
 from ptmx.scan.report import ModelUse, ScanReport
@@ -37,14 +40,14 @@ _SHA = re.compile(r"^[0-9a-f]{40}$")
 def spdx_id_for_tag(tag: str) -> str | None:
     """A hub license tag → a single SPDX license id, or None when it is not exactly one.
 
-    Uses the license engine's knowledge (:mod:`ptmx.licenses`) when present, so the BOM and
-    the verdicts read a tag the same way; otherwise a plain SPDX parse that refuses tags which
+    Uses the license engine's knowledge (:mod:`ptmx.licenses`) when it knows the tag, so the BOM
+    and the verdicts read a tag the same way; otherwise a plain SPDX parse that refuses tags which
     do not pin a version clause.
     """
     record = _record(tag)
     if record is not None:
         symbol = record.symbol
-        if record.family == "ambiguous" or symbol.startswith(("LicenseRef-", "NOASSERTION")):
+        if record.family == Family.AMBIGUOUS or symbol.startswith(("LicenseRef-", "NOASSERTION")):
             return None
         return symbol if spdx(symbol) == symbol else None
     if tag.lower() in _AMBIGUOUS_TAGS:
@@ -55,11 +58,7 @@ def spdx_id_for_tag(tag: str) -> str | None:
     return found
 
 
-def _record(tag: str) -> Any:
-    try:
-        from ptmx.licenses.symbols import resolve
-    except ImportError:
-        return None
+def _record(tag: str) -> License | None:
     try:
         return resolve(tag)
     except PtmxError:
@@ -114,27 +113,45 @@ def _purl(use: ModelUse) -> str | None:
 
 
 def _model_card(use: ModelUse) -> dict[str, Any] | None:
+    """The ``modelCard`` of a component: the card fields ptmx knows, in CycloneDX's places."""
     card = use.card or {}
-    params: dict[str, Any] = {}
-    if card.get("task"):
-        params["task"] = str(card["task"])
-    if card.get("model_type"):
-        params["architectureFamily"] = str(card["model_type"])
+    out: dict[str, Any] = {}
+    for key, value in (("modelParameters", _parameters(card, use)),
+                       ("quantitativeAnalysis", _analysis(card)),
+                       ("considerations", _considerations(card)),
+                       ("properties", _card_properties(card))):
+        if value:
+            out[key] = value
+    return out or None
+
+
+# (card field, modelParameters key, how the value is written)
+_PARAMETERS: tuple[tuple[str, str, Callable[[Any], Any]], ...] = (
+    ("task", "task", str),
+    ("model_type", "architectureFamily", str),
+    ("input_format", "inputs", lambda v: [{"format": str(v)}]),
+    ("output_format", "outputs", lambda v: [{"format": str(v)}]),
+)
+_CARD_PROPERTIES = ("parameter_count", "hyper_parameters", "paper", "demo", "license",
+                    "frameworks", "source")
+
+
+def _parameters(card: dict[str, Any], use: ModelUse) -> dict[str, Any]:
+    params = {key: write(card[field]) for field, key, write in _PARAMETERS if card.get(field)}
     datasets = [d for d in (card.get("datasets") or use.datasets or []) if d]
     if datasets:
         params["datasets"] = [{"type": "dataset", "name": str(d)} for d in datasets]
-    if card.get("input_format"):
-        params["inputs"] = [{"format": str(card["input_format"])}]
-    if card.get("output_format"):
-        params["outputs"] = [{"format": str(card["output_format"])}]
-    out: dict[str, Any] = {}
-    if params:
-        out["modelParameters"] = params
+    # CycloneDX's order: task, architectureFamily, datasets, inputs, outputs.
+    order = ("task", "architectureFamily", "datasets", "inputs", "outputs")
+    return {key: params[key] for key in order if key in params}
+
+
+def _analysis(card: dict[str, Any]) -> dict[str, Any] | None:
     evaluation = card.get("evaluation")
     if isinstance(evaluation, str):
         try:
             evaluation = json.loads(evaluation)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             evaluation = {"evaluation": evaluation}
     metrics = []
     if isinstance(evaluation, dict):
@@ -142,24 +159,23 @@ def _model_card(use: ModelUse) -> dict[str, Any] | None:
                    for k, v in evaluation.items() if v is not None]
     elif isinstance(evaluation, list):
         metrics = [_metric(v) for v in evaluation if v is not None]
-    if metrics:
-        out["quantitativeAnalysis"] = {"performanceMetrics": metrics}
-    considerations: dict[str, Any] = {}
+    return {"performanceMetrics": metrics} if metrics else None
+
+
+def _considerations(card: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     if card.get("limitations_and_bias"):
-        considerations["technicalLimitations"] = [str(card["limitations_and_bias"])]
+        out["technicalLimitations"] = [str(card["limitations_and_bias"])]
     env = [{"name": k, "value": str(card[k])} for k in ("carbon", "hardware") if card.get(k)]
     if env:
-        considerations["environmentalConsiderations"] = {"properties": env}
-    if considerations:
-        out["considerations"] = considerations
-    props = [{"name": k, "value": str(card[k]) if not isinstance(card[k], dict | list)
-              else json.dumps(card[k], ensure_ascii=False)}
-             for k in ("parameter_count", "hyper_parameters", "paper", "demo", "license",
-                       "frameworks", "source")
-             if card.get(k)]
-    if props:
-        out["properties"] = props
-    return out or None
+        out["environmentalConsiderations"] = {"properties": env}
+    return out
+
+
+def _card_properties(card: dict[str, Any]) -> list[dict[str, str]]:
+    return [{"name": k, "value": str(card[k]) if not isinstance(card[k], dict | list)
+             else json.dumps(card[k], ensure_ascii=False)}
+            for k in _CARD_PROPERTIES if card.get(k)]
 
 
 def _metric(entry: Any) -> dict[str, str]:
@@ -211,6 +227,25 @@ def _ancestors(use: ModelUse) -> list[dict[str, Any]]:
 
 def model_component(use: ModelUse) -> dict[str, Any]:
     """One ``machine-learning-model`` component."""
+    comp = _identity(use)
+    if use.licenses:
+        names = {"other": str(use.live["license_name"])} \
+            if use.live and use.live.get("license_name") else {}
+        comp["licenses"] = _license_list(use.licenses, names)
+    for key, value in (("purl", _purl(use)), ("externalReferences", _external_refs(use)),
+                       ("modelCard", _model_card(use))):
+        if value:
+            comp[key] = value
+    ancestors = _ancestors(use)
+    if ancestors:
+        comp["pedigree"] = {"ancestors": ancestors}
+    comp["evidence"] = {"occurrences": [_occurrence(r) for r in use.references]}
+    comp["properties"] = _properties(use)
+    return comp
+
+
+def _identity(use: ModelUse) -> dict[str, Any]:
+    """Name, group, supplier, authors, version and description of a model component."""
     if use.source_hub == PYTORCH_HUB:
         group, _, short = use.model.partition(":")
     else:
@@ -230,24 +265,11 @@ def model_component(use: ModelUse) -> dict[str, Any]:
         comp["version"] = version
     if use.card and use.card.get("task"):
         comp["description"] = f"{use.card['task']} model"
-    names = {}
-    if use.live and use.live.get("license_name"):
-        names = {"other": str(use.live["license_name"])}
-    if use.licenses:
-        comp["licenses"] = _license_list(use.licenses, names)
-    purl = _purl(use)
-    if purl:
-        comp["purl"] = purl
-    refs = _external_refs(use)
-    if refs:
-        comp["externalReferences"] = refs
-    card = _model_card(use)
-    if card:
-        comp["modelCard"] = card
-    ancestors = _ancestors(use)
-    if ancestors:
-        comp["pedigree"] = {"ancestors": ancestors}
-    comp["evidence"] = {"occurrences": [_occurrence(r) for r in use.references]}
+    return comp
+
+
+def _properties(use: ModelUse) -> list[dict[str, str]]:
+    """The ``ptmx:*`` properties: where the data came from, the verdict, the card's gaps."""
     props = [_prop("hub", use.source_hub), _prop("in_dataset", use.in_dataset)]
     if use.license_source:
         props.append(_prop("license_source", use.license_source))
@@ -256,22 +278,22 @@ def model_component(use: ModelUse) -> dict[str, Any]:
     if use.reuse_count is not None:
         props.append(_prop("dataset_reuse_count", str(use.reuse_count)))
     if use.verdict:
-        props.append(_prop("license_verdict", use.verdict["verdict"]))
-        for key in ("reason", "fix", "clause"):
-            if use.verdict.get(key):
-                props.append(_prop(f"license_{key}", str(use.verdict[key])))
+        props.append(_prop("license_verdict", use.verdict.verdict))
+        for key, value in (("reason", use.verdict.reason), ("fix", use.verdict.fix),
+                           ("clause", use.verdict.clause)):
+            if value:
+                props.append(_prop(f"license_{key}", str(value)))
     if use.card_check:
-        if use.card_check.get("completeness") is not None:
-            props.append(_prop("card_completeness", str(use.card_check["completeness"])))
-        for gap in use.card_check.get("missing", []):
-            props.append(_prop(f"card_missing_{gap.get('severity') or 'field'}",
-                               str(gap.get("label") or gap.get("field"))))
+        if use.card_check.completeness is not None:
+            props.append(_prop("card_completeness", str(use.card_check.completeness)))
+        for gap in use.card_check.missing:
+            props.append(_prop(f"card_missing_{gap.severity or 'field'}",
+                               str(gap.label or gap.field)))
     if use.live:
         props.append(_prop("hub_status", str(use.live.get("status"))))
         if use.live.get("sha") and use.live.get("sha") != use.sha:
             props.append(_prop("hub_sha_now", str(use.live["sha"])))
-    comp["properties"] = props
-    return comp
+    return props
 
 
 def _occurrence(ref: Any) -> dict[str, Any]:

@@ -14,11 +14,12 @@ from __future__ import annotations
 import ast
 import json
 import re
-from collections.abc import Container, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ptmx.scan.boundary import Boundary, readable
 from ptmx.scan.walker import BINARY_SUFFIXES
 
 HUGGINGFACE = "huggingface"
@@ -138,6 +139,19 @@ _HF_DOWNLOADERS = frozenset({"hf_hub_download", "snapshot_download", "hf_hub_url
 _ST_CLASSES = frozenset({"SentenceTransformer", "CrossEncoder", "SparseEncoder"})
 
 
+@dataclass(frozen=True)
+class _CallSite:
+    """One call, as the loader rules read it."""
+
+    node: ast.Call
+    qual: str                    # the callee with import aliases resolved
+    parts: list[str]             # qual split on dots
+    last: str                    # the callee's last name
+    kw: dict[str, ast.expr]      # keyword arguments
+    shown: str                   # the callee as written
+    rev: str | None              # a literal revision= argument
+
+
 class _PythonScanner:
     """One module's references; see :func:`detect_python`."""
 
@@ -160,42 +174,56 @@ class _PythonScanner:
     def collect(self) -> None:
         """One walk over the tree: names (imports, definitions, assignments) and the nodes the
         later passes need (calls, imports, string constants, prose strings)."""
-        assigned: dict[str, list[ast.AST]] = {}
+        self.assigned: dict[str, list[ast.AST]] = {}
         self.calls: list[ast.Call] = []
         self.imports: list[ast.Import | ast.ImportFrom] = []
         self.strings: list[ast.Constant] = []
         self.prose: set[int] = set()
         for node in ast.walk(self.tree):
-            if isinstance(node, ast.Call):
-                self.calls.append(node)
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-                self.strings.append(node)
-            elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
-                # A bare string statement (docstring or not) is prose, like a comment.
-                self.prose.add(id(node.value))
-            elif isinstance(node, ast.JoinedStr):
-                self.prose.update(id(v) for v in node.values)
-            if isinstance(node, ast.Import | ast.ImportFrom):
-                self.imports.append(node)
-            if isinstance(node, ast.Import):
-                for a in node.names:
-                    self.aliases[a.asname or a.name.split(".")[0]] = \
-                        a.name if a.asname else a.name.split(".")[0]
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                for a in node.names:
-                    self.aliases[a.asname or a.name] = f"{node.module}.{a.name}"
-            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                self.defined.add(node.name)
-            elif isinstance(node, ast.Assign | ast.AnnAssign):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                for t in targets:
-                    if isinstance(t, ast.Name) and node.value is not None:
-                        assigned.setdefault(t.id, []).append(node.value)
-                        if isinstance(node.value, ast.Call):
-                            last = _dotted(node.value.func).split(".")[-1]
-                            if last in _OBJECT_FACTORIES or last[:1].isupper():
-                                self.objects.add(t.id)
-        # Module-level constants: assigned exactly once, at the top level, to a string literal.
+            self.note_nodes(node)
+            self.note_names(node)
+        self.module_constants()
+
+    def note_nodes(self, node: ast.AST) -> None:
+        """Calls, imports, string constants and prose strings, for the later passes."""
+        if isinstance(node, ast.Call):
+            self.calls.append(node)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            self.strings.append(node)
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            # A bare string statement (docstring or not) is prose, like a comment.
+            self.prose.add(id(node.value))
+        elif isinstance(node, ast.JoinedStr):
+            self.prose.update(id(v) for v in node.values)
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            self.imports.append(node)
+
+    def note_names(self, node: ast.AST) -> None:
+        """Import aliases, local definitions and assignments."""
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                self.aliases[a.asname or a.name.split(".")[0]] = \
+                    a.name if a.asname else a.name.split(".")[0]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for a in node.names:
+                self.aliases[a.asname or a.name] = f"{node.module}.{a.name}"
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            self.defined.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            self.note_assignment(node)
+
+    def note_assignment(self, node: ast.Assign | ast.AnnAssign) -> None:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for t in targets:
+            if isinstance(t, ast.Name) and node.value is not None:
+                self.assigned.setdefault(t.id, []).append(node.value)
+                if isinstance(node.value, ast.Call):
+                    last = _dotted(node.value.func).split(".")[-1]
+                    if last in _OBJECT_FACTORIES or last[:1].isupper():
+                        self.objects.add(t.id)
+
+    def module_constants(self) -> None:
+        """Module-level constants: assigned exactly once, at the top level, to a string literal."""
         for stmt in self.tree.body:
             targets: list[ast.expr] = []
             value: ast.expr | None = None
@@ -205,7 +233,8 @@ class _PythonScanner:
                 targets, value = [stmt.target], stmt.value
             for t in targets:
                 if (isinstance(t, ast.Name) and isinstance(value, ast.Constant)
-                        and isinstance(value.value, str) and len(assigned.get(t.id, [])) == 1):
+                        and isinstance(value.value, str)
+                        and len(self.assigned.get(t.id, [])) == 1):
                     self.constants[t.id] = (value.value, value)
 
     def qualify(self, func: ast.expr) -> str:
@@ -310,68 +339,73 @@ class _PythonScanner:
         return self.refs
 
     def call(self, node: ast.Call) -> None:
+        """A call that loads a model: the first loader rule that claims it records it."""
         qual = self.qualify(node.func)
         parts = qual.split(".")
-        last = parts[-1]
         kw = {k.arg: k.value for k in node.keywords if k.arg}
         revision = self.value(kw.get("revision"))
         rev = revision.value if revision.status == "ok" else None
         if revision.status == "ok":
             self.consumed.update(id(n) for n in revision.consumed)
-        shown = _dotted(node.func)
+        site = _CallSite(node, qual, parts, parts[-1], kw, _dotted(node.func), rev)
+        for claims, record in _LOADERS:
+            if claims(self, site):
+                record(self, site)
+                return
 
-        if last == "from_pretrained" and len(parts) > 1:
-            receiver = ".".join(parts[:-1])
-            rname = parts[-2]
-            if receiver.startswith("peft.") or rname.startswith("Peft"):
-                # PeftModel.from_pretrained(base_model, adapter_id): the adapter is argument 2.
-                arg = kw.get("model_id", _arg(node, 1))
-                self.add(node, "peft", shown, self.value(arg), revision=rev)
-                return
-            arg = kw.get("pretrained_model_name_or_path",
-                         kw.get("pretrained_model_link_or_path", _arg(node, 0)))
-            kind = "diffusers" if receiver.startswith("diffusers.") or rname.endswith("Pipeline") \
-                else "from_pretrained"
-            self.add(node, kind, shown, self.value(arg), revision=rev)
-        elif last == "pipeline" and self.is_transformers(qual, "pipeline"):
-            model = kw.get("model", _arg(node, 1))
-            if model is None:
-                task = self.value(kw.get("task", _arg(node, 0)))
-                what = repr(task.value) if task.status == "ok" else "this task"
-                self.add(node, "pipeline", shown, _Value("dynamic"),
-                         reason=f"no model given: transformers picks its default model for {what}"
-                                " at run time (pass model= to pin it)", revision=rev)
-                return
-            self.add(node, "pipeline", shown, self.value(model), revision=rev)
-        elif last in _HF_DOWNLOADERS:
-            repo_type = self.value(kw.get("repo_type"))
-            if repo_type.status == "ok" and repo_type.value in ("dataset", "space"):
-                return  # a dataset or a Space, not a model
-            self.add(node, last, shown, self.value(kw.get("repo_id", _arg(node, 0))),
-                     revision=rev)
-        elif last in _ST_CLASSES and (qual.startswith("sentence_transformers")
-                                      or last not in self.defined):
-            arg = kw.get("model_name_or_path", kw.get("model_name", _arg(node, 0)))
-            val = self.value(arg)
-            alternatives: list[str] = []
-            # SentenceTransformer("all-MiniLM-L6-v2") loads sentence-transformers/all-MiniLM-L6-v2.
-            if (last == "SentenceTransformer" and val.status == "ok" and val.value
-                    and "/" not in val.value):
-                alternatives = [f"sentence-transformers/{val.value}"]
-            self.add(node, "sentence_transformers", shown, val, revision=rev,
-                     alternatives=alternatives)
-        elif qual.endswith("hub.load") and parts[0] == "torch":
-            self.torch_hub(node, kw, shown)
-        elif last == "create_model" and (parts[0] in ("timm", "open_clip") or
-                                         self.aliases.get(parts[0], "").startswith("timm")):
-            self.timm(node, kw, shown)
-        elif (qual in ("spacy.load", "spacy.cli.download") or
-              (last in ("load", "download") and parts[0] == "spacy")):
-            val = self.value(kw.get("name", kw.get("model", _arg(node, 0))))
-            if val.status == "ok" and val.value and not SPACY_PACKAGE.fullmatch(val.value):
-                return  # a local pipeline folder or a custom package: not a hub model
-            self.add(node, "spacy", shown, val,
-                     transform=lambda t: f"spacy/{t}" if SPACY_PACKAGE.fullmatch(t) else None)
+    def from_pretrained(self, site: _CallSite) -> None:
+        node, kw, parts = site.node, site.kw, site.parts
+        receiver = ".".join(parts[:-1])
+        rname = parts[-2]
+        if receiver.startswith("peft.") or rname.startswith("Peft"):
+            # PeftModel.from_pretrained(base_model, adapter_id): the adapter is argument 2.
+            arg = kw.get("model_id", _arg(node, 1))
+            self.add(node, "peft", site.shown, self.value(arg), revision=site.rev)
+            return
+        arg = kw.get("pretrained_model_name_or_path",
+                     kw.get("pretrained_model_link_or_path", _arg(node, 0)))
+        kind = "diffusers" if receiver.startswith("diffusers.") or rname.endswith("Pipeline") \
+            else "from_pretrained"
+        self.add(node, kind, site.shown, self.value(arg), revision=site.rev)
+
+    def pipeline(self, site: _CallSite) -> None:
+        node, kw = site.node, site.kw
+        model = kw.get("model", _arg(node, 1))
+        if model is None:
+            task = self.value(kw.get("task", _arg(node, 0)))
+            what = repr(task.value) if task.status == "ok" else "this task"
+            self.add(node, "pipeline", site.shown, _Value("dynamic"),
+                     reason=f"no model given: transformers picks its default model for {what}"
+                            " at run time (pass model= to pin it)", revision=site.rev)
+            return
+        self.add(node, "pipeline", site.shown, self.value(model), revision=site.rev)
+
+    def downloader(self, site: _CallSite) -> None:
+        repo_type = self.value(site.kw.get("repo_type"))
+        if repo_type.status == "ok" and repo_type.value in ("dataset", "space"):
+            return  # a dataset or a Space, not a model
+        self.add(site.node, site.last, site.shown,
+                 self.value(site.kw.get("repo_id", _arg(site.node, 0))), revision=site.rev)
+
+    def sentence_transformers(self, site: _CallSite) -> None:
+        kw = site.kw
+        arg = kw.get("model_name_or_path", kw.get("model_name", _arg(site.node, 0)))
+        val = self.value(arg)
+        alternatives: list[str] = []
+        # SentenceTransformer("all-MiniLM-L6-v2") loads sentence-transformers/all-MiniLM-L6-v2.
+        if (site.last == "SentenceTransformer" and val.status == "ok" and val.value
+                and "/" not in val.value):
+            alternatives = [f"sentence-transformers/{val.value}"]
+        self.add(site.node, "sentence_transformers", site.shown, val, revision=site.rev,
+                 alternatives=alternatives)
+
+    def spacy(self, site: _CallSite) -> None:
+        kw = site.kw
+        val = self.value(kw.get("name", kw.get("model", _arg(site.node, 0))))
+        if val.status == "ok" and val.value and not SPACY_PACKAGE.fullmatch(val.value):
+            return  # a local pipeline folder or a custom package: not a hub model
+        self.add(site.node, "spacy", site.shown, val,
+                 transform=lambda t: f"spacy/{t}" if SPACY_PACKAGE.fullmatch(t) else None)
 
     def is_transformers(self, qual: str, name: str) -> bool:
         if qual.startswith("transformers"):
@@ -380,7 +414,8 @@ class _PythonScanner:
         # counts; a locally defined function of the same name does not.
         return qual == name and name not in self.defined
 
-    def torch_hub(self, node: ast.Call, kw: dict[str, ast.expr], shown: str) -> None:
+    def torch_hub(self, site: _CallSite) -> None:
+        node, kw, shown = site.node, site.kw, site.shown
         source = self.value(kw.get("source"))
         if source.status == "ok" and source.value == "local":
             return
@@ -399,7 +434,8 @@ class _PythonScanner:
                  _Value("ok", text, None, repo.consumed + entry.consumed), hub=PYTORCH_HUB,
                  revision=tag or None, transform=lambda _t: f"{name}:{entry.value}")
 
-    def timm(self, node: ast.Call, kw: dict[str, ast.expr], shown: str) -> None:
+    def timm(self, site: _CallSite) -> None:
+        node, kw, shown = site.node, site.kw, site.shown
         val = self.value(kw.get("model_name", _arg(node, 0)))
         pretrained = kw.get("pretrained")
         if val.status == "ok" and val.value and _HF_HUB_PREFIX.match(val.value):
@@ -434,11 +470,41 @@ class _PythonScanner:
         for node in self.strings:
             if id(node) in self.prose or id(node) in self.consumed:
                 continue
-            model = literal_model(node.value, self.known)
+            text = str(node.value)  # collect() keeps only string constants
+            model = literal_model(text, self.known)
             if model:
                 self.refs.append(Reference(self.path, node.lineno, node.col_offset + 1, "literal",
-                                           node.value, model, snippet=self.snippet(node.lineno),
+                                           text, model, snippet=self.snippet(node.lineno),
                                            reason="string literal naming a known model"))
+
+
+def _is_spacy(scanner: _PythonScanner, site: _CallSite) -> bool:
+    return (site.qual in ("spacy.load", "spacy.cli.download")
+            or (site.last in ("load", "download") and site.parts[0] == "spacy"))
+
+
+def _is_timm(scanner: _PythonScanner, site: _CallSite) -> bool:
+    return site.last == "create_model" and (
+        site.parts[0] in ("timm", "open_clip")
+        or scanner.aliases.get(site.parts[0], "").startswith("timm"))
+
+
+# Loader rules, in order: (does this rule claim the call, how it records the reference).
+_LOADERS: tuple[tuple[Callable[[_PythonScanner, _CallSite], bool],
+                      Callable[[_PythonScanner, _CallSite], None]], ...] = (
+    (lambda _s, c: c.last == "from_pretrained" and len(c.parts) > 1,
+     _PythonScanner.from_pretrained),
+    (lambda s, c: c.last == "pipeline" and s.is_transformers(c.qual, "pipeline"),
+     _PythonScanner.pipeline),
+    (lambda _s, c: c.last in _HF_DOWNLOADERS, _PythonScanner.downloader),
+    (lambda s, c: c.last in _ST_CLASSES and (c.qual.startswith("sentence_transformers")
+                                             or c.last not in s.defined),
+     _PythonScanner.sentence_transformers),
+    (lambda _s, c: c.qual.endswith("hub.load") and c.parts[0] == "torch",
+     _PythonScanner.torch_hub),
+    (_is_timm, _PythonScanner.timm),
+    (_is_spacy, _PythonScanner.spacy),
+)
 
 
 def literal_model(text: str, known: Container[str] | None) -> str | None:
@@ -743,30 +809,48 @@ def detector_for(rel: Path) -> str | None:
     return None
 
 
-def detect_file(root: Path, rel: Path, known: Container[str] | None = None) -> list[Reference]:
-    """All references in the file ``root/rel`` (``rel`` is reported as the path)."""
+def detect_file(root: Path, rel: Path, known: Container[str] | None = None, *,
+                boundary: Boundary | None = None) -> list[Reference]:
+    """All references in the file ``root/rel`` (``rel`` is reported as the path).
+
+    The file is read through ``boundary`` (only inside ``root``); a file nested too deeply to
+    parse (a 10,000-level expression, a 100,000-level JSON notebook) is skipped with a warning.
+    """
     kind = detector_for(rel)
     if kind is None:
         return []
+    path = readable(rel.as_posix())
+    guard = boundary if boundary is not None else Boundary(root)
     full = root / rel
-    try:
-        text = full.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    text = guard.read_text(full, rel.as_posix())
+    if text is None:
         return []
-    path = rel.as_posix()
-    base_dirs = [root, full.parent]
-    if kind == "python":
-        refs = detect_python(text, path, known, base_dirs)
-        if _REQUIREMENT_FILES.match(rel.name):  # setup.py install_requires
-            refs += [r for n, ln in enumerate(text.splitlines(), 1) if not _is_comment_line(ln)
-                     for r in _requirement_refs(_strip_hash_comment(ln), path, n, ln)]
-    elif kind == "notebook":
-        refs = detect_notebook(text, path, known, base_dirs)
-    elif kind == "config":
-        refs = detect_config(text, path, known, base_dirs)
-    else:
-        refs = detect_shell(text, path, known)
+    try:
+        refs = _DETECTORS[kind](text, path, known, [root, full.parent])
+    except (RecursionError, MemoryError):
+        guard.warn(rel.as_posix(), "nested too deeply to read: skipped")
+        return []
     return _dedupe(refs)
+
+
+def _python_file(text: str, path: str, known: Container[str] | None,
+                 base_dirs: list[Path]) -> list[Reference]:
+    refs = detect_python(text, path, known, base_dirs)
+    if _REQUIREMENT_FILES.match(Path(path).name):  # setup.py install_requires
+        refs += [r for n, ln in enumerate(text.splitlines(), 1) if not _is_comment_line(ln)
+                 for r in _requirement_refs(_strip_hash_comment(ln), path, n, ln)]
+    return refs
+
+
+def _shell_file(text: str, path: str, known: Container[str] | None,
+                base_dirs: list[Path]) -> list[Reference]:
+    return detect_shell(text, path, known)
+
+
+_DETECTORS: dict[str, Callable[[str, str, Container[str] | None, list[Path]], list[Reference]]] = {
+    "python": _python_file, "notebook": detect_notebook, "config": detect_config,
+    "shell": _shell_file,
+}
 
 
 def _dedupe(refs: list[Reference]) -> list[Reference]:

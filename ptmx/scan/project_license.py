@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import configparser
 import json
+import os
 import re
 import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from ptmx.scan.boundary import Boundary
 
 NOASSERTION = "NOASSERTION"
 
@@ -66,8 +69,8 @@ def spdx(text: str | None) -> str | None:
     if bad:
         return None
     if not info.invalid_symbols:
-        return licensing.parse(text.strip(), validate=True).render()
-    return parsed.render()
+        return str(licensing.parse(text.strip(), validate=True).render())
+    return str(parsed.render())
 
 
 # Free-text license names seen in metadata → SPDX (checked after a plain SPDX parse fails).
@@ -146,102 +149,99 @@ def from_classifier(classifier: str) -> str | None:
 
 
 # -- text fingerprints ---------------------------------------------------------------------------
+_BSD = "redistribution and use in source and binary forms with or without modification are " \
+       "permitted"
+
+
 def _norm(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9+]+", " ", text.lower()).split())
+
+
+# Text rules, first match wins: (SPDX id, where to look, phrases (regexes) that must all occur).
+# "head" is the first 1,500 characters (the title block), "text" the whole normalised text.
+# Order matters: look-alikes come after the license they resemble (LGPL before GPL, the
+# notice-bearing BSD variants before BSD-2-Clause, MIT before MIT-0).
+_TEXT_RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("AGPL-3.0-only", "head", ("gnu affero general public license", "version 3")),
+    ("LGPL-3.0-only", "head", ("gnu lesser general public license", "version 3")),
+    ("LGPL-2.1-only", "head", ("gnu lesser general public license", "version 2 1")),
+    ("LGPL-2.0-only", "head", ("gnu library general public license", "version 2")),
+    ("GPL-3.0-only", "head", ("gnu general public license", "version 3")),
+    ("GPL-2.0-only", "head", ("gnu general public license", "version 2")),
+    ("Apache-2.0", "head", ("apache license", "version 2 0")),
+    ("MPL-2.0", "head", (r"mozilla public license (version |v )?2 0",)),
+    ("EPL-2.0", "head", (r"eclipse public license (v |version )?2 0",)),
+    ("EUPL-1.2", "head", (r"european union public licen[cs]e v ?1 2",)),
+    ("BSL-1.0", "head", ("boost software license version 1 0",)),
+    ("Unlicense", "text", ("this is free and unencumbered software released into the public "
+                           "domain",)),
+    ("CC0-1.0", "head", ("cc0 1 0 universal",)),
+    ("CC-BY-NC-ND-4.0", "head", ("attribution noncommercial noderivatives 4 0 international",)),
+    ("CC-BY-NC-SA-4.0", "head", ("attribution noncommercial sharealike 4 0 international",)),
+    ("CC-BY-NC-4.0", "head", ("attribution noncommercial 4 0 international",)),
+    ("CC-BY-ND-4.0", "head", ("attribution noderivatives 4 0 international",)),
+    ("CC-BY-SA-4.0", "head", ("attribution sharealike 4 0 international",)),
+    ("CC-BY-4.0", "head", ("attribution 4 0 international",)),
+    ("WTFPL", "head", ("do what the fuck you want to public license",)),
+    ("Artistic-2.0", "head", ("the artistic license 2 0",)),
+    # The PSF text embeds older permissive notices (CWI, BeOpen): its title decides first.
+    ("PSF-2.0", "text", ("python software foundation license version 2",)),
+    ("MIT", "text", ("permission is hereby granted free of charge to any person obtaining a copy",
+                     "the above copyright notice and this permission notice shall be included")),
+    ("MIT-0", "text", ("permission is hereby granted free of charge to any person obtaining a "
+                       "copy",)),
+    ("ISC", "text", (r"permission to use copy modify and( or)? distribute this software for any "
+                     r"purpose with or without fee is hereby granted",)),
+    ("BSD-4-Clause", "text", (_BSD, "all advertising materials mentioning features")),
+    ("BSD-3-Clause-Clear", "text", (_BSD, "no express or implied licenses to any party s patent "
+                                          "rights")),
+    ("BSD-3-Clause", "text", (_BSD, r"neither the name of|names of its contributors may not be "
+                                    r"used|name of the copyright holder nor")),
+    ("BSD-2-Clause", "text", (_BSD,)),
+    ("Zlib", "text", ("altered source versions must be plainly marked", "as is")),
+)
+_COMPILED_RULES = tuple((ident, scope, tuple(re.compile(p) for p in phrases))
+                        for ident, scope, phrases in _TEXT_RULES)
+
+# The full GPL-family texts end with a "how to apply" notice saying "or (at your option) any
+# later version"; that notice decides only when the file is not the license text itself.
+_FULL_GPL_TEXT = re.compile(r"gnu (lesser |affero |library )?general public license version \d"
+                            r"( \d)? (\d+ )?(june|february|november) (19|20)\d\d")
+_OR_LATER_NOTICE = re.compile(
+    r"gnu (lesser |affero |library )?general public license as published by the free "
+    r"software foundation either version (\d)( \d)? of the license or at your option any "
+    r"later version")
+_GPL_FAMILY = {"lesser ": "LGPL", "library ": "LGPL", "affero ": "AGPL"}
 
 
 def fingerprint(text: str) -> str | None:
     """The SPDX id of a license text, or None when no fingerprint matches."""
     t = _norm(text)
     head = t[:1500]
-
-    # The full GPL-family texts end with a "how to apply" notice saying "or (at your option)
-    # any later version"; that notice decides only when the file is not the license text itself.
-    full_text = re.search(r"gnu (lesser |affero |library )?general public license version \d"
-                          r"( \d)? (\d+ )?(june|february|november) (19|20)\d\d", head)
-    later = None if full_text else re.search(
-        r"gnu (lesser |affero |library )?general public license as published by the free "
-        r"software foundation either version (\d)( \d)? of the license or at your option any "
-        r"later version", t)
+    later = None if _FULL_GPL_TEXT.search(head) else _OR_LATER_NOTICE.search(t)
     if later:
-        family = {"lesser ": "LGPL", "library ": "LGPL", "affero ": "AGPL"}.get(
-            later.group(1) or "", "GPL")
+        family = _GPL_FAMILY.get(later.group(1) or "", "GPL")
         version = later.group(2) + ("." + later.group(3).strip() if later.group(3) else ".0")
         return f"{family}-{version}-or-later"
-    if "gnu affero general public license" in head and "version 3" in head:
-        return "AGPL-3.0-only"
-    if "gnu lesser general public license" in head:
-        if "version 3" in head:
-            return "LGPL-3.0-only"
-        if "version 2 1" in head:
-            return "LGPL-2.1-only"
-    if "gnu library general public license" in head and "version 2" in head:
-        return "LGPL-2.0-only"
-    if "gnu general public license" in head:
-        if "version 3" in head:
-            return "GPL-3.0-only"
-        if "version 2" in head:
-            return "GPL-2.0-only"
-    if "apache license" in head and "version 2 0" in head:
-        return "Apache-2.0"
-    if re.search(r"mozilla public license (version |v )?2 0", head):
-        return "MPL-2.0"
-    if re.search(r"eclipse public license (v |version )?2 0", head):
-        return "EPL-2.0"
-    if re.search(r"european union public licen[cs]e v ?1 2", head):
-        return "EUPL-1.2"
-    if "boost software license version 1 0" in head:
-        return "BSL-1.0"
-    if "this is free and unencumbered software released into the public domain" in t:
-        return "Unlicense"
-    if "cc0 1 0 universal" in head:
-        return "CC0-1.0"
-    for phrase, ident in (
-        ("attribution noncommercial noderivatives 4 0 international", "CC-BY-NC-ND-4.0"),
-        ("attribution noncommercial sharealike 4 0 international", "CC-BY-NC-SA-4.0"),
-        ("attribution noncommercial 4 0 international", "CC-BY-NC-4.0"),
-        ("attribution noderivatives 4 0 international", "CC-BY-ND-4.0"),
-        ("attribution sharealike 4 0 international", "CC-BY-SA-4.0"),
-        ("attribution 4 0 international", "CC-BY-4.0"),
-    ):
-        if phrase in head:
+    for ident, scope, phrases in _COMPILED_RULES:
+        where = head if scope == "head" else t
+        if all(p.search(where) for p in phrases):
             return ident
-    if "do what the fuck you want to public license" in head:
-        return "WTFPL"
-    if "the artistic license 2 0" in head:
-        return "Artistic-2.0"
-    # The PSF text embeds older permissive notices (CWI, BeOpen): its title decides first.
-    if "python software foundation license version 2" in t:
-        return "PSF-2.0"
-    if "permission is hereby granted free of charge to any person obtaining a copy" in t:
-        if "the above copyright notice and this permission notice shall be included" in t:
-            return "MIT"
-        return "MIT-0"
-    if re.search(r"permission to use copy modify and( or)? distribute this software for any "
-                 r"purpose with or without fee is hereby granted", t):
-        return "ISC"
-    if "redistribution and use in source and binary forms with or without modification are "\
-       "permitted" in t:
-        if "all advertising materials mentioning features" in t:
-            return "BSD-4-Clause"
-        if "no express or implied licenses to any party s patent rights" in t:
-            return "BSD-3-Clause-Clear"
-        if re.search(r"neither the name of|names of its contributors may not be used|"
-                     r"name of the copyright holder nor", t):
-            return "BSD-3-Clause"
-        return "BSD-2-Clause"
-    if "altered source versions must be plainly marked" in t and "as is" in t:
-        return "Zlib"
     return None
 
 
 # -- the project -----------------------------------------------------------------------------
-def detect_project_license(root: Path) -> ProjectLicense:
-    """The project's license from its root license files and package metadata."""
+def detect_project_license(root: Path, boundary: Boundary | None = None) -> ProjectLicense:
+    """The project's license from its root license files and package metadata.
+
+    Files are read through ``boundary``: a license file or metadata that is a link out of
+    ``root``, or a ``license = {file = ...}`` pointing outside, is not read (a warning says so).
+    """
     root = Path(root)
+    guard = boundary if boundary is not None else Boundary(root)
     result = ProjectLicense(expression=None)
-    file_ids = _license_files(root, result)
-    meta_ids = _metadata(root, result)
+    file_ids = _license_files(root, result, guard)
+    meta_ids = _metadata(root, result, guard)
 
     file_expr = _combine(file_ids, result)
     meta_expr = _first(meta_ids)
@@ -262,18 +262,40 @@ def detect_project_license(root: Path) -> ProjectLicense:
     return result
 
 
-def read_pyproject(root: Path) -> dict[str, Any] | None:
-    """``root/pyproject.toml`` parsed; None when absent, ``{}`` when it does not parse."""
-    pyproject = root / "pyproject.toml"
-    if not pyproject.is_file():
+def read_pyproject(root: Path, boundary: Boundary | None = None) -> dict[str, Any] | None:
+    """``root/pyproject.toml`` parsed; None when absent or not readable, ``{}`` when it does not
+    parse (nested too deeply included)."""
+    text = _read(root, "pyproject.toml", boundary)
+    if text is None:
         return None
     try:
-        return tomllib.loads(pyproject.read_text(encoding="utf-8", errors="replace"))
-    except tomllib.TOMLDecodeError:
+        return tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError):
         return {}
 
 
-def _license_files(root: Path, result: ProjectLicense) -> list[tuple[str, str, bool]]:
+def _read(root: Path, name: str, boundary: Boundary | None) -> str | None:
+    """The text of ``root/name`` when it exists and may be read (else None, warned)."""
+    path = root / name
+    if not os.path.lexists(path):
+        return None
+    return (boundary if boundary is not None else Boundary(root)).read_text(path, name)
+
+
+def read_package_json(root: Path, boundary: Boundary | None = None) -> dict[str, Any]:
+    """``root/package.json`` parsed; ``{}`` when absent, unreadable or not a JSON object."""
+    text = _read(root, "package.json", boundary)
+    if text is None:
+        return {}
+    try:
+        pkg = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        return {}
+    return pkg if isinstance(pkg, dict) else {}
+
+
+def _license_files(root: Path, result: ProjectLicense,
+                   guard: Boundary) -> list[tuple[str, str, bool]]:
     """(file, SPDX id or NOASSERTION, is a dual-license part) for the root license files."""
     found: list[tuple[str, str, bool]] = []
     try:
@@ -286,11 +308,10 @@ def _license_files(root: Path, result: ProjectLicense) -> list[tuple[str, str, b
         suffixed = None if primary else _SUFFIXED.match(name)
         if not (primary or suffixed):
             continue
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")[:200_000]
-        except OSError:
+        text = guard.read_text(path, name)
+        if text is None:
             continue
-        ident = fingerprint(text)
+        ident = fingerprint(text[:200_000])
         if suffixed and _OTHER_PART.search(suffixed.group("part")) \
                 and not name.upper().startswith("COPYING.LESSER"):
             result.other_files.append({"file": name, "spdx": ident or NOASSERTION})
@@ -328,81 +349,119 @@ def _join(ids: list[str], op: str) -> str:
     return op.join(parts)
 
 
-def _metadata(root: Path, result: ProjectLicense) -> list[str]:
-    ids: list[str] = []
+def _metadata(root: Path, result: ProjectLicense, guard: Boundary) -> list[str]:
+    """SPDX ids the package metadata declares, most specific first; notes for the rest."""
+    sources = _Sources(result)
+    _pyproject_license(root, guard, sources)
+    _setup_cfg_license(root, guard, sources)
+    _setup_py_license(root, guard, sources)
+    _package_json_license(root, guard, sources)
+    return sources.ids
 
-    def note(file: str, kind: str, found: str, ident: str | None) -> None:
-        result.sources.append({"file": file, "kind": kind, "found": found, "spdx": ident})
+
+@dataclass
+class _Sources:
+    """Collects what each metadata file says: a source row each, an id when recognised."""
+
+    result: ProjectLicense
+    ids: list[str] = field(default_factory=list)
+
+    def note(self, file: str, kind: str, found: str, ident: str | None) -> None:
+        self.result.sources.append({"file": file, "kind": kind, "found": found, "spdx": ident})
         if ident:
-            ids.append(ident)
+            self.ids.append(ident)
         else:
-            result.notes.append(f"{file}: license {found!r} is not a recognised SPDX license")
+            self.result.notes.append(f"{file}: license {found!r} is not a recognised SPDX "
+                                     "license")
 
-    data = read_pyproject(root)
-    if data is not None:
-        if not data:
-            result.notes.append("pyproject.toml does not parse")
-        project = data.get("project") or {}
-        lic = project.get("license")
-        if isinstance(lic, str):
-            note("pyproject.toml", "project.license", lic, from_name(lic))
-        elif isinstance(lic, dict):
-            if isinstance(lic.get("text"), str):
-                text = lic["text"]
-                ident = from_name(text) or (fingerprint(text) if len(text) > 200 else None)
-                note("pyproject.toml", "project.license.text", text[:80], ident)
-            elif isinstance(lic.get("file"), str):
-                path = root / lic["file"]
-                ident = fingerprint(path.read_text(errors="replace")) if path.is_file() else None
-                note("pyproject.toml", "project.license.file", lic["file"], ident)
-        for c in project.get("classifiers") or []:
-            if isinstance(c, str) and c.startswith("License ::"):
-                note("pyproject.toml", "classifier", c, from_classifier(c))
-        poetry = (data.get("tool") or {}).get("poetry") or {}
-        if isinstance(poetry.get("license"), str):
-            note("pyproject.toml", "tool.poetry.license", poetry["license"],
-                 from_name(poetry["license"]))
-    setup_cfg = root / "setup.cfg"
-    if setup_cfg.is_file():
-        cfg = configparser.ConfigParser(interpolation=None)
+
+def _pyproject_license(root: Path, guard: Boundary, sources: _Sources) -> None:
+    data = read_pyproject(root, guard)
+    if data is None:
+        return
+    if not data:
+        sources.result.notes.append("pyproject.toml does not parse")
+    project = data.get("project") or {}
+    lic = project.get("license")
+    if isinstance(lic, str):
+        sources.note("pyproject.toml", "project.license", lic, from_name(lic))
+    elif isinstance(lic, dict):
+        _pyproject_license_table(root, lic, guard, sources)
+    for c in project.get("classifiers") or []:
+        if isinstance(c, str) and c.startswith("License ::"):
+            sources.note("pyproject.toml", "classifier", c, from_classifier(c))
+    poetry = (data.get("tool") or {}).get("poetry") or {}
+    if isinstance(poetry.get("license"), str):
+        sources.note("pyproject.toml", "tool.poetry.license", poetry["license"],
+                     from_name(poetry["license"]))
+
+
+def _pyproject_license_table(root: Path, lic: dict[str, Any], guard: Boundary,
+                             sources: _Sources) -> None:
+    """``license = {text = ...}`` or ``license = {file = ...}`` (a file inside the project only:
+    an absolute path or ``../`` is not followed)."""
+    if isinstance(lic.get("text"), str):
+        text = lic["text"]
+        ident = from_name(text) or (fingerprint(text) if len(text) > 200 else None)
+        sources.note("pyproject.toml", "project.license.text", text[:80], ident)
+    elif isinstance(lic.get("file"), str):
+        name = lic["file"]
+        ident = None
         try:
-            cfg.read_string(setup_cfg.read_text(encoding="utf-8", errors="replace"))
-        except configparser.Error:
-            result.notes.append("setup.cfg does not parse")
+            path = root / name
+        except ValueError:  # a NUL byte in the name
+            path = None
+        if path is not None and guard.inside(path):
+            text = guard.read_text(path, name) if os.path.lexists(path) else None
+            ident = fingerprint(text) if text is not None else None
         else:
-            if cfg.has_option("metadata", "license"):
-                value = cfg.get("metadata", "license").strip()
-                if value:
-                    note("setup.cfg", "metadata.license", value, from_name(value))
-            if cfg.has_option("metadata", "classifiers"):
-                for c in cfg.get("metadata", "classifiers").splitlines():
-                    if c.strip().startswith("License ::"):
-                        note("setup.cfg", "classifier", c.strip(), from_classifier(c.strip()))
-    setup_py = root / "setup.py"
-    if setup_py.is_file():
-        text = setup_py.read_text(encoding="utf-8", errors="replace")
-        m = re.search(r"""\blicense\s*=\s*["']([^"'\n]+)["']""", text)
-        if m:
-            note("setup.py", "license=", m.group(1), from_name(m.group(1)))
-        for c in re.findall(r"""["'](License :: [^"'\n]+)["']""", text):
-            note("setup.py", "classifier", c, from_classifier(c))
-    package_json = root / "package.json"
-    if package_json.is_file():
-        try:
-            pkg = json.loads(package_json.read_text(encoding="utf-8", errors="replace"))
-        except json.JSONDecodeError:
-            pkg = {}
-        lic = pkg.get("license") if isinstance(pkg, dict) else None
-        if isinstance(lic, dict):
-            lic = lic.get("type")
-        if isinstance(lic, str) and not lic.upper().startswith("SEE LICENSE"):
-            note("package.json", "license", lic, from_name(lic))
-        legacy = pkg.get("licenses") if isinstance(pkg, dict) else None
-        if isinstance(legacy, list):
-            types = [x.get("type") for x in legacy if isinstance(x, dict) and x.get("type")]
-            for t in types:
-                note("package.json", "licenses[]", t, from_name(t))
-    return ids
+            guard.warn(f"pyproject.toml: license file {name!r}",
+                       "outside the scanned folder: not read")
+        sources.note("pyproject.toml", "project.license.file", name, ident)
+
+
+def _setup_cfg_license(root: Path, guard: Boundary, sources: _Sources) -> None:
+    text = _read(root, "setup.cfg", guard)
+    if text is None:
+        return
+    cfg = configparser.ConfigParser(interpolation=None)
+    try:
+        cfg.read_string(text)
+    except configparser.Error:
+        sources.result.notes.append("setup.cfg does not parse")
+        return
+    if cfg.has_option("metadata", "license"):
+        value = cfg.get("metadata", "license").strip()
+        if value:
+            sources.note("setup.cfg", "metadata.license", value, from_name(value))
+    if cfg.has_option("metadata", "classifiers"):
+        for c in cfg.get("metadata", "classifiers").splitlines():
+            if c.strip().startswith("License ::"):
+                sources.note("setup.cfg", "classifier", c.strip(), from_classifier(c.strip()))
+
+
+def _setup_py_license(root: Path, guard: Boundary, sources: _Sources) -> None:
+    text = _read(root, "setup.py", guard)
+    if text is None:
+        return
+    m = re.search(r"""\blicense\s*=\s*["']([^"'\n]+)["']""", text)
+    if m:
+        sources.note("setup.py", "license=", m.group(1), from_name(m.group(1)))
+    for c in re.findall(r"""["'](License :: [^"'\n]+)["']""", text):
+        sources.note("setup.py", "classifier", c, from_classifier(c))
+
+
+def _package_json_license(root: Path, guard: Boundary, sources: _Sources) -> None:
+    pkg = read_package_json(root, guard)
+    lic = pkg.get("license")
+    if isinstance(lic, dict):
+        lic = lic.get("type")
+    if isinstance(lic, str) and not lic.upper().startswith("SEE LICENSE"):
+        sources.note("package.json", "license", lic, from_name(lic))
+    legacy = pkg.get("licenses")
+    if isinstance(legacy, list):
+        for t in (x.get("type") for x in legacy if isinstance(x, dict) and x.get("type")):
+            sources.note("package.json", "licenses[]", str(t), from_name(str(t)))
 
 
 def _first(ids: list[str]) -> str | None:

@@ -3,34 +3,45 @@
 :func:`scan_project` walks the folder, detects references, groups them per model, looks each
 model up in the dataset (and, when asked, live on the hub), then asks the license engine
 (:mod:`ptmx.licenses`) whether the model's license fits the project's and the card rules
-(:mod:`ptmx.cards`) how well the model is documented. Both engines are optional imports: when one
-is missing the report says so instead of guessing. The result is plain data that the table,
-JSON, SARIF and CycloneDX writers all render.
+(:mod:`ptmx.cards`) how well the model is documented (:mod:`ptmx.scan.checks` keeps what the scan
+reports of both). The result is plain data that the table, JSON, SARIF and CycloneDX writers all
+render.
 """
 
 from __future__ import annotations
 
-import enum
-import json
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ptmx.errors import DataError, HubError, NotFoundError, UsageError
+from ptmx.cards import CardAssessment, assess_card_dict, assess_ids
+from ptmx.errors import DataError, NotFoundError, UsageError
+from ptmx.licenses import verdict_for
+from ptmx.licenses.vocabulary import Activity
+from ptmx.safetext import visible
+from ptmx.scan.boundary import Boundary, readable
+from ptmx.scan.checks import CardCheck, LicenseCheck, VerdictFn, card_check, license_check
 from ptmx.scan.detect import HUGGINGFACE, Reference, detect_file
+from ptmx.scan.live import add_live
 from ptmx.scan.project_license import (
     NOASSERTION,
     ProjectLicense,
     detect_project_license,
+    read_package_json,
     read_pyproject,
 )
 from ptmx.scan.queries import ModelIndex, model_index
 from ptmx.scan.walker import WalkStats, walk
-from ptmx.store import Store, model_page
+from ptmx.store import Store, model_page, normalise_model_id
 
-ACTIVITIES = ("use", "redistribute", "derive")
+if TYPE_CHECKING:
+    from ptmx.hub import HubClient
+
+ACTIVITIES = tuple(a.value for a in Activity)
+
+# assess_ids(store, dataset ids) → one card assessment per id, in order.
+AssessMany = Callable[[Store, Sequence[int]], list[CardAssessment]]
 
 # --fail-on thresholds: each names the least serious finding that fails the run.
 FAIL_ON = {
@@ -91,8 +102,8 @@ class ModelUse:
     card: dict[str, Any] | None = None
     tags: list[str] = field(default_factory=list)
     datasets: list[str] = field(default_factory=list)
-    verdict: dict[str, Any] | None = None
-    card_check: dict[str, Any] | None = None
+    verdict: LicenseCheck | None = None
+    card_check: CardCheck | None = None
     live: dict[str, Any] | None = None
 
     @property
@@ -149,146 +160,23 @@ class ScanReport:
         return [f for f in self.findings if f.rule in rules]
 
 
-# -- engines (optional imports) ----------------------------------------------------------------
-def license_engine() -> Callable[..., Any] | None:
-    """``ptmx.licenses.verdict_for`` when that package provides it."""
-    try:
-        from ptmx.licenses import verdict_for  # type: ignore[attr-defined]
-    except ImportError:
-        try:
-            from ptmx.licenses.verdicts import verdict_for
-        except ImportError:
-            return None
-    return verdict_for if callable(verdict_for) else None
-
-
-def activities() -> tuple[str, ...]:
-    """The activities the license engine knows (``use`` first)."""
-    try:
-        from ptmx.licenses.verdicts import ACTIVITIES as known
-    except ImportError:
-        return ACTIVITIES
-    return tuple(known)
-
-
-def card_engine() -> tuple[Callable[..., Any] | None, Callable[..., Any] | None]:
-    """``(assess_many, assess_card_dict)`` from :mod:`ptmx.cards`, each None when absent.
-
-    ``assess_many(store, model_ids)`` returns one assessment per id, in order
-    (``ptmx.cards.assess_ids``, one vectorised pass; else ``assess`` per model).
-    """
-    try:
-        import ptmx.cards as cards
-    except ImportError:
-        return None, None
-    many = getattr(cards, "assess_ids", None)
-    single = getattr(cards, "assess", None)
-    if not callable(many) and callable(single):
-        def many(store: Store, ids: list[int]) -> list[Any]:
-            return [single(store, i) for i in ids]
-    assess_dict = getattr(cards, "assess_card_dict", None)
-    return (many if callable(many) else None,
-            assess_dict if callable(assess_dict) else None)
-
-
-def _get(obj: Any, *names: str) -> Any:
-    for name in names:
-        value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
-        if value is not None:
-            return value
-    return None
-
-
-def _label(value: Any) -> str:
-    if isinstance(value, enum.Enum):
-        value = value.value
-    return str(value)
-
-
-def normalise_verdict(raw: Any, upstream: str | None, downstream: str | None,
-                      activity: str) -> dict[str, Any]:
-    """Whatever the license engine returns → {verdict, category, reason, fix, clause, ...}."""
-    if isinstance(raw, str | enum.Enum):
-        label = _label(raw)
-        reason = fix = clause = None
-        obligations: Any = None
-    else:
-        label = _label(_get(raw, "verdict", "level", "status", "outcome") or "unknown")
-        reason = _get(raw, "reason", "explanation", "why", "message")
-        fix = _get(raw, "fix", "fixes", "remedy", "suggestion")
-        clause = _get(raw, "rule", "clause", "clauses")
-        obligations = _get(raw, "obligations", "duties")
-    if isinstance(fix, list | tuple):
-        fix = "; ".join(str(f) for f in fix)
-    if isinstance(clause, list | tuple):
-        clause = "; ".join(str(c) for c in clause)
-    return {
-        "verdict": label, "category": verdict_category(label), "reason": reason,
-        "fix": fix, "clause": clause,
-        "obligations": [str(o) for o in obligations] if isinstance(obligations, list | tuple)
-        else obligations,
-        "upstream": upstream, "downstream": downstream, "activity": activity,
-    }
-
-
-def verdict_category(label: str) -> str:
-    """A verdict label → conflict | drift | constrained | unknown | obligations | ok."""
-    key = re.sub(r"[^a-z]+", "_", label.lower())
-    for needle, category in (("conflict", "conflict"), ("incompatible", "conflict"),
-                             ("drift", "drift"), ("constrain", "constrained"),
-                             ("restrict", "constrained"), ("unknown", "unknown"),
-                             ("ambiguous", "unknown"), ("obligation", "obligations")):
-        if needle in key:
-            return category
-    return "ok" if key.strip("_") in ("ok", "compatible", "yes", "same") else "unknown"
-
-
-def normalise_card_check(raw: Any) -> dict[str, Any]:
-    """A card assessment (``CardAssessment`` or its dict) → what the scan reports.
-
-    Only rules that count against the model are "missing" (a base-model rule does not count for
-    a model nothing says is derived).
-    """
-    data = raw.to_dict() if hasattr(raw, "to_dict") else dict(raw)
-    rules = [r for r in data.get("rules") or [] if isinstance(r, dict)]
-
-    def pick(status: str) -> list[dict[str, Any]]:
-        return [{"field": r.get("key"), "label": r.get("label") or r.get("key"),
-                 "severity": r.get("severity"), "detail": r.get("note")}
-                for r in rules if r.get("status") == status and r.get("counts", True)]
-
-    return {
-        "assessed": data.get("status", "assessed") != "not assessed",
-        "completeness": data.get("completeness"),
-        "source": data.get("source"),
-        "missing": pick("missing"),
-        "inconsistent": pick("inconsistent"),
-        "findings": [f.get("message") for f in data.get("findings") or [] if isinstance(f, dict)],
-    }
-
-
 # -- scanning -----------------------------------------------------------------------------------
 def known_model_ids(store: Store) -> ModelIndex:
     """Every model id in the dataset, for exact string-literal matching (``in``) and lookup."""
     return model_index(store)
 
 
-def project_identity(root: Path) -> dict[str, Any]:
+def project_identity(root: Path, boundary: Boundary | None = None) -> dict[str, Any]:
     """The project's name and version from its metadata, else the folder name."""
     name, version = None, None
-    data = read_pyproject(root)
+    data = read_pyproject(root, boundary)
     if data is not None:
         project = data.get("project") or (data.get("tool") or {}).get("poetry") or {}
         name, version = project.get("name"), project.get("version")
-    package_json = root / "package.json"
-    if name is None and package_json.is_file():
-        try:
-            pkg = json.loads(package_json.read_text(encoding="utf-8", errors="replace"))
-            if isinstance(pkg, dict):
-                name, version = pkg.get("name"), pkg.get("version")
-        except json.JSONDecodeError:
-            pass
-    return {"name": str(name) if name else root.resolve().name,
+    pkg = read_package_json(root, boundary) if name is None else {}
+    if pkg:
+        name, version = pkg.get("name"), pkg.get("version")
+    return {"name": str(name) if name else readable(root.resolve().name),
             "version": str(version) if version else None}
 
 
@@ -298,45 +186,45 @@ def scan_project(
     *,
     activity: str = "use",
     hub: bool = False,
-    hub_client: Any = None,
+    hub_client: HubClient | None = None,
     max_bytes: int | None = None,
+    verdict_fn: VerdictFn = verdict_for,
+    assess_many: AssessMany = assess_ids,
 ) -> ScanReport:
-    """Scan the folder ``root`` and check what it loads against ``store``."""
+    """Scan the folder ``root`` and check what it loads against ``store``.
+
+    ``verdict_fn`` and ``assess_many`` are the license engine and the card rules (tests pass
+    stand-ins). Files the scan cannot or must not read are skipped with a warning each.
+    """
     folder = Path(root)
+    shown = visible(folder, newlines=False)  # the user's argument, echoed: made inert
     if not folder.exists():
-        raise NotFoundError(f"{folder}: no such folder")
+        raise NotFoundError(f"{shown}: no such folder")
     if not folder.is_dir():
-        raise UsageError(f"{folder}: not a folder (ptmx scan reads a project checkout)")
-    if activity not in activities():
+        raise UsageError(f"{shown}: not a folder (ptmx scan reads a project checkout)")
+    if activity not in ACTIVITIES:
         raise UsageError(f"unknown activity {activity!r}",
-                         hint=f"choose from {', '.join(activities())}")
+                         hint=f"choose from {', '.join(ACTIVITIES)}")
     known = known_model_ids(store)
     stats = WalkStats()
+    boundary = Boundary(folder, stats.warnings)
+    warnings = boundary.warnings
     refs: list[Reference] = []
     kwargs = {"max_bytes": max_bytes} if max_bytes else {}
-    for rel in walk(folder, stats=stats, **kwargs):
-        refs.extend(detect_file(folder, rel, known))
+    for rel in walk(folder, stats=stats, boundary=boundary, **kwargs):
+        refs.extend(detect_file(folder, rel, known, boundary=boundary))
 
-    project_license = detect_project_license(folder)
-    verdict_for = license_engine()
-    assess, assess_dict = card_engine()
-    warnings: list[str] = []
-    if verdict_for is None:
-        warnings.append("license engine (ptmx.licenses) not available: no license verdicts")
-    if assess is None:
-        warnings.append("card rules (ptmx.cards) not available: cards not checked")
-
+    project_license = detect_project_license(folder, boundary)
     models = _group(store, known, refs)
     if hub:
-        _add_live(store, models, hub_client, warnings)
-    assessments = _assess_all(store, models, assess, warnings)
+        add_live(store, models, hub_client, warnings)
+    assessments = _assess_all(store, models, assess_many, warnings)
     for use in models:
-        _check(use, project_license.expression, activity, verdict_for, assessments,
-               assess_dict, warnings)
+        _check(use, project_license.expression, activity, verdict_fn, assessments, warnings)
     unresolved = [r for r in refs if not r.resolved]
     report = ScanReport(
-        root=str(folder),
-        project=project_identity(folder),
+        root=readable(folder),
+        project=project_identity(folder, boundary),
         project_license=project_license,
         activity=activity,
         models=models,
@@ -345,9 +233,8 @@ def scan_project(
         stats={"files_scanned": stats.files, "ignored": stats.ignored, "binary": stats.binary,
                "too_large": stats.too_large, "skipped_dirs": stats.skipped_dirs,
                "references": len(refs)},
-        dataset={"name": store.manifest.get("name"), "folder": str(store.folder)},
-        engines={"licenses": "ptmx.licenses" if verdict_for else None,
-                 "cards": "ptmx.cards" if assess else None,
+        dataset={"name": store.manifest.get("name"), "folder": readable(store.folder)},
+        engines={"licenses": "ptmx.licenses", "cards": "ptmx.cards",
                  "hub": "ptmx.hub" if hub else None},
         warnings=warnings,
     )
@@ -357,8 +244,6 @@ def scan_project(
 
 def _resolve(index: ModelIndex, ref: Reference) -> tuple[int | None, str]:
     """The dataset's numeric id and canonical name for a reference (None when absent)."""
-    from ptmx.store import normalise_model_id
-
     for candidate in [ref.model, *ref.alternatives]:
         if not candidate:
             continue
@@ -404,56 +289,6 @@ def _fill_from_dataset(store: Store, use: ModelUse) -> None:
     use.tags, use.datasets = list(page.tags), list(page.datasets)
 
 
-def _add_live(store: Store, models: list[ModelUse], client: Any, warnings: list[str]) -> None:
-    """Live hub metadata for every Hugging Face model (``--hub``)."""
-    try:
-        from ptmx.hub import HubClient, lookup_with_drift
-    except ImportError:
-        raise UsageError("--hub needs the hub client (ptmx.hub), which is not available") \
-            from None
-    own = client is None
-    client = client or HubClient(batch=True)
-    try:
-        for use in models:
-            if use.source_hub != HUGGINGFACE:
-                continue
-            try:
-                found = lookup_with_drift(store, use.model, client=client)
-            except HubError as exc:
-                warnings.append(f"hub: {use.model}: {exc.one_line()}")
-                continue
-            live: dict[str, Any] = {"status": found.status, "source": found.source,
-                                    "message": found.message}
-            info = found.info
-            if info is not None:
-                live.update({"id": info.id, "sha": info.sha, "licenses": info.licenses,
-                             "license_name": info.license_name, "author": info.author,
-                             "gated": info.gated, "base_models": info.base_models,
-                             "base_model_relation": info.base_model_relation,
-                             "last_modified": info.last_modified})
-                if not use.licenses and info.licenses:
-                    use.licenses, use.license_source = list(info.licenses), "hub"
-                use.author = use.author or info.author
-                if not use.base_models and info.base_models:
-                    use.base_models = [{"base_model": b, "in_dataset": False,
-                                        "relation": info.base_model_relation or "unspecified",
-                                        "source": "hub"} for b in info.base_models]
-                if use.card is None and info.card_data:
-                    try:
-                        from ptmx.hub import card_from_hub
-
-                        use.card = card_from_hub(info)
-                    except (ImportError, ValueError, TypeError):
-                        pass
-            if found.drift is not None:
-                live["drift"] = [r for r in found.drift.to_rows() if r.get("change") not in
-                                 ("same", "unchanged", None)]
-            use.live = live
-    finally:
-        if own:
-            client.close()
-
-
 def downstream_expression(project_license: str | None) -> str | None:
     """The project's license as the engine reads it: ``NONE`` when the project declares none,
     None when it has a license nobody recognised (unknown, not absent)."""
@@ -464,11 +299,11 @@ def downstream_expression(project_license: str | None) -> str | None:
     return project_license
 
 
-def _assess_all(store: Store, models: list[ModelUse], assess_many: Callable[..., Any] | None,
-                warnings: list[str]) -> dict[int, Any]:
+def _assess_all(store: Store, models: list[ModelUse], assess_many: AssessMany,
+                warnings: list[str]) -> dict[int, CardAssessment]:
     """Card assessments of every model that is in the dataset, in one call."""
     ids = [u.dataset_id for u in models if u.dataset_id is not None]
-    if assess_many is None or not ids:
+    if not ids:
         return {}
     try:
         return dict(zip(ids, assess_many(store, ids), strict=True))
@@ -477,23 +312,22 @@ def _assess_all(store: Store, models: list[ModelUse], assess_many: Callable[...,
         return {}
 
 
-def _check(use: ModelUse, project_license: str | None, activity: str,
-           verdict_for: Callable[..., Any] | None, assessments: dict[int, Any],
-           assess_dict: Callable[..., Any] | None, warnings: list[str]) -> None:
+def _check(use: ModelUse, project_license: str | None, activity: str, verdict_fn: VerdictFn,
+           assessments: dict[int, CardAssessment], warnings: list[str]) -> None:
     downstream = downstream_expression(project_license)
-    if verdict_for is not None and (use.in_dataset or use.licenses):
+    if use.in_dataset or use.licenses:
         upstream = use.license_expression
         try:
-            raw = verdict_for(upstream, downstream, activity)
+            raw = verdict_fn(upstream, downstream, activity)
         except (ValueError, TypeError, LookupError, UsageError, DataError, NotFoundError) as exc:
             warnings.append(f"license check of {use.model} failed: {exc}")
         else:
-            use.verdict = normalise_verdict(raw, upstream, downstream, activity)
+            use.verdict = license_check(raw, upstream, downstream, activity)
     try:
         if use.dataset_id is not None and use.dataset_id in assessments:
-            use.card_check = normalise_card_check(assessments[use.dataset_id])
-        elif not use.in_dataset and use.card and assess_dict is not None:
-            use.card_check = normalise_card_check(assess_dict(
+            use.card_check = card_check(assessments[use.dataset_id])
+        elif not use.in_dataset and use.card:
+            use.card_check = card_check(assess_card_dict(
                 use.card, model=use.model, license_tags=use.licenses or None))
     except (ValueError, TypeError, LookupError, NotFoundError, DataError) as exc:
         warnings.append(f"card check of {use.model} failed: {exc}")
@@ -504,40 +338,60 @@ def _locations(refs: Iterable[Reference]) -> list[dict[str, Any]]:
              "snippet": r.snippet} for r in refs]
 
 
+_CARD_FIX = ("ask the model's authors to document it, or record what you know in your own "
+             "documentation")
+
+
+def _license_findings(use: ModelUse, project_license: str | None,
+                      where: list[dict[str, Any]]) -> list[Finding]:
+    v = use.verdict
+    if v is None or not v.finding:
+        return []
+    rule = f"license-{v.category}"
+    text = f"{use.model} ({use.license_expression or 'no license'}) in a project " \
+           f"licensed {project_license or 'without a license'}: {v.verdict}"
+    if v.reason:
+        text += f" — {v.reason}"
+    return [Finding(rule, RULES[rule][0], text, use.model, v.fix, where)]
+
+
+def _card_findings(use: ModelUse, where: list[dict[str, Any]]) -> list[Finding]:
+    check = use.card_check
+    if check is None or not check.assessed:
+        return []
+    out = []
+    for severity in ("critical", "important"):
+        gaps = check.missing_of(severity)
+        if gaps:
+            labels = ", ".join(str(gap.label or gap.field) for gap in gaps)
+            rule = f"card-{severity}"
+            out.append(Finding(rule, RULES[rule][0],
+                               f"{use.model}: the model card does not document {labels}",
+                               use.model, _CARD_FIX, where))
+    return out
+
+
+def _unknown_findings(use: ModelUse, where: list[dict[str, Any]]) -> list[Finding]:
+    if use.in_dataset or (use.live is not None and use.live.get("id")):
+        return []
+    if use.live is not None:
+        why = f" and the hub answered {use.live.get('status')}"
+        hint = f" ({use.live['message']})" if use.live.get("message") else ""
+    else:
+        why = ""
+        hint = " (look it up with --hub)" if use.source_hub == HUGGINGFACE else ""
+    return [Finding("model-unknown", RULES["model-unknown"][0],
+                    f"{use.model} is not in the dataset{why}: its license and card are "
+                    f"unknown{hint}", use.model, None, where)]
+
+
 def _findings(report: ScanReport) -> list[Finding]:
     out: list[Finding] = []
     for use in report.models:
         where = _locations(use.references)
-        v = use.verdict
-        if v is not None and v["category"] in ("conflict", "drift", "constrained", "unknown"):
-            rule = f"license-{v['category']}"
-            text = f"{use.model} ({use.license_expression or 'no license'}) in a project " \
-                   f"licensed {report.project_license.expression or 'without a license'}: " \
-                   f"{v['verdict']}"
-            if v.get("reason"):
-                text += f" — {v['reason']}"
-            out.append(Finding(rule, RULES[rule][0], text, use.model, v.get("fix"), where))
-        if use.card_check and use.card_check.get("assessed"):
-            for severity in ("critical", "important"):
-                gaps = [m for m in use.card_check["missing"] if m.get("severity") == severity]
-                if gaps:
-                    labels = ", ".join(str(m.get("label") or m.get("field")) for m in gaps)
-                    rule = f"card-{severity}"
-                    out.append(Finding(rule, RULES[rule][0],
-                                       f"{use.model}: the model card does not document {labels}",
-                                       use.model, "ask the model's authors to document it, or "
-                                       "record what you know in your own documentation", where))
-        if not use.in_dataset and (use.live is None or not use.live.get("id")):
-            if use.live is not None:
-                why = f" and the hub answered {use.live.get('status')}"
-                hint = f" ({use.live['message']})" if use.live.get("message") else ""
-            else:
-                why = ""
-                hint = " (look it up with --hub)" if use.source_hub == HUGGINGFACE else ""
-            out.append(Finding(
-                "model-unknown", RULES["model-unknown"][0],
-                f"{use.model} is not in the dataset{why}: its license and card are unknown{hint}",
-                use.model, None, where))
+        out += _license_findings(use, report.project_license.expression, where)
+        out += _card_findings(use, where)
+        out += _unknown_findings(use, where)
     for ref in report.unresolved:
         out.append(Finding("reference-unresolved", RULES["reference-unresolved"][0],
                            f"{ref.call or ref.kind}: model not known before run time "

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ptmx.scan.boundary import Boundary, readable
+
 # Directories that never hold the project's own code: VCS data, caches, installed packages.
 SKIP_DIRS = frozenset({
     ".git", ".hg", ".svn", ".bzr", "node_modules", "__pycache__", ".tox", ".nox", ".mypy_cache",
@@ -35,9 +37,11 @@ BINARY_SUFFIXES = frozenset({
 DEFAULT_MAX_BYTES = 2_000_000  # bigger text files are generated data, not code
 
 
-def is_virtualenv(path: Path) -> bool:
+def is_virtualenv(path: str | Path) -> bool:
     """A virtualenv or conda environment, whatever its folder is called."""
-    return (path / "pyvenv.cfg").is_file() or (path / "conda-meta").is_dir()
+    # os.path on strings: pathlib re-parses long paths (1,000 nested folders) at every step.
+    return (os.path.isfile(os.path.join(path, "pyvenv.cfg"))
+            or os.path.isdir(os.path.join(path, "conda-meta")))
 
 
 # -- gitignore ---------------------------------------------------------------------------------
@@ -97,8 +101,9 @@ def _glob_to_regex(glob: str) -> str:
     return "".join(out)
 
 
-def parse_gitignore(text: str) -> list[_Rule]:
-    """The rules of one .gitignore file, in file order."""
+def parse_gitignore(text: str, bad: list[str] | None = None) -> list[_Rule]:
+    """The rules of one .gitignore file, in file order; patterns that do not compile (such as
+    ``[z-a]``) are left out and listed in ``bad``."""
     rules: list[_Rule] = []
     for raw in text.splitlines():
         line = raw.rstrip("\n\r")
@@ -123,7 +128,11 @@ def parse_gitignore(text: str) -> list[_Rule]:
         line = line.lstrip("/")
         body = _glob_to_regex(line)
         regex = f"^{body}$" if anchored else f"^(?:.*/)?{body}$"
-        rules.append(_Rule(re.compile(regex), negate, dir_only))
+        try:
+            rules.append(_Rule(re.compile(regex), negate, dir_only))
+        except re.error:
+            if bad is not None:
+                bad.append(raw.strip())
     return rules
 
 
@@ -134,11 +143,14 @@ class IgnoreMatcher:
     # (folder relative to the scan root, posix, "" for the root; its rules) — outermost first.
     layers: list[tuple[str, list[_Rule]]] = field(default_factory=list)
 
-    def add(self, folder: str, text: str) -> None:
-        """Add the rules of the .gitignore that lives in ``folder`` (relative, posix)."""
-        rules = parse_gitignore(text)
+    def add(self, folder: str, text: str) -> list[str]:
+        """Add the rules of the .gitignore that lives in ``folder`` (relative, posix); returns
+        the patterns that are not valid (they are left out)."""
+        bad: list[str] = []
+        rules = parse_gitignore(text, bad)
         if rules:
             self.layers.append((folder, rules))
+        return bad
 
     def ignored(self, rel: str, is_dir: bool) -> bool:
         """Whether ``rel`` (posix, relative to the scan root) is ignored; the last match wins."""
@@ -214,6 +226,8 @@ class WalkStats:
     skipped_dirs: list[str] = field(default_factory=list)
     binary: int = 0
     too_large: list[str] = field(default_factory=list)
+    # Paths not read (links out of the folder, unreadable, special files, bad patterns).
+    warnings: list[str] = field(default_factory=list)
 
 
 def is_binary(path: Path, sniff: int = 8192) -> bool:
@@ -227,60 +241,126 @@ def is_binary(path: Path, sniff: int = 8192) -> bool:
         return True
 
 
-def walk(root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
-         stats: WalkStats | None = None) -> Iterator[Path]:
+def walk(root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, stats: WalkStats | None = None,
+         boundary: Boundary | None = None) -> Iterator[Path]:
     """Text files under ``root`` worth scanning, as paths relative to ``root``, in sorted order.
 
     Skips what git ignores, VCS folders, virtualenvs, node_modules and caches, binaries and files
-    over ``max_bytes``. Symbolic links to folders are not followed (they can loop or leave the tree).
+    over ``max_bytes``. Symbolic links to folders are not followed (they can loop or leave the
+    tree); links to files outside ``root``, special files and unreadable folders are skipped with
+    a warning each (in ``boundary.warnings``, by default ``stats.warnings``).
     """
     root = Path(root)
     stats = stats if stats is not None else WalkStats()
-    matcher = _outer_gitignores(root.resolve())
-    yield from _walk_dir(root, "", matcher, max_bytes, stats)
-
-
-def _walk_dir(root: Path, rel: str, matcher: IgnoreMatcher, max_bytes: int,
-              stats: WalkStats) -> Iterator[Path]:
-    folder = root / rel if rel else root
-    gi = folder / ".gitignore"
-    if gi.is_file():
-        matcher = IgnoreMatcher(list(matcher.layers))
-        matcher.add(rel, _read_text(gi))
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
-        return
-    for entry in entries:
-        child = f"{rel}/{entry.name}" if rel else entry.name
-        try:
-            is_dir = entry.is_dir(follow_symlinks=False)
-            is_file = entry.is_file(follow_symlinks=True)
-        except OSError:
+    boundary = boundary if boundary is not None else Boundary(root, stats.warnings)
+    walker = _Walker(root, max_bytes, stats, boundary)
+    # Depth first with an explicit stack: a thousand nested folders are no recursion limit.
+    stack = [walker.open_folder("", _outer_gitignores(root.resolve()))]
+    while stack:
+        folder = stack[-1]
+        entry = next(folder.entries, None)
+        if entry is None:
+            stack.pop()
             continue
-        if is_dir:
-            if (entry.name in SKIP_DIRS or entry.name.endswith(".egg-info")
-                    or is_virtualenv(Path(entry.path))):
-                stats.skipped_dirs.append(child)
-                continue
-            if matcher.ignored(child, True):
-                stats.ignored += 1
-                continue
-            yield from _walk_dir(root, child, matcher, max_bytes, stats)
-        elif is_file:
-            if matcher.ignored(child, False):
-                stats.ignored += 1
-                continue
-            path = Path(entry.path)
-            try:
-                size = path.stat().st_size
-            except OSError:
-                continue
-            if is_binary(path):
-                stats.binary += 1
-                continue
-            if size > max_bytes:
-                stats.too_large.append(child)
-                continue
+        child = f"{folder.rel}/{entry.name}" if folder.rel else entry.name
+        kind = walker.kind(entry, child)
+        if kind == "dir":
+            if walker.keep_folder(entry, child, folder.matcher):
+                stack.append(walker.open_folder(child, folder.matcher))
+        elif kind == "file" and walker.keep_file(entry, child, folder.matcher):
             stats.files += 1
             yield Path(child)
+
+
+@dataclass
+class _Folder:
+    rel: str
+    matcher: IgnoreMatcher
+    entries: Iterator[os.DirEntry[str]]
+
+
+@dataclass
+class _Walker:
+    root: Path
+    max_bytes: int
+    stats: WalkStats
+    boundary: Boundary
+
+    def open_folder(self, rel: str, matcher: IgnoreMatcher) -> _Folder:
+        """The folder's sorted entries, with its own .gitignore added to ``matcher``."""
+        folder = os.path.join(self.root, rel) if rel else str(self.root)
+        gi = os.path.join(folder, ".gitignore")
+        if os.path.lexists(gi):
+            text = self.boundary.read_text(Path(gi), _join(rel, ".gitignore"))
+            if text is not None:
+                matcher = IgnoreMatcher(list(matcher.layers))
+                for pattern in matcher.add(rel, text):
+                    self.boundary.warn(f"{_join(rel, '.gitignore')}: {pattern}",
+                                       "not a valid pattern: ignored")
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            self.boundary.warn(rel or ".", f"folder cannot be read ({exc.strerror or exc}): "
+                                           "skipped")
+            entries = []
+        return _Folder(rel, matcher, iter(entries))
+
+    def kind(self, entry: os.DirEntry[str], child: str) -> str | None:
+        """dir | file | None (skipped, with a warning when it is more than an inside link)."""
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                return "dir"
+            if entry.is_symlink() and os.path.isdir(entry.path):
+                # Not followed; one that leads out of the folder is worth saying so.
+                if not self.boundary.inside(Path(entry.path)):
+                    self.boundary.warn(child, "a symbolic link that leads outside the scanned "
+                                              "folder: not read")
+                return None
+        except OSError as exc:
+            self.boundary.warn(child, f"cannot be read ({exc.strerror or exc}): skipped")
+            return None
+        return "file"
+
+    def keep_folder(self, entry: os.DirEntry[str], child: str, matcher: IgnoreMatcher) -> bool:
+        if (entry.name in SKIP_DIRS or entry.name.endswith(".egg-info")
+                or is_virtualenv(entry.path)):
+            self.stats.skipped_dirs.append(readable(child))
+            return False
+        if matcher.ignored(child, True):
+            self.stats.ignored += 1
+            return False
+        return True
+
+    def keep_file(self, entry: os.DirEntry[str], child: str, matcher: IgnoreMatcher) -> bool:
+        if matcher.ignored(child, False):
+            # What git ignores is not the project's: no warning even for a link or a pipe.
+            if self._regular(entry):
+                self.stats.ignored += 1
+            return False
+        path = Path(entry.path)
+        if not self.boundary.check(path, child):
+            return False
+        try:
+            size = path.stat().st_size
+        except OSError:
+            return False  # gone since the folder was listed
+        if is_binary(path):
+            self.stats.binary += 1
+            return False
+        if size > self.max_bytes:
+            self.stats.too_large.append(readable(child))
+            return False
+        return True
+
+
+    @staticmethod
+    def _regular(entry: os.DirEntry[str]) -> bool:
+        try:
+            return entry.is_file(follow_symlinks=True)
+        except OSError:
+            return False
+
+
+def _join(rel: str, name: str) -> str:
+    return f"{rel}/{name}" if rel else name

@@ -10,7 +10,6 @@ import pytest
 from jsonschema import Draft7Validator
 
 from ptmx.cli import main
-from ptmx.scan import report as report_mod
 from tests.hub.fakehub import FakeHub
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -22,15 +21,6 @@ def _bundled_sample(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PTMX_DATA", raising=False)
 
 
-@pytest.fixture
-def engines(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A stand-in license engine: cc-by-nc is drift, everything else ok; no card rules."""
-    monkeypatch.setattr(report_mod, "license_engine", lambda: lambda u, d, a: {
-        "verdict": "drift" if u and "nc" in u else "ok", "fix": "pick another model"})
-    monkeypatch.setattr(report_mod, "card_engine", lambda: (lambda s, ids: [{} for _ in ids],
-                                                            None))
-
-
 def test_table(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "250")  # no folding: each cell on one line
     assert main(["scan", CHATBOT]) == 0
@@ -39,6 +29,14 @@ def test_table(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPat
     for text in ("facebook/bart-large-cnn", "xlm-mlm-en-2048", "chatbot/models.py:10 (+1)",
                  'f-string f"acme/lang-{lang}"', "scanned 5 files"):
         assert text in out
+
+
+def test_table_shows_brackets_as_written(capsys: pytest.CaptureFixture[str],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A notebook location reads ``path[cell 3]:2``; rich markup once swallowed ``[cell 3]``."""
+    monkeypatch.setenv("COLUMNS", "250")
+    assert main(["scan", str(FIXTURES / "patterns")]) == 0
+    assert "notebooks/explore.ipynb[cell 3]:2" in capsys.readouterr().out
 
 
 def test_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -66,24 +64,18 @@ def test_cyclonedx_to_file(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     assert list(bom_validator.iter_errors(bom)) == []
 
 
-def test_fail_on_exits_1_only_at_the_threshold(capsys: pytest.CaptureFixture[str],
-                                               engines: None) -> None:
+def test_fail_on_exits_1_only_at_the_threshold(capsys: pytest.CaptureFixture[str]) -> None:
+    # The chatbot's models: one NC (use-constrained), one without a license, two cards missing
+    # a critical field; no conflict or drift.
     assert main(["scan", CHATBOT, "--format", "json", "--fail-on", "conflict"]) == 0
+    assert main(["scan", CHATBOT, "--format", "json", "--fail-on", "drift"]) == 0
     capsys.readouterr()
-    assert main(["scan", CHATBOT, "--format", "json", "--fail-on", "drift"]) == 1
+    assert main(["scan", CHATBOT, "--format", "json", "--fail-on", "drift,critical"]) == 1
     err = capsys.readouterr().err
-    assert "1 finding(s) fail --fail-on drift: license-drift" in err
-    assert main(["scan", CHATBOT, "--format", "json",
-                 "--fail-on", "critical,conflict"]) == 0
-
-
-def test_fail_on_without_the_engine_is_a_usage_error(capsys: pytest.CaptureFixture[str],
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(report_mod, "license_engine", lambda: None)
-    assert main(["scan", CHATBOT, "--fail-on", "drift"]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("ptmx: --fail-on conflict/drift needs the license engine")
-    assert err.count("\n") == 1
+    assert "2 finding(s) fail --fail-on drift,critical: card-critical" in err
+    assert main(["scan", CHATBOT, "--format", "json", "--fail-on", "important"]) == 1
+    assert "4 finding(s) fail --fail-on important: card-critical, card-important" \
+        in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("argv", "message"), [

@@ -4,22 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from ptmx.scan import report as report_mod
 from ptmx.scan.report import RULES, scan_project
 from ptmx.scan.sarif import to_sarif
 from ptmx.store import Store
+from tests.scan.test_report import fake_engine
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def test_sarif_log_shape_and_locations(sample_store: Store,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(report_mod, "license_engine",
-                        lambda: lambda u, d, a: {"verdict": "conflict" if u == "mit" else "ok",
-                                                 "fix": "relicense"})
-    report = scan_project(FIXTURES / "chatbot", sample_store)
+def test_sarif_log_shape_and_locations(sample_store: Store) -> None:
+    report = scan_project(FIXTURES / "chatbot", sample_store,
+                          verdict_fn=fake_engine({"mit": "conflict"}, fix="relicense"))
     log = to_sarif(report)
     assert log["version"] == "2.1.0"
     (run,) = log["runs"]
@@ -39,11 +34,9 @@ def test_sarif_log_shape_and_locations(sample_store: Store,
     assert len(set(fingerprints)) == len(fingerprints)
 
 
-def test_notebook_results_name_the_cell(sample_store: Store,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(report_mod, "license_engine",
-                        lambda: lambda u, d, a: {"verdict": "drift"})
-    log = to_sarif(scan_project(FIXTURES / "patterns", sample_store))
+def test_notebook_results_name_the_cell(sample_store: Store) -> None:
+    log = to_sarif(scan_project(FIXTURES / "patterns", sample_store,
+                                verdict_fn=fake_engine({"mit": "drift"})))
     nb = [r for r in log["runs"][0]["results"]
           if r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
           == "notebooks/explore.ipynb"]
