@@ -89,4 +89,5 @@ def fetch_count(store: Store, params: SearchParams) -> int:
 
 def card_scores(store: Store, model_ids: list[int]) -> dict[int, float | None]:
     """Card completeness (0–100, None when the dataset has no card data) for many models."""
-    return {a.model_id: a.completeness for a in assess_ids(store, model_ids)}
+    return {a.model_id: a.completeness for a in assess_ids(store, model_ids)
+            if a.model_id is not None}

@@ -40,7 +40,7 @@ T = TypeVar("T")
 BUSY_DELAY = 0.15  # seconds before a loading indicator appears
 
 
-class PtmxScreen(Screen):
+class PtmxScreen(Screen[None]):
     """A screen in the stack, with title bar, status line and footer."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -55,7 +55,7 @@ class PtmxScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._busy: dict[Worker, tuple[Widget, Timer]] = {}
+        self._busy: dict[Worker[None], tuple[Widget, Timer]] = {}
 
     # -- frame ----------------------------------------------------------------------------
     @property
@@ -115,7 +115,7 @@ class PtmxScreen(Screen):
         finally:
             self.ptmx.post_message(self.ptmx.QueryTimed(time.perf_counter() - started))
 
-    def busy(self, widget: Widget, worker: Worker) -> Worker:
+    def busy(self, widget: Widget, worker: Worker[None]) -> Worker[None]:
         """Show ``widget`` as loading while ``worker`` runs (after a short delay)."""
         previous = [w for w, (target, _) in self._busy.items() if target is widget]
         for w in previous:
@@ -126,7 +126,7 @@ class PtmxScreen(Screen):
         self.ptmx.running += 1
         return worker
 
-    def _show_loading(self, worker: Worker) -> None:
+    def _show_loading(self, worker: Worker[None]) -> None:
         # A timer event can be queued just before the worker's completion is handled: only
         # show the indicator for a job that is still ours and still running.
         if worker in self._busy and not worker.is_finished:

@@ -35,7 +35,7 @@ class GraphScreen(PtmxScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", priority=True, id="graph.open",
                 tooltip="Open the highlighted model's or project's page"),
-        Binding("space", "toggle", "Expand", id="graph.toggle",
+        Binding("space", "toggle_node", "Expand", id="graph.toggle",
                 tooltip="Expand or collapse the highlighted node"),
         Binding("e", "export", "Export", id="graph.export",
                 tooltip="Export the shown subgraph to a file"),
@@ -123,7 +123,7 @@ class GraphScreen(PtmxScreen):
     def _current(self) -> TreeNode[Item] | None:
         return self.query_one("#graph", Tree).cursor_node
 
-    def action_toggle(self) -> None:
+    def action_toggle_node(self) -> None:
         node = self._current()
         if node is not None and node.allow_expand:
             node.toggle()

@@ -296,7 +296,7 @@ class ModelScreen(PtmxScreen):
         event.stop()
         self._open_key(str(event.row_key.value))
 
-    def _open_row(self, table: DataTable) -> None:
+    def _open_row(self, table: DataTable[Text]) -> None:
         if table.row_count:
             key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
             self._open_key(str(key.value))

@@ -150,7 +150,7 @@ class PagedTable(ScrollView, can_focus=True):
         self._pages: dict[int, list[Row]] = {}
         self._asked: tuple[int, ...] = ()
         self._fit_cache: tuple[int, list[tuple[Column, int]]] | None = None
-        self._lines: dict[tuple, Strip] = {}
+        self._lines: dict[tuple[object, ...], Strip] = {}
         self._styles: dict[str, Style] = {}
 
     # -- data ----------------------------------------------------------------------------
