@@ -259,6 +259,10 @@ class ModelsScreen(PtmxScreen):
 
     @on(Input.Changed, "#search")
     def _typed(self, event: Input.Changed) -> None:
+        shown = visible(event.value, newlines=False)
+        if shown != event.value:  # pasted control characters: searched for as their escapes
+            event.input.value = shown
+            return
         if event.value != self.params.text:
             self.params = replace(self.params, text=event.value)
             self.search()
