@@ -120,9 +120,14 @@ class ConsoleScreen(PtmxScreen):
         result = self.result = message.result
         table = self.query_one("#result", DataTable)
         table.clear(columns=True)
-        for name in result.table.column_names:
-            table.add_column(safe_text(name, newlines=False))
-        table.add_rows([cell(v) for v in row.values()] for row in result.table.to_pylist())
+        labels = [safe_text(name, newlines=False) for name in result.table.column_names]
+        rows = [[cell(v) for v in row.values()] for row in result.table.to_pylist()]
+        # Widths measured here, as DataTable would on its next idle: a frame drawn before that
+        # idle would otherwise stay cached with the columns cut to their headers' width.
+        for i, label in enumerate(labels):
+            width = max([label.cell_len, *(row[i].cell_len for row in rows)])
+            table.add_column(label, width=width)
+        table.add_rows(rows)
         self.set_context(f"{result.shown} in {result.seconds * 1000:.1f} ms"
                          if self.ptmx.show_timings else result.shown)
 
