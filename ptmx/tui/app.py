@@ -7,13 +7,14 @@ notifications — never a crash). Screens do the rest.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
 
+from ptmx.hub import HubClient
 from ptmx.store import Store
 from ptmx.tui.commands import PtmxCommands
 
@@ -51,7 +52,7 @@ class PtmxApp(App[None]):
             super().__init__()
             self.seconds = seconds
 
-    def __init__(self, store: Store, hub: Any = None, *, show_timings: bool = True,
+    def __init__(self, store: Store, hub: HubClient | None = None, *, show_timings: bool = True,
                  theme: str = DARK) -> None:
         """``hub`` is a hub client to use for live lookups (None: ptmx.hub's default).
 

@@ -3,6 +3,8 @@
 
 Screens add their own commands with a ``palette_commands()`` method returning
 ``(text, help, callback)`` triples, so the palette always matches the screen it was opened on.
+The palette reads its prompts as Textual markup: every prompt goes through ``safe_markup`` (ids
+come from the dataset).
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from ptmx.render.safe import safe_markup
+from ptmx.store import search_models, suggest_projects
 
 if TYPE_CHECKING:
     from ptmx.tui.app import PtmxApp
@@ -41,14 +46,16 @@ class PtmxCommands(Provider):
 
     async def discover(self) -> Hits:
         for text, help_text, callback in self._commands():
-            yield DiscoveryHit(text, callback, help=help_text)
+            yield DiscoveryHit(safe_markup(text, newlines=False), callback, text=text,
+                               help=safe_markup(help_text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for text, help_text, callback in self._commands():
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), callback, text=text, help=help_text)
+                yield Hit(score, matcher.highlight(safe_markup(text, newlines=False)), callback,
+                          text=text, help=safe_markup(help_text))
         words = query.strip()
         if len(words) >= 2:
             async for hit in self._models(words):
@@ -59,8 +66,6 @@ class PtmxCommands(Provider):
 
     async def _projects(self, text: str) -> Hits:
         """'project: open <owner/name>' for the projects closest to ``text``."""
-        from ptmx.store import suggest_projects
-
         app = cast("PtmxApp", self.app)
         needle = text.removeprefix("project:").removeprefix("open").strip()
         try:
@@ -69,13 +74,12 @@ class PtmxCommands(Provider):
             return
         for i, name in enumerate(names):
             label = f"project: open {name}"
-            yield Hit(0.45 - i * 0.01, label, partial(app.open_project, name), text=label,
+            yield Hit(0.45 - i * 0.01, safe_markup(label, newlines=False),
+                      partial(app.open_project, name), text=label,
                       help="project page")
 
     async def _models(self, text: str) -> Hits:
         """'model: open <id>' for the best few models whose id contains ``text``."""
-        from ptmx.store import search_models
-
         app = cast("PtmxApp", self.app)
         needle = text.removeprefix("model:").removeprefix("open").strip()
         if len(needle) < 2:
@@ -86,5 +90,6 @@ class PtmxCommands(Provider):
             return
         for i, model in enumerate(table.column("model").to_pylist()):
             label = f"model: open {model}"
-            yield Hit(0.5 - i * 0.01, label, partial(app.open_model, model), text=label,
+            yield Hit(0.5 - i * 0.01, safe_markup(label, newlines=False),
+                      partial(app.open_model, model), text=label,
                       help="model page")

@@ -1,17 +1,17 @@
-"""One level of the supply-chain neighbourhood, for the graph tree.
-
-Uses ``ptmx.graph.neighbourhood`` when that package is present; otherwise it builds the same
-levels from the store's model and project pages (model → projects, base ↑, derived ↓;
-project → models), so the graph screen works in every build.
-"""
+"""One level of the supply-chain neighbourhood, for the graph tree, and the export of what the
+tree has shown. Wraps :func:`ptmx.graph.neighbourhood` into labelled items and branches."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
 
-from ptmx.store import model_page, project_page
-from ptmx.tui.format import plural
+from rich.text import Text
+
+from ptmx.graph import Edge, Neighbourhood, Node, Subgraph, export, neighbourhood
+from ptmx.render.safe import safe_text
+from ptmx.render.values import plural
+from ptmx.store import Store
 
 
 @dataclass
@@ -21,12 +21,14 @@ class Item:
     kind: str  # "model" | "project" | "info"
     ref: str
     detail: str = ""
-    node: Any = None  # the ptmx.graph Node, when that package produced this item
+    node: Node | None = None  # the graph's Node behind this item (None for the tree's root)
 
     @property
-    def label(self) -> str:
+    def label(self) -> Text:
+        """'◆ owner/name  (detail)', inert: ids and license names are outside text."""
         icon = {"model": "◆", "project": "▣"}.get(self.kind, "·")
-        return f"{icon} {self.ref}" + (f"  ({self.detail})" if self.detail else "")
+        return safe_text(f"{icon} {self.ref}" + (f"  ({self.detail})" if self.detail else ""),
+                         newlines=False)
 
 
 @dataclass
@@ -44,7 +46,7 @@ class Level:
 
     summary: str
     branches: list[Branch]
-    subgraph: Any = None  # the ptmx.graph result behind it (for export), when available
+    subgraph: Neighbourhood | None = None  # the graph result behind it (for export)
 
 
 RELATION_LABELS = {
@@ -53,12 +55,8 @@ RELATION_LABELS = {
 }
 
 
-def expand(store: Any, item: Item, limit: int = 200) -> Level:
+def expand(store: Store, item: Item, limit: int = 200) -> Level:
     """The neighbours of one model or project, grouped by relation, at most ``limit`` each."""
-    try:
-        from ptmx.graph import neighbourhood
-    except ImportError:
-        return _expand_from_pages(store, item.kind, item.ref, limit)
     found = neighbourhood(store, item.node or item.ref, item.kind, depth=1, limit=limit)
     root = found.root.node
     branches = []
@@ -71,7 +69,7 @@ def expand(store: Any, item: Item, limit: int = 200) -> Level:
     return Level(_detail(root, summary=True), branches, found)
 
 
-def _detail(node: Any, summary: bool = False) -> str:
+def _detail(node: Node, summary: bool = False) -> str:
     bits = []
     if node.kind == "model":
         bits.append(node.license or "no license")
@@ -87,26 +85,12 @@ def _detail(node: Any, summary: bool = False) -> str:
     return " · ".join(bits)
 
 
-def _expand_from_pages(store: Any, kind: str, ref: str, limit: int) -> Level:
-    if kind == "model":
-        page = model_page(store, ref)
-        projects = [Item("project", p["project"]) for p in page.projects]
-        bases = [Item("model" if b.get("in_dataset") else "info", b["base_model"],
-                      b.get("relation") or "") for b in page.base_models]
-        derived = [Item("model", d["model"], d.get("relation") or "")
-                   for d in page.derived_models]
-        summary = f"{' AND '.join(page.licenses) or 'no license'} · " \
-                  f"{plural(page.reuse_count, 'project')}"
-        branches = [
-            Branch(f"used by {plural(len(projects), 'project')}", projects[:limit],
-                   len(projects)),
-            Branch(f"↑ base {plural(len(bases), 'model')}", bases[:limit], len(bases)),
-            Branch(f"↓ derived {plural(len(derived), 'model')}", derived[:limit], len(derived)),
-        ]
-        return Level(summary, [b for b in branches if b.total])
-    page = project_page(store, ref)
-    models = [Item("model", m["model"], m.get("license") or "no license") for m in page.models]
-    licenses = "not scanned" if page.licenses is None else (", ".join(page.licenses) or
-                                                            "no license found")
-    return Level(f"license {licenses} · {plural(len(models), 'model')}",
-                 [Branch(f"uses {plural(len(models), 'model')}", models[:limit], len(models))])
+def export_subgraphs(subgraphs: list[Neighbourhood], path: str) -> Path:
+    """Merge the graph results shown so far and write them to ``path`` (format by suffix)."""
+    nodes: dict[str, Node] = {}
+    edges: dict[tuple[str, str, str], Edge] = {}
+    for sub in subgraphs:
+        nodes.update(sub.nodes)
+        for edge in sub.edges:
+            edges.setdefault((edge.source, edge.target, edge.kind), edge)
+    return export(Subgraph(subgraphs[0].root, nodes, list(edges.values())), path)

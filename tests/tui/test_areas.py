@@ -1,11 +1,10 @@
-"""Licenses and documentation screens: they render the capability packages' results, or say
-plainly that the package is not in this build yet."""
+"""Licenses and documentation screens: they render the audit and the documentation report, or
+say plainly which table the dataset lacks."""
 
 from __future__ import annotations
 
 from textual.widgets import DataTable
 
-from ptmx.tui import capabilities as caps
 from ptmx.tui.screens.docs import DocumentationScreen
 from ptmx.tui.screens.licenses import LicensesScreen
 from tests.tui.conftest import SIZE, screen_text, settle
@@ -19,17 +18,12 @@ async def test_licenses_screen(app, sample_store):
         screen = app.screen
         assert isinstance(screen, LicensesScreen)
         text = screen_text(app)
-        if caps.missing(caps.license_audit):
-            assert "not available yet" in text
-            return
-        audit = caps.license_audit(sample_store)
         table = screen.query_one("#findings-table", DataTable)
         assert table.row_count == len(screen.findings) > 0
         assert f"findings ({len(screen.findings):,})" in text
         await pilot.press("3", "tab", "enter")
         await settle(pilot)
         assert app.screen is not screen  # Enter opened the finding's project or model
-        del audit
 
 
 async def test_documentation_screen(app):
@@ -39,31 +33,12 @@ async def test_documentation_screen(app):
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, DocumentationScreen)
-        text = screen_text(app)
-        if caps.missing(caps.card_report):
-            assert "not available yet" in text
-            return
         table = screen.query_one("#worst", DataTable)
         assert table.row_count == len(screen.models) > 0
         table.focus()
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.crumb == screen.models[0]
-
-
-async def test_missing_package_is_explained_not_crashed(app, monkeypatch):
-    real = caps.optional
-    monkeypatch.setattr(caps, "optional",
-                        lambda name: None if name in ("ptmx.licenses", "ptmx.cards") else real(name))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("f3")
-        await settle(pilot)
-        assert "license audit is not available yet" in screen_text(app)
-        await pilot.press("f4")
-        await settle(pilot)
-        assert "documentation report is not available yet" in screen_text(app)
-        assert app.is_running
 
 
 async def test_a_dataset_without_the_optional_tables(tmp_path):

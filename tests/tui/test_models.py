@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from ptmx.store import count_models, search_models
-from ptmx.tui import capabilities as caps
+from ptmx.tui import search_state
 from ptmx.tui.app import PtmxApp
 from ptmx.tui.screens.models import PAGE, ModelsScreen
 from tests.tui.conftest import SIZE, notes, screen_text, settle
@@ -100,14 +98,14 @@ async def test_enter_typed_ahead_opens_the_searched_model(app):
 
 async def test_store_failure_is_a_notification_not_a_crash(app, monkeypatch):
     from ptmx.errors import QueryError
-    from ptmx.tui.screens import models
+    from ptmx.tui import search_state
 
     def broken(*_args, **_kwargs):
         raise QueryError("the disk is on fire")
 
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        monkeypatch.setattr(models, "search_models", broken)
+        monkeypatch.setattr(search_state, "search_models", broken)
         await pilot.press("x")
         await settle(pilot)
         assert any("the disk is on fire" in n for n in notes(app))
@@ -123,11 +121,9 @@ async def test_at_80_by_24_with_card_completeness(sample_store, card_scores):
         for label in ("downloads", "license", "projects"):
             assert label in header  # author and likes may go at 80 columns; these never do
         assert "f1 Help" in text
-        if caps.missing(caps.card_scores):
-            pytest.skip("ptmx.cards is not in this build")
         assert header.rstrip().endswith("card")
         rows = app.screen.table.loaded_rows()
-        scores = caps.card_scores(sample_store, [r["model_id"] for r in rows])
+        scores = search_state.card_scores(sample_store, [r["model_id"] for r in rows])
         assert [r["card"] for r in rows] == [scores[r["model_id"]] for r in rows]
         assert any(r["card"] is not None for r in rows)
 

@@ -97,16 +97,9 @@ async def test_unknown_model_explains_with_suggestions(app):
         assert app.is_running
 
 
-async def test_hub_key_explains_or_looks_up_in_a_worker(sample_store, monkeypatch):
-    import pytest
-
-    from ptmx.tui import capabilities
+async def test_hub_key_looks_up_in_a_worker(sample_store):
+    from ptmx import hub
     from ptmx.tui.app import PtmxApp
-
-    real = capabilities.optional
-    monkeypatch.setattr(capabilities, "optional",
-                        lambda name: None if name == "ptmx.hub" else real(name))
-    hub = pytest.importorskip("ptmx.hub")
 
     class GoneHub:
         """A hub client whose model was deleted since the snapshot."""
@@ -127,13 +120,7 @@ async def test_hub_key_explains_or_looks_up_in_a_worker(sample_store, monkeypatc
     app = PtmxApp(sample_store, hub=GoneHub(), show_timings=False)
     async with app.run_test(size=SIZE) as pilot:
         await open_model(app, pilot)
-        # Without the hub package the key says what it will do.
-        await pilot.press("h")
-        await settle(pilot)
-        assert "not available yet" in screen_text(app).lower()
-        assert any("Hugging Face Hub" in n for n in notes(app))
-        # With it, the lookup runs in a worker: a soft failure is an answer on the page ...
-        monkeypatch.setattr(capabilities, "optional", real)
+        # The lookup runs in a worker: a soft failure is an answer on the page ...
         await pilot.press("h")
         await settle(pilot)
         assert "live on the hub: not_found" in screen_text(app)

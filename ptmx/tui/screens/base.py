@@ -1,11 +1,13 @@
 """What every ptmx screen shares: the frame, the back key, and how workers report back.
 
-Workers (``@work(thread=True, exclusive=True, exit_on_error=False, group=...)``) only compute and
-return; this base class receives their state changes on the event loop and owns every widget
-update: a successful worker named ``load_x`` is handed to ``show_load_x(result)``; a failed one
-becomes a notification (never a crash); and the widget marked busy for it gets its loading
-indicator back off. A loading indicator only appears when a job takes longer than a blink, so
-fast typing does not make the table flicker.
+Workers (``@work(thread=True, exclusive=True, exit_on_error=False, group=...)``) only compute;
+they end with :meth:`PtmxScreen.deliver`, which posts a typed message from
+:mod:`ptmx.tui.messages` (the result, or the failure) that the screen handles with ``@on(...)``
+on the event loop. A result is routed by its type, never by the worker's name. A failure
+without a handler of its own (:class:`~ptmx.tui.messages.JobFailed`) becomes a notification,
+and so does a bug in a handler: never a crash. The widget marked busy for a worker gets its
+loading indicator back off when the worker ends. A loading indicator only appears when a job
+takes longer than a blink, so fast typing does not make the table flicker.
 """
 
 from __future__ import annotations
@@ -14,17 +16,19 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from ptmx.errors import MissingTableError, PtmxError
-from ptmx.tui import capabilities as caps
-from ptmx.tui.capabilities import NotAvailable
+from ptmx.safetext import visible
+from ptmx.tui.messages import Failed, JobFailed, WorkerMessage
 from ptmx.tui.widgets.bars import StatusLine, TitleBar
 from ptmx.tui.widgets.keybar import KeyBar
 
@@ -36,7 +40,7 @@ T = TypeVar("T")
 BUSY_DELAY = 0.15  # seconds before a loading indicator appears
 
 
-class PtmxScreen(Screen):
+class PtmxScreen(Screen[None]):
     """A screen in the stack, with title bar, status line and footer."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -51,7 +55,7 @@ class PtmxScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._busy: dict[Worker, tuple[Widget, Timer]] = {}
+        self._busy: dict[Worker[None], tuple[Widget, Timer]] = {}
 
     # -- frame ----------------------------------------------------------------------------
     @property
@@ -111,7 +115,7 @@ class PtmxScreen(Screen):
         finally:
             self.ptmx.post_message(self.ptmx.QueryTimed(time.perf_counter() - started))
 
-    def busy(self, widget: Widget, worker: Worker) -> Worker:
+    def busy(self, widget: Widget, worker: Worker[None]) -> Worker[None]:
         """Show ``widget`` as loading while ``worker`` runs (after a short delay)."""
         previous = [w for w, (target, _) in self._busy.items() if target is widget]
         for w in previous:
@@ -122,7 +126,7 @@ class PtmxScreen(Screen):
         self.ptmx.running += 1
         return worker
 
-    def _show_loading(self, worker: Worker) -> None:
+    def _show_loading(self, worker: Worker[None]) -> None:
         # A timer event can be queued just before the worker's completion is handled: only
         # show the indicator for a job that is still ours and still running.
         if worker in self._busy and not worker.is_finished:
@@ -135,6 +139,21 @@ class PtmxScreen(Screen):
             self.ptmx.running = max(self.ptmx.running - 1, 0)
         self._busy.clear()
 
+    def deliver(self, compute: Callable[[], T], done: Callable[[T], Message],
+                failed: Callable[[BaseException], Failed] | str) -> None:
+        """The body of a worker: run ``compute`` and post ``done(result)``, or the failure
+        (``failed(error)``, or a :class:`JobFailed` titled ``failed`` when it is a string).
+        Nothing is posted by a worker that was cancelled meanwhile (a newer one replaced it)."""
+        try:
+            result = compute()
+        except Exception as exc:
+            message: Message = (JobFailed(exc, failed) if isinstance(failed, str)
+                                else failed(exc))
+        else:
+            message = done(result)
+        if not get_current_worker().is_cancelled:
+            self.post_message(message)
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if worker.state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
@@ -145,29 +164,21 @@ class PtmxScreen(Screen):
             if not any(target is widget for target, _ in self._busy.values()):
                 widget.loading = False
             self.ptmx.running = max(self.ptmx.running - 1, 0)
-        if worker.state == WorkerState.SUCCESS and not worker.is_cancelled:
-            handler = getattr(self, f"show_{worker.name}", None)
-            if handler is not None:
-                try:
-                    handler(worker.result)
-                except Exception as exc:  # a rendering bug must not take the app down
-                    self.report(exc, worker.name)
-        elif worker.state == WorkerState.ERROR and worker.error is not None:
-            failed = getattr(self, f"failed_{worker.name}", None)
-            if failed is not None:
-                failed(worker.error)
-            else:
-                self.report(worker.error, worker.name)
+        if worker.state == WorkerState.ERROR and worker.error is not None:
+            self.report(worker.error, worker.name)  # deliver() itself failed: still say so
 
-    def can_run(self, adapter: Callable[..., Any],
-                on_missing: Callable[[BaseException], None]) -> bool:
-        """Whether ``adapter``'s capability package is present; if not, say so via
-        ``on_missing`` (cheaply: no worker, no exception in the log)."""
-        error = caps.missing(adapter)
-        if error is not None:
-            on_missing(error)
-            return False
-        return True
+    @on(JobFailed)
+    def _job_failed(self, message: JobFailed) -> None:
+        self.report(message.error, message.what)
+
+    async def _on_message(self, message: Message) -> None:
+        if not isinstance(message, WorkerMessage):
+            await super()._on_message(message)
+            return
+        try:
+            await super()._on_message(message)
+        except Exception as exc:  # a rendering bug must not take the app down
+            self.report(exc, type(message).__name__)
 
     def report(self, error: BaseException, what: str = "") -> None:
         """An error as a notification: one line for ptmx errors, type and text otherwise."""
@@ -177,11 +188,11 @@ class PtmxScreen(Screen):
 def error_text(error: BaseException) -> str:
     """One line for a user: the ptmx message (and hint), or the exception's type and text."""
     if isinstance(error, PtmxError):
-        return error.one_line()
-    return f"{type(error).__name__}: {error}"
+        return visible(error.one_line(), newlines=False)
+    return visible(f"{type(error).__name__}: {error}", newlines=False)
 
 
 def is_not_available(error: BaseException) -> bool:
-    """Whether ``error`` says a feature cannot run here: its package is not in this build, or
-    the dataset lacks a table it needs. Shown in place, as information rather than alarm."""
-    return isinstance(error, NotAvailable | MissingTableError)
+    """Whether ``error`` says a feature cannot run here: the dataset lacks a table it needs.
+    Shown in place, as information rather than alarm."""
+    return isinstance(error, MissingTableError)

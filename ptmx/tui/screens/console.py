@@ -10,12 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 
+from ptmx.render.safe import safe_text
+from ptmx.safetext import visible
 from ptmx.store import QueryResult, run_readonly
+from ptmx.tui.messages import QueryDone, QueryFailed
 from ptmx.tui.screens.base import PtmxScreen, error_text
 from ptmx.tui.widgets.error_panel import ErrorPanel
 
@@ -23,12 +27,13 @@ ROW_CAP = 1000
 CELL_MAX = 120
 
 
-def cell(value: Any) -> str:
-    """A result value as one line of text (long values cut)."""
+def cell(value: object) -> Text:
+    """A result value as one line of inert text (long values cut)."""
     if value is None:
-        return "NULL"
+        return Text("NULL")
     text = " ".join(str(value).split()) if isinstance(value, str) else str(value)
-    return text if len(text) <= CELL_MAX else text[: CELL_MAX - 1] + "…"
+    return safe_text(text if len(text) <= CELL_MAX else text[: CELL_MAX - 1] + "…",
+                     newlines=False)
 
 
 class ConsoleScreen(PtmxScreen):
@@ -65,7 +70,7 @@ class ConsoleScreen(PtmxScreen):
     def compose_body(self) -> Iterable[Widget]:
         yield Input(placeholder="SELECT …   (enter runs · ↑/↓ history · esc cancels)", id="sql",
                     compact=True)
-        yield Static("tables: " + ", ".join(self.store.tables), id="tables", markup=False,
+        yield Static(visible("tables: " + ", ".join(self.store.tables)), id="tables", markup=False,
                      classes="note")
         yield ErrorPanel(id="error")
         yield DataTable(id="result", zebra_stripes=True)
@@ -99,26 +104,36 @@ class ConsoleScreen(PtmxScreen):
         self.busy(self.query_one("#result"), self.run_query(sql))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="sql")
-    def run_query(self, sql: str) -> QueryResult:
-        with self.store.cursor() as cur:
-            self._cursor = cur
-            try:
-                return self.timed(run_readonly, self.store, sql, ROW_CAP, cur)
-            finally:
-                self._cursor = None
+    def run_query(self, sql: str) -> None:
+        def run() -> QueryResult:
+            with self.store.cursor() as cur:
+                self._cursor = cur
+                try:
+                    return self.timed(run_readonly, self.store, sql, ROW_CAP, cur)
+                finally:
+                    self._cursor = None
 
-    def show_run_query(self, result: QueryResult) -> None:
-        self.result = result
+        self.deliver(run, QueryDone, QueryFailed)
+
+    @on(QueryDone)
+    def _query_done(self, message: QueryDone) -> None:
+        result = self.result = message.result
         table = self.query_one("#result", DataTable)
         table.clear(columns=True)
-        for name in result.table.column_names:
-            table.add_column(name)
-        table.add_rows([cell(v) for v in row.values()] for row in result.table.to_pylist())
+        labels = [safe_text(name, newlines=False) for name in result.table.column_names]
+        rows = [[cell(v) for v in row.values()] for row in result.table.to_pylist()]
+        # Widths measured here, as DataTable would on its next idle: a frame drawn before that
+        # idle would otherwise stay cached with the columns cut to their headers' width.
+        for i, label in enumerate(labels):
+            width = max([label.cell_len, *(row[i].cell_len for row in rows)])
+            table.add_column(label, width=width)
+        table.add_rows(rows)
         self.set_context(f"{result.shown} in {result.seconds * 1000:.1f} ms"
                          if self.ptmx.show_timings else result.shown)
 
-    def failed_run_query(self, error: BaseException) -> None:
-        message = error_text(error)
+    @on(QueryFailed)
+    def _query_failed(self, failure: QueryFailed) -> None:
+        message = error_text(failure.error)
         if "interrupt" in message.lower():
             message = "query cancelled"
         self.query_one("#error", ErrorPanel).show(message)

@@ -4,9 +4,9 @@ among the most reused models (Enter opens one)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import on, work
 from textual.binding import Binding, BindingType
@@ -14,17 +14,20 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
-from ptmx.tui import capabilities as caps
-from ptmx.tui.format import listing, num, pct
+from ptmx.cards import CardsReport, report
+from ptmx.cards.report import label
+from ptmx.render.renderables import bar_chart
+from ptmx.render.safe import safe_text
+from ptmx.render.styles import severity_style
+from ptmx.render.values import listing, num, pct
+from ptmx.tui.messages import ReportFailed, ReportLoaded
 from ptmx.tui.screens.base import PtmxScreen, error_text, is_not_available
-from ptmx.tui.screens.licenses import bar_chart
 
 WHAT_IT_SHOWS = (
     "The documentation report scores each model card against the fields PeaTMOSS extracts "
     "(license, datasets, base model, evaluation, limitations and bias, …): how often each is "
     "missing, and the least documented among the most reused models."
 )
-SEVERITY_STYLES = {"critical": "red", "important": "yellow", "nice": ""}
 
 
 class DocumentationScreen(PtmxScreen):
@@ -51,34 +54,39 @@ class DocumentationScreen(PtmxScreen):
 
     def on_mount(self) -> None:
         self.set_context("model-card completeness")
-        if self.can_run(caps.card_report, self.failed_load_report):
-            self.busy(self.query_one("#fields"), self.load_report())
+        self.busy(self.query_one("#fields"), self.load_report())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="report")
-    def load_report(self) -> Any:
-        return self.timed(caps.card_report, self.store)
+    def load_report(self) -> None:
+        self.deliver(lambda: self.timed(report, self.store, top=50), ReportLoaded, ReportFailed)
 
-    def failed_load_report(self, error: BaseException) -> None:
+    @on(ReportFailed)
+    def _report_failed(self, message: ReportFailed) -> None:
+        error = message.error
         if is_not_available(error):
             self.query_one("#fields-body", Static).update(
-                Group(Text(error_text(error), style="bold"), Text(""), Text(WHAT_IT_SHOWS)))
+                Group(safe_text(error_text(error), "bold"), Text(""), Text(WHAT_IT_SHOWS)))
             self.set_context("documentation report: not available yet")
         else:
             self.query_one("#fields-body", Static).update(
-                Text(error_text(error), style="bold red"))
+                safe_text(error_text(error), "bold red"))
             self.report(error, "documentation")
         self.query_one("#worst").display = False
 
-    def show_load_report(self, report: Any) -> None:
+    @on(ReportLoaded)
+    def _report_loaded(self, message: ReportLoaded) -> None:
+        self._show_report(message.result)
+
+    def _show_report(self, report: CardsReport) -> None:
         fields = [f for f in report.fields if f.assessed]
         chart = bar_chart(
-            ((f.label, f.missing, SEVERITY_STYLES.get(f.severity, "")) for f in fields),
+            ((f.label, f.missing, severity_style(f.severity)) for f in fields),
             width=max(8, min(28, self.size.width - 62)),
             extra={f.label: Text(f"{pct(f.share)}" + (
                 f" (paper {pct(f.paper_share)})" if f.paper_share is not None else ""),
                 style="dim") for f in fields})
         unassessed = [f.label for f in report.fields if not f.assessed]
-        parts: list[Any] = [
+        parts: list[RenderableType] = [
             Text(f"cards missing each field (share, and the PeaTMOSS paper's), of "
                  f"{report.assessed:,} assessed models "
                  f"({report.not_assessed:,} have no card data)", style="bold"), chart]
@@ -91,12 +99,14 @@ class DocumentationScreen(PtmxScreen):
         table.add_column("model", width=max(24, self.size.width - 60))
         table.add_columns("projects", "card", "risk", "missing critical fields")
         self.models = []
-        label = getattr(caps.optional("ptmx.cards.report"), "label", str)
         for m in report.riskiest:
             self.models.append(m.model)
-            table.add_row(m.model, Text(num(m.reuse_count), justify="right"),
-                          pct(m.completeness, fraction=False), Text(num(m.risk), justify="right"),
-                          listing([label(k) for k in m.missing_critical], "none"), key=m.model)
+            table.add_row(safe_text(m.model, newlines=False),
+                          Text(num(m.reuse_count), justify="right"),
+                          Text(pct(m.completeness, fraction=False)),
+                          Text(num(m.risk), justify="right"),
+                          safe_text(listing([label(k) for k in m.missing_critical], "none"),
+                                    newlines=False), key=m.model)
         self.set_context(f"least documented of the most reused: {len(self.models):,} models "
                          "(risk = reuse × missing critical fields)")
 

@@ -3,8 +3,6 @@ when the dataset and store can do them; otherwise it says why not)."""
 
 from __future__ import annotations
 
-import importlib.util
-import inspect
 from typing import Any, ClassVar
 
 from textual import on
@@ -15,14 +13,10 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Static
 
-from ptmx.store import search_models
-from ptmx.tui.screens.models import Filters
+from ptmx.tui.search_state import Filters
 
-
-def _store_supports(name: str) -> bool:
-    if name == "family":  # the license engine maps a family to the dataset's tags
-        return importlib.util.find_spec("ptmx.licenses") is not None
-    return name in inspect.signature(search_models).parameters
+# Filters the dialog names but the store cannot apply yet: (what, the table it would need).
+NOT_YET = (("task", "model_to_tag"), ("library", "model_to_library"))
 
 
 class FilterScreen(ModalScreen[Filters | None]):
@@ -51,18 +45,14 @@ class FilterScreen(ModalScreen[Filters | None]):
             yield Input(self.current.license or "", id="license", compact=True,
                         suggester=SuggestFromList(self.licenses, case_sensitive=False))
             yield Label("license family (permissive, copyleft, non-commercial, …)")
-            family = Input(self.current.family or "", id="family", compact=True)
-            if not _store_supports("family"):
-                family.disabled = True
-                family.placeholder = "not available yet: the store cannot filter by family"
-            yield family
+            yield Input(self.current.family or "", id="family", compact=True)
             yield Label("author (the owner part of owner/name)")
             yield Input(self.current.author or "", id="author", compact=True)
             notes = []
-            for what, table in (("task", "model_to_tag"), ("library", "model_to_library")):
+            for what, table in NOT_YET:
                 if store is not None and not store.has(table):
                     notes.append(f"{what}: needs the table {table}, absent in this dataset")
-                elif not _store_supports(what):
+                else:
                     notes.append(f"{what}: not available yet (the store cannot filter by it)")
             if notes:
                 yield Static("\n".join(notes), classes="note", markup=False)

@@ -9,15 +9,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from textual import work
+from rich.text import Text
+from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from ptmx.tui import capabilities as caps
-from ptmx.tui.graphdata import Item, Level, expand
+from ptmx.graph import Neighbourhood
+from ptmx.render.safe import safe_text
+from ptmx.safetext import visible
+from ptmx.tui.graphdata import Item, expand, export_subgraphs
+from ptmx.tui.messages import Exported, LevelLoaded
 from ptmx.tui.screens.base import PtmxScreen
+from ptmx.tui.screens.prompt import PromptScreen
 
 LIMIT = 200
 AUTO_EXPAND = 12  # branches with at most this many neighbours are shown expanded
@@ -30,7 +35,7 @@ class GraphScreen(PtmxScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", priority=True, id="graph.open",
                 tooltip="Open the highlighted model's or project's page"),
-        Binding("space", "toggle", "Expand", id="graph.toggle",
+        Binding("space", "toggle_node", "Expand", id="graph.toggle",
                 tooltip="Expand or collapse the highlighted node"),
         Binding("e", "export", "Export", id="graph.export",
                 tooltip="Export the shown subgraph to a file"),
@@ -44,7 +49,7 @@ class GraphScreen(PtmxScreen):
         self.ref = ref
         self.kind = kind
         self._loaded: set[int] = set()  # tree node ids whose neighbours were fetched
-        self.subgraphs: list[Any] = []  # what has been shown, for export
+        self.subgraphs: list[Neighbourhood] = []  # what has been shown, for export
 
     @property
     def crumb(self) -> str:
@@ -73,28 +78,32 @@ class GraphScreen(PtmxScreen):
         self._loaded.add(node.id)
         node.add_leaf("loading…")
         node.expand()
+        # One worker group per node: expanding a second node must not cancel the first.
         worker = self.run_worker(
-            lambda: (node, self.timed(expand, self.store, item, LIMIT)),
+            lambda: self.deliver(lambda: self.timed(expand, self.store, item, LIMIT),
+                                 lambda level: LevelLoaded(node, level), "graph"),
             name="load_level", group=f"expand-{node.id}", thread=True, exclusive=True,
             exit_on_error=False,
         )
         self.busy(self.query_one("#graph"), worker)
 
-    def show_load_level(self, result: tuple[TreeNode[Item], Level]) -> None:
-        node, level = result
+    @on(LevelLoaded)
+    def _level_loaded(self, message: LevelLoaded) -> None:
+        node, level = message.node, message.level
         if level.subgraph is not None:
             self.subgraphs.append(level.subgraph)
         node.remove_children()
         item = node.data
         if item is not None and not item.detail:
-            node.set_label(f"{item.label}  ({level.summary})")
+            node.set_label(item.label + safe_text(f"  ({level.summary})", newlines=False))
         if not level.branches:
             node.add_leaf("no neighbours in this dataset")
         came_from = node.parent.parent.data if node.parent and node.parent.parent else None
         for branch in level.branches:
             # Small branches open by themselves; big ones wait to be asked.
             lone = node.is_root and len(level.branches) == 1
-            group = node.add(branch.label, expand=lone or branch.total <= AUTO_EXPAND)
+            group = node.add(safe_text(branch.label, newlines=False),
+                             expand=lone or branch.total <= AUTO_EXPAND)
             for child in branch.items:
                 if came_from and (child.kind, child.ref) == (came_from.kind, came_from.ref):
                     continue  # the node we came from: already one level up
@@ -103,12 +112,9 @@ class GraphScreen(PtmxScreen):
                 else:
                     group.add_leaf(child.label, data=child)
             if branch.total > len(branch.items):
-                group.add_leaf(f"… {branch.total - len(branch.items):,} more "
-                               "(open the page for the full list)")
+                group.add_leaf(Text(f"… {branch.total - len(branch.items):,} more "
+                                    "(open the page for the full list)"))
         node.expand()
-
-    def failed_load_level(self, error: BaseException) -> None:
-        self.report(error, "graph")
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[Item]) -> None:
         self._load(event.node)
@@ -117,7 +123,7 @@ class GraphScreen(PtmxScreen):
     def _current(self) -> TreeNode[Item] | None:
         return self.query_one("#graph", Tree).cursor_node
 
-    def action_toggle(self) -> None:
+    def action_toggle_node(self) -> None:
         node = self._current()
         if node is not None and node.allow_expand:
             node.toggle()
@@ -138,13 +144,11 @@ class GraphScreen(PtmxScreen):
         self.action_open()
 
     def action_export(self) -> None:
-        if not caps.available("ptmx.graph", "export") or not self.subgraphs:
-            self.notify("exporting the subgraph needs ptmx.graph, which is not in this build "
-                        "yet", title="not available yet", severity="warning", markup=False)
+        if not self.subgraphs:
+            self.notify("nothing to export yet: the tree is still loading", title="graph",
+                        severity="warning", markup=False)
             return
-        from ptmx.tui.screens.prompt import PromptScreen
-
-        default = f"ptmx-graph-{self.ref.replace('/', '_')}.graphml"
+        default = visible(f"ptmx-graph-{self.ref.replace('/', '_')}.graphml", newlines=False)
 
         def chosen(path: str | None) -> None:
             if path:
@@ -155,9 +159,12 @@ class GraphScreen(PtmxScreen):
             "the suffix picks the format: .graphml .gexf .dot .json"), chosen)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
-    def export(self, path: str) -> str:
-        return str(self.timed(caps.export_subgraphs, self.subgraphs, path))
+    def export(self, path: str) -> None:
+        self.deliver(lambda: str(self.timed(export_subgraphs, self.subgraphs, path)), Exported,
+                     "graph export")
 
-    def show_export(self, path: str) -> None:
+    @on(Exported)
+    def _exported(self, message: Exported) -> None:
         nodes = len({k for sg in self.subgraphs for k in sg.nodes})
-        self.notify(f"{nodes:,} nodes written to {path}", title="graph exported", markup=False)
+        self.notify(visible(f"{nodes:,} nodes written to {message.result}"),
+                    title="graph exported", markup=False)

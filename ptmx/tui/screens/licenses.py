@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.binding import Binding, BindingType
@@ -16,10 +15,14 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
-from ptmx.tui import capabilities as caps
-from ptmx.tui.format import VERDICT_STYLES, pct, text
+from ptmx.licenses import AuditRecord, AuditResult
+from ptmx.render.renderables import bar_chart, verdict_cell
+from ptmx.render.safe import safe_text
+from ptmx.render.styles import verdict_style
+from ptmx.render.values import pct, text
+from ptmx.tui.audit_cache import license_audit
+from ptmx.tui.messages import AuditFailed, AuditLoaded
 from ptmx.tui.screens.base import PtmxScreen, error_text, is_not_available
-from ptmx.tui.screens.model import verdict_cell
 
 FINDINGS_SHOWN = 2000  # worst first; the CLI (`ptmx licenses check`) lists them all
 WHAT_IT_SHOWS = (
@@ -28,23 +31,6 @@ WHAT_IT_SHOWS = (
     "the clause that drives it, summarises them, shows how license families flow from models "
     "to projects, and lists the findings."
 )
-
-
-def bar_chart(rows: Iterable[tuple[str, int, str]], width: int = 28,
-              extra: dict[str, Text] | None = None) -> Table:
-    """label  ████████  1,234 — one bar per (label, count, style), scaled to the largest."""
-    rows = list(rows)
-    top = max((n for _, n, _ in rows), default=0) or 1
-    table = Table.grid(padding=(0, 1))
-    table.add_column(no_wrap=True, overflow="ellipsis", max_width=42)
-    table.add_column(no_wrap=True)
-    table.add_column(justify="right", no_wrap=True)
-    table.add_column(overflow="fold")
-    for label, n, style in rows:
-        bar = "█" * max(1, round(n / top * width)) if n else ""
-        table.add_row(Text(label, style=style), Text(bar, style=style or "cyan"), f"{n:,}",
-                      (extra or {}).get(label, ""))
-    return table
 
 
 class LicensesScreen(PtmxScreen):
@@ -64,7 +50,7 @@ class LicensesScreen(PtmxScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.findings: list[Any] = []
+        self.findings: list[AuditRecord] = []
 
     @property
     def crumb(self) -> str:
@@ -82,34 +68,36 @@ class LicensesScreen(PtmxScreen):
 
     def on_mount(self) -> None:
         self.set_context("license audit of every model → project link")
-        if self.can_run(caps.license_audit, self.failed_load_audit):
-            self.busy(self.query_one("#tabs"), self.load_audit())
+        self.busy(self.query_one("#tabs"), self.load_audit())
 
     def palette_commands(self) -> list[tuple[str, str, Any]]:
         return [("licenses: findings list", "3", lambda: self.action_tab("findings")),
                 ("licenses: family flow", "2", lambda: self.action_tab("flow"))]
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="audit")
-    def load_audit(self) -> tuple[Any, list[Any]]:
-        def run() -> tuple[Any, list[Any]]:
-            result = caps.license_audit(self.store)
-            return result, result.findings()
+    def load_audit(self) -> None:
+        def run() -> AuditLoaded:
+            result = license_audit(self.store)
+            return AuditLoaded(result, result.findings())
 
-        return self.timed(run)
+        self.deliver(lambda: self.timed(run), lambda loaded: loaded, AuditFailed)
 
-    def failed_load_audit(self, error: BaseException) -> None:
+    @on(AuditFailed)
+    def _audit_failed(self, message: AuditFailed) -> None:
+        error = message.error
         if is_not_available(error):
-            body = Group(Text(error_text(error), style="bold"), Text(""), Text(WHAT_IT_SHOWS))
+            body = Group(safe_text(error_text(error), "bold"), Text(""), Text(WHAT_IT_SHOWS))
             self.query_one("#summary-body", Static).update(body)
             self.query_one("#flow-body", Static).update(body)
             self.set_context("license audit: not available yet")
         else:
             self.query_one("#summary-body", Static).update(
-                Text(error_text(error), style="bold red"))
+                safe_text(error_text(error), "bold red"))
             self.report(error, "licenses")
 
-    def show_load_audit(self, result: tuple[Any, list[Any]]) -> None:
-        audit, findings = result
+    @on(AuditLoaded)
+    def _audit_loaded(self, message: AuditLoaded) -> None:
+        audit, findings = message.audit, message.findings
         self._show_summary(audit)
         self._show_flow(audit.flow)
         self.findings = findings[:FINDINGS_SHOWN]
@@ -120,8 +108,8 @@ class LicensesScreen(PtmxScreen):
         table.add_column("model", width=half)
         table.add_column("→ project / derived model", width=half)
         for i, f in enumerate(self.findings):
-            table.add_row(verdict_cell(f.verdict), text(f.model), text(f.project or f.derived),
-                          key=str(i))
+            table.add_row(verdict_cell(f.verdict), safe_text(text(f.model), newlines=False),
+                          safe_text(text(f.project or f.derived), newlines=False), key=str(i))
         shown = (f"{len(findings):,}" if len(findings) <= FINDINGS_SHOWN
                  else f"{FINDINGS_SHOWN:,} of {len(findings):,}")
         self.query_one(TabbedContent).get_tab("findings").label = f"findings ({shown})"
@@ -129,12 +117,12 @@ class LicensesScreen(PtmxScreen):
                          f"{len(findings):,} findings")
         self._explain()
 
-    def _show_summary(self, audit: Any) -> None:
-        links = [(r["verdict"], r["links"], VERDICT_STYLES.get(r["verdict"], ""))
+    def _show_summary(self, audit: AuditResult) -> None:
+        links = [(r["verdict"], r["links"], verdict_style(r["verdict"]))
                  for r in audit.summary if r["links"]]
         shares = {r["verdict"]: Text(pct(r["share_of_links"]), style="dim")
                   for r in audit.summary}
-        edges = [(r["verdict"], r["edges"], VERDICT_STYLES.get(r["verdict"], ""))
+        edges = [(r["verdict"], r["edges"], verdict_style(r["verdict"]))
                  for r in audit.summary if r["edges"]]
         parts: list[Any] = [Text(f"verdicts over {audit.links:,} model → project links",
                                  style="bold"), bar_chart(links, extra=shares)]
@@ -154,7 +142,7 @@ class LicensesScreen(PtmxScreen):
                 continue
             breakdown = {
                 f"{r['upstream_family']} → {r['downstream_family']}": Text(" · ").join(
-                    Text(f"{v} {n:,}", style=VERDICT_STYLES.get(v, ""))
+                    safe_text(f"{v} {n:,}", verdict_style(v))
                     for v, n in r["verdicts"].items())
                 for r in rows}
             parts += [Text(title, style="bold"), bar_chart(
@@ -171,10 +159,10 @@ class LicensesScreen(PtmxScreen):
             return
         f = self.findings[table.cursor_row]
         self.query_one("#finding", Static).update(Group(
-            Text.assemble((f.verdict, VERDICT_STYLES.get(f.verdict, "")),
-                          f" · {text(f.upstream)} → {text(f.downstream)} ({f.activity}): "
-                          f"{f.reason}"),
-            Text(f"fix: {f.fix}", style="italic")))
+            Text.assemble(safe_text(f.verdict, verdict_style(f.verdict)),
+                          safe_text(f" · {text(f.upstream)} → {text(f.downstream)} "
+                                    f"({f.activity}): {f.reason}")),
+            safe_text(f"fix: {f.fix}", "italic")))
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab

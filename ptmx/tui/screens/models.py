@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -18,17 +18,40 @@ from textual.binding import Binding, BindingType
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from ptmx.store import count_models, license_names, search_models
+from ptmx.render.values import NONE, num, plural, text
+from ptmx.safetext import visible
 from ptmx.store.lookup import SORTABLE
-from ptmx.tui import capabilities as caps
-from ptmx.tui.format import NONE, num, plural, text
+from ptmx.tui.messages import (
+    CountLoaded,
+    PagesFailed,
+    PagesLoaded,
+    ResultsFailed,
+    ResultsLoaded,
+    ScoresFailed,
+    ScoresLoaded,
+)
 from ptmx.tui.screens.base import PtmxScreen
+from ptmx.tui.screens.filters import FilterScreen
+from ptmx.tui.search_state import (
+    PAGE,
+    TEXT_COLUMNS,
+    Filters,
+    Row,
+    SearchParams,
+    card_scores,
+    fetch_count,
+    fetch_page,
+)
 from ptmx.tui.widgets.paged_table import Column, PagedTable
 
-PAGE = 200
-PENDING = object()  # card completeness still being computed
+
+class _Pending:
+    """Card completeness still being computed (shown as '…')."""
+
+
+PENDING = _Pending()
 SCORE_DELAY = 0.3  # seconds of quiet before card completeness is computed
-CARD_SCORES = True  # show card completeness when ptmx.cards is present (tests may switch off)
+CARD_SCORES = True  # show card completeness (tests switch it off: it costs CPU per page)
 
 
 def card_cell(value: Any) -> str:
@@ -36,73 +59,6 @@ def card_cell(value: Any) -> str:
     if value is PENDING:
         return "…"
     return NONE if value is None else f"{value:.0f}%"
-TEXT_COLUMNS = {"model", "author", "license"}  # sorted A→Z first; numbers sort largest first
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What the models list is narrowed to (None: no filter)."""
-
-    license: str | None = None
-    family: str | None = None
-    author: str | None = None
-
-    def describe(self) -> str:
-        parts = [f"{k} {v}" for k, v in (("license", self.license), ("family", self.family),
-                                         ("author", self.author)) if v]
-        return " · ".join(parts)
-
-    def __bool__(self) -> bool:
-        return bool(self.license or self.family or self.author)
-
-
-@dataclass(frozen=True)
-class SearchParams:
-    """One search: text, filters and order. Pages of the same params belong together."""
-
-    text: str = ""
-    filters: Filters = Filters()
-    order_by: str = "downloads"
-    descending: bool = True
-
-
-def _filter_args(store: Any, filters: Filters) -> dict[str, Any] | None:
-    """Keyword filters for search_models/count_models; None when nothing can match."""
-    extra: dict[str, Any] = {}
-    if filters.license:
-        extra["license"] = filters.license
-    if filters.author:
-        extra["author"] = filters.author
-    if filters.family:
-        try:
-            from ptmx.licenses import tags_in_family
-        except ImportError as exc:
-            from ptmx.tui.capabilities import NotAvailable
-
-            raise NotAvailable("filtering by license family needs the license engine") from exc
-        tags = tags_in_family(license_names(store), filters.family)
-        if not tags:
-            return None
-        extra["licenses"] = tags
-    return extra
-
-
-def fetch_page(store: Any, params: SearchParams, page: int) -> list[dict[str, Any]]:
-    """One page of models for ``params`` (runs in a worker)."""
-    extra = _filter_args(store, params.filters)
-    if extra is None:
-        return []
-    table = search_models(store, params.text, limit=PAGE, offset=page * PAGE,
-                          order_by=params.order_by, descending=params.descending, **extra)
-    return table.to_pylist()
-
-
-def fetch_count(store: Any, params: SearchParams) -> int | None:
-    """How many models match ``params``."""
-    extra = _filter_args(store, params.filters)
-    if extra is None:
-        return 0
-    return int(count_models(store, params.text, **extra))
 
 
 class ModelsScreen(PtmxScreen):
@@ -172,8 +128,8 @@ class ModelsScreen(PtmxScreen):
 
     @property
     def _scores(self) -> bool:
-        """Whether card completeness can be shown (ptmx.cards is present)."""
-        return CARD_SCORES and caps.missing(caps.card_scores) is None
+        """Whether card completeness is shown."""
+        return CARD_SCORES
 
     @property
     def settling(self) -> bool:
@@ -200,29 +156,35 @@ class ModelsScreen(PtmxScreen):
         self.busy(self.table, self.load_results(self.params))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
-    def load_results(self, params: SearchParams) -> tuple[SearchParams, int | None, list[dict]]:
-        rows = self.timed(fetch_page, self.store, params, 0)
-        # A short first page is the whole answer; otherwise the count follows separately so
-        # the rows are on screen one query sooner.
-        return params, (len(rows) if len(rows) < PAGE else None), rows
+    def load_results(self, params: SearchParams) -> None:
+        def first_page() -> ResultsLoaded:
+            rows = self.timed(fetch_page, self.store, params, 0)
+            # A short first page is the whole answer; otherwise the count follows separately
+            # so the rows are on screen one query sooner.
+            return ResultsLoaded(params, len(rows) if len(rows) < PAGE else None, rows)
+
+        self.deliver(first_page, lambda message: message, ResultsFailed)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="count")
-    def load_count(self, params: SearchParams, generation: int) -> tuple[int, int | None]:
-        return generation, self.timed(fetch_count, self.store, params)
+    def load_count(self, params: SearchParams, generation: int) -> None:
+        self.deliver(lambda: self.timed(fetch_count, self.store, params),
+                     lambda total: CountLoaded(generation, total), "search")
 
-    def show_load_count(self, result: tuple[int, int | None]) -> None:
-        generation, total = result
-        if total is not None:
-            self.table.set_total(generation, total)
+    @on(CountLoaded)
+    def _count_loaded(self, message: CountLoaded) -> None:
+        if message.total is not None:
+            self.table.set_total(message.generation, message.total)
 
-    def show_load_results(self, result: tuple[SearchParams, int | None, list[dict]]) -> None:
-        params, total, rows = result
+    @on(ResultsLoaded)
+    def _results_loaded(self, message: ResultsLoaded) -> None:
+        params, total, rows = message.params, message.total, message.rows
         self._searching = False
         table = self.table
         self._score_later(table.generation + 1, 0, rows)
         table.sort_key, table.sort_descending = params.order_by, params.descending
-        table.empty_text = "no model matches" + (f" '{params.text}'" if params.text else "") + (
-            f" with {params.filters.describe()}" if params.filters else "")
+        table.empty_text = visible(
+            "no model matches" + (f" '{params.text}'" if params.text else "")
+            + (f" with {params.filters.describe()}" if params.filters else ""), newlines=False)
         generation = table.reset(total, rows)
         if total is None:
             self.load_count(params, generation)
@@ -233,9 +195,10 @@ class ModelsScreen(PtmxScreen):
             self._open_when_shown = False
             self.action_open()
 
-    def failed_load_results(self, error: BaseException) -> None:
+    @on(ResultsFailed)
+    def _results_failed(self, message: ResultsFailed) -> None:
         self._searching = self._open_when_shown = False
-        self.report(error, "search")
+        self.report(message.error, "search")
         if self._dirty:
             self.search()
 
@@ -245,18 +208,23 @@ class ModelsScreen(PtmxScreen):
             self.busy(self.table, self.load_pages(self.shown, message.generation, message.pages))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="pages")
-    def load_pages(self, params: SearchParams, generation: int,
-                   pages: list[int]) -> tuple[int, dict[int, list[dict]]]:
-        return generation, {p: self.timed(fetch_page, self.store, params, p) for p in pages}
+    def load_pages(self, params: SearchParams, generation: int, pages: list[int]) -> None:
+        self.deliver(lambda: {p: self.timed(fetch_page, self.store, params, p) for p in pages},
+                     lambda found: PagesLoaded(generation, found), PagesFailed)
 
-    def show_load_pages(self, result: tuple[int, dict[int, list[dict]]]) -> None:
-        generation, pages = result
-        for page, rows in pages.items():
-            self._score_later(generation, page, rows)
-            self.table.set_page(generation, page, rows)
+    @on(PagesLoaded)
+    def _pages_loaded(self, message: PagesLoaded) -> None:
+        for page, rows in message.pages.items():
+            self._score_later(message.generation, page, rows)
+            self.table.set_page(message.generation, page, rows)
+
+    @on(PagesFailed)
+    def _pages_failed(self, message: PagesFailed) -> None:
+        self.table.forget_requests()
+        self.report(message.error, "models")
 
     # -- card completeness: filled in after the rows, never holding them up ----------------
-    def _score_later(self, generation: int, page: int, rows: list[dict]) -> None:
+    def _score_later(self, generation: int, page: int, rows: list[Row]) -> None:
         """Score a page once the user has stopped typing: a score costs a fixed ~0.1 s of
         CPU per call, which must not compete with the next keystroke's search."""
         if not self._scores or not rows:
@@ -265,32 +233,36 @@ class ModelsScreen(PtmxScreen):
             row["card"] = PENDING
         self.set_timer(SCORE_DELAY, lambda: self._score(generation, page, rows))
 
-    def _score(self, generation: int, page: int, rows: list[dict]) -> None:
+    def _score(self, generation: int, page: int, rows: list[Row]) -> None:
         if generation != self.table.generation:
             return  # a newer search replaced these rows
         ids = [row["model_id"] for row in rows]
-        self.run_worker(lambda: (generation, page, self.timed(caps.card_scores, self.store, ids)),
-                        name="load_scores", group=f"cards-{page}", thread=True, exclusive=True,
-                        exit_on_error=False)
+        # One worker group per page: scoring page 2 must not cancel page 1's scores.
+        self.run_worker(lambda: self.deliver(
+            lambda: self.timed(card_scores, self.store, ids),
+            lambda scores: ScoresLoaded(generation, page, scores), ScoresFailed),
+            name="load_scores", group=f"cards-{page}", thread=True, exclusive=True,
+            exit_on_error=False)
 
-    def show_load_scores(self, result: tuple[int, int, dict[int, float | None]]) -> None:
-        generation, page, scores = result
-        rows = self.table.page_rows(generation, page)
+    @on(ScoresLoaded)
+    def _scores_loaded(self, message: ScoresLoaded) -> None:
+        rows = self.table.page_rows(message.generation, message.page)
         if rows is None:
             return
         for row in rows:
-            row["card"] = scores.get(row["model_id"])
+            row["card"] = message.scores.get(row["model_id"])
         self.table.refresh()
 
-    def failed_load_scores(self, error: BaseException) -> None:
-        self.log.warning("card completeness", repr(error))  # the column just stays "…"
-
-    def failed_load_pages(self, error: BaseException) -> None:
-        self.table.forget_requests()
-        self.report(error, "models")
+    @on(ScoresFailed)
+    def _scores_failed(self, message: ScoresFailed) -> None:
+        self.log.warning("card completeness", repr(message.error))  # the column stays "…"
 
     @on(Input.Changed, "#search")
     def _typed(self, event: Input.Changed) -> None:
+        shown = visible(event.value, newlines=False)
+        if shown != event.value:  # pasted control characters: searched for as their escapes
+            event.input.value = shown
+            return
         if event.value != self.params.text:
             self.params = replace(self.params, text=event.value)
             self.search()
@@ -318,8 +290,8 @@ class ModelsScreen(PtmxScreen):
                      self.params.order_by)
         bits.append(f"sorted by {label} {'▼' if self.params.descending else '▲'}")
         prefix = "filter: " if f else ""
-        self.query_one("#filters", Static).update(" " + prefix + " · ".join(bits)
-                                                  + ("   (x clears)" if f else ""))
+        self.query_one("#filters", Static).update(visible(
+            " " + prefix + " · ".join(bits) + ("   (x clears)" if f else ""), newlines=False))
 
     def _set_params(self, **changes: Any) -> None:
         self.params = replace(self.params, **changes)
@@ -384,7 +356,7 @@ class ModelsScreen(PtmxScreen):
         if row is None:
             return
         if not row.get("author"):
-            self.notify(f"{row['model']} has no author part (no owner/ in its id)",
+            self.notify(visible(f"{row['model']} has no author part (no owner/ in its id)"),
                         severity="warning", markup=False)
             return
         self._set_params(filters=replace(self.params.filters, author=row["author"]))
@@ -394,7 +366,8 @@ class ModelsScreen(PtmxScreen):
         if row is None:
             return
         if not row.get("license"):
-            self.notify(f"{row['model']} declares no license", severity="warning", markup=False)
+            self.notify(visible(f"{row['model']} declares no license"), severity="warning",
+                        markup=False)
             return
         first = str(row["license"]).split(" AND ")[0]
         self._set_params(filters=replace(self.params.filters, license=first))
@@ -404,8 +377,6 @@ class ModelsScreen(PtmxScreen):
         self._set_params(text="", filters=Filters())
 
     def action_filters(self) -> None:
-        from ptmx.tui.screens.filters import FilterScreen
-
         seen = sorted({
             part for page in self.table.loaded_rows() for part in
             str(page.get("license") or "").split(" AND ") if part

@@ -13,11 +13,21 @@ from textual.binding import Binding, BindingType
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
+from ptmx.licenses import AuditRecord
+from ptmx.render.renderables import kv_table, verdict_cell
+from ptmx.render.safe import safe_text
+from ptmx.render.styles import verdict_style
+from ptmx.render.values import listing, num, plural, text
+from ptmx.safetext import visible
 from ptmx.store import ProjectPage, project_page
-from ptmx.tui import capabilities as caps
-from ptmx.tui.format import VERDICT_STYLES, listing, num, plural, text
+from ptmx.tui.audit_cache import link_verdicts
+from ptmx.tui.messages import (
+    ProjectPageFailed,
+    ProjectPageLoaded,
+    VerdictsFailed,
+    VerdictsLoaded,
+)
 from ptmx.tui.screens.base import PtmxScreen, error_text, is_not_available
-from ptmx.tui.screens.model import kv_table, verdict_cell
 
 
 def project_licenses(page: ProjectPage) -> str:
@@ -46,7 +56,7 @@ class ProjectScreen(PtmxScreen):
         super().__init__()
         self.ref = ref
         self.page: ProjectPage | None = None
-        self.verdicts: dict[str, dict[str, Any]] = {}
+        self.verdicts: dict[str, AuditRecord] = {}
 
     @property
     def crumb(self) -> str:
@@ -62,20 +72,24 @@ class ProjectScreen(PtmxScreen):
         self.busy(self.query_one("#models"), self.load_page(self.ref))
 
     def palette_commands(self) -> list[tuple[str, str, Any]]:
-        return [(f"project: graph of {self.crumb}", "g", self.action_graph),
+        return [(f"project: graph of {visible(self.crumb, newlines=False)}", "g",
+                 self.action_graph),
                 ("project: copy owner/name", "y", self.action_copy)]
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="page")
-    def load_page(self, ref: str) -> ProjectPage:
-        return self.timed(project_page, self.store, ref)
+    def load_page(self, ref: str) -> None:
+        self.deliver(lambda: self.timed(project_page, self.store, ref), ProjectPageLoaded,
+                     ProjectPageFailed)
 
-    def failed_load_page(self, error: BaseException) -> None:
-        self.query_one("#head", Static).update(Text(error_text(error), style="bold red"))
+    @on(ProjectPageFailed)
+    def _page_failed(self, message: ProjectPageFailed) -> None:
+        self.query_one("#head", Static).update(safe_text(error_text(message.error), "bold red"))
         self.set_context(f"cannot open {self.ref}")
-        self.report(error, "project")
+        self.report(message.error, "project")
 
-    def show_load_page(self, page: ProjectPage) -> None:
-        self.page = page
+    @on(ProjectPageLoaded)
+    def _page_loaded(self, message: ProjectPageLoaded) -> None:
+        page = self.page = message.result
         self.on_screen_resume()
         head = kv_table([
             ("url", text(page.url)),
@@ -83,12 +97,11 @@ class ProjectScreen(PtmxScreen):
             ("license source", text(page.license_source)),
             ("reuses", plural(len(page.models), "model")),
         ])
-        self.query_one("#head", Static).update(Group(Text(page.project, style="bold"), head))
+        self.query_one("#head", Static).update(Group(safe_text(page.project, "bold"), head))
         self._fill(page)
         self.set_context(f"{page.project} · {plural(len(page.models), 'model')}")
         self.query_one("#models", DataTable).focus()
-        if self.can_run(caps.link_verdicts, self.failed_load_verdicts):
-            self.load_verdicts(page.id)
+        self.load_verdicts(page.id)
 
     def _fill(self, page: ProjectPage, verdicts: dict[str, str] | None = None) -> None:
         table = self.query_one("#models", DataTable)
@@ -103,23 +116,26 @@ class ProjectScreen(PtmxScreen):
         if not no_files:
             table.add_column("files")
         for m in page.models:
-            cells: list[Any] = [m["model"], text(m.get("license"))]
+            cells: list[Text] = [safe_text(m["model"], newlines=False),
+                                 safe_text(text(m.get("license")), newlines=False)]
             if verdicts is not None:
                 cells.insert(0, verdict_cell(verdicts.get(m["model"])))
             cells += [Text(num(m.get("downloads")), justify="right"),
                       Text(num(m.get("reuse_count")), justify="right")]
             if not no_files:
-                cells.append(listing(m.get("files") or []))
+                cells.append(safe_text(listing(m.get("files") or []), newlines=False))
             table.add_row(*cells, key=m["model"])
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="verdicts")
-    def load_verdicts(self, project_id: int) -> list[dict[str, Any]]:
-        return self.timed(caps.link_verdicts, self.store, project_id=project_id)
+    def load_verdicts(self, project_id: int) -> None:
+        self.deliver(lambda: self.timed(link_verdicts, self.store, project_id=project_id),
+                     VerdictsLoaded, VerdictsFailed)
 
-    def show_load_verdicts(self, records: list[dict[str, Any]]) -> None:
-        self.verdicts = {r["model"]: r for r in records}
+    @on(VerdictsLoaded)
+    def _verdicts_loaded(self, message: VerdictsLoaded) -> None:
+        self.verdicts = {r.model: r for r in message.result if r.model is not None}
         if self.page is not None:
-            self._fill(self.page, {m: r["verdict"] for m, r in self.verdicts.items()})
+            self._fill(self.page, {m: r.verdict for m, r in self.verdicts.items()})
         self._explain()
 
     @on(DataTable.RowHighlighted, "#models")
@@ -133,14 +149,15 @@ class ProjectScreen(PtmxScreen):
         if record is None:
             return
         self.query_one("#verdicts", Static).update(Group(
-            Text.assemble((f"{record['verdict']}", VERDICT_STYLES.get(record["verdict"], "")),
-                          f" ({record['activity']}): {record['reason']}"),
-            Text(f"fix: {record['fix']}", style="italic") if record.get("fix") else Text("")))
+            Text.assemble(safe_text(record.verdict, verdict_style(record.verdict)),
+                          safe_text(f" ({record.activity}): {record.reason}")),
+            safe_text(f"fix: {record.fix}", "italic") if record.fix else Text("")))
 
-    def failed_load_verdicts(self, error: BaseException) -> None:
-        style = "italic dim" if is_not_available(error) else "red"
+    @on(VerdictsFailed)
+    def _verdicts_failed(self, message: VerdictsFailed) -> None:
+        style = "italic dim" if is_not_available(message.error) else "red"
         self.query_one("#verdicts", Static).update(
-            Text("verdicts: " + error_text(error), style=style))
+            safe_text("verdicts: " + error_text(message.error), style))
 
     def action_open(self) -> None:
         table = self.query_one("#models", DataTable)
@@ -158,4 +175,4 @@ class ProjectScreen(PtmxScreen):
     def action_copy(self) -> None:
         name = self.page.project if self.page else self.ref
         self.app.copy_to_clipboard(name)
-        self.notify(f"copied {name}", markup=False)
+        self.notify(visible(f"copied {name}"), markup=False)

@@ -9,6 +9,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from ptmx.render.safe import safe_text
+
 if TYPE_CHECKING:
     from ptmx.tui.app import PtmxApp
 
@@ -24,7 +26,7 @@ class TitleBar(Widget):
 
     def render(self) -> Table:
         app = cast("PtmxApp", self.app)
-        name = app.dataset_name
+        name = app.dataset_name  # a manifest or folder name: outside text, made inert below
         room = self.size.width - min(len(name), 40) - 3
         crumbs = list(self.crumbs)
         # Where you are matters most: drop crumbs from the left, never the current one.
@@ -34,11 +36,11 @@ class TitleBar(Widget):
         path = Text(" ptmx", style="bold")
         for crumb in crumbs:
             path.append(" › ", style="dim")
-            path.append(crumb)
+            path.append_text(safe_text(crumb, newlines=False))
         grid = Table.grid(expand=True)
         grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         grid.add_column(justify="right", no_wrap=True, overflow="ellipsis", max_width=40)
-        grid.add_row(path, Text(name + " ", style="italic"))
+        grid.add_row(path, safe_text(name + " ", "italic", newlines=False))
         return grid
 
 
@@ -79,5 +81,6 @@ class StatusLine(Widget):
         grid = Table.grid(expand=True)
         grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         grid.add_column(justify="right", no_wrap=True)
-        grid.add_row(Text(left), Text(right + " ", style="bold" if app.running else ""))
+        grid.add_row(safe_text(left, newlines=False),
+                     Text(right + " ", style="bold" if app.running else ""))
         return grid

@@ -25,6 +25,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ptmx.safetext import visible
+
 Row = dict[str, Any]
 
 
@@ -148,7 +150,7 @@ class PagedTable(ScrollView, can_focus=True):
         self._pages: dict[int, list[Row]] = {}
         self._asked: tuple[int, ...] = ()
         self._fit_cache: tuple[int, list[tuple[Column, int]]] | None = None
-        self._lines: dict[tuple, Strip] = {}
+        self._lines: dict[tuple[object, ...], Strip] = {}
         self._styles: dict[str, Style] = {}
 
     # -- data ----------------------------------------------------------------------------
@@ -301,7 +303,7 @@ class PagedTable(ScrollView, can_focus=True):
             return self._render_header(layout, width)
         index = int(self.scroll_y) + y - 1
         if index == 0 and self.row_count == 0 and self.empty_text:
-            return Strip([Segment(f" {self.empty_text}"[:width].ljust(width),
+            return Strip([Segment(visible(f" {self.empty_text}", newlines=False)[:width].ljust(width),
                                   styles["placeholder"])], width)
         if index >= self.row_count:
             return Strip.blank(width, styles["base"])
@@ -315,7 +317,9 @@ class PagedTable(ScrollView, can_focus=True):
         else:
             style = styles["even" if index % 2 else "base"]
         # Plain segments, not a rich Text: this runs for every visible line of every frame.
-        line = " ".join(self._cell(c.fmt(row.get(c.key)), w, c.numeric) for c, w in layout)
+        # Cells are outside text: control characters made visible (segments are not markup).
+        line = " ".join(self._cell(visible(c.fmt(row.get(c.key)), newlines=False), w, c.numeric)
+                        for c, w in layout)
         return Strip([Segment(line, style)]).adjust_cell_length(width, style)
 
     def _render_header(self, layout: list[tuple[Column, int]], width: int) -> Strip:

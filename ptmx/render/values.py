@@ -1,4 +1,6 @@
-"""Small text formatting shared by screens (numbers, empty values, lists)."""
+"""Small text formatting of values (numbers, empty values, lists, plurals), shared by the
+TUI's screens and the renderables in this package. Plain strings: make outside text inert
+with :mod:`ptmx.render.safe` before it reaches a widget."""
 
 from __future__ import annotations
 
@@ -45,15 +47,3 @@ def listing(values: Iterable[Any], empty: str = NONE) -> str:
 def plural(n: int, word: str, words: str | None = None) -> str:
     """plural(1, 'model') → '1 model'; plural(2, 'model') → '2 models'."""
     return f"{n:,} {word if n == 1 else (words or word + 's')}"
-
-
-VERDICT_STYLES = {
-    "ok": "green", "ok-with-obligations": "cyan", "use-constrained": "yellow",
-    "drift": "magenta", "conflict": "bold red", "unknown": "yellow", "ambiguous": "yellow",
-}
-
-
-def verdict_order(verdict: str) -> int:
-    """Best first (the licence engine's order when it is present)."""
-    order = list(VERDICT_STYLES)
-    return order.index(verdict) if verdict in order else len(order)

@@ -1,0 +1,115 @@
+"""Rich renderables for license verdicts, key–value pages, bar charts and hub answers.
+
+Shared by the TUI's screens (and usable by the CLI): plain data in, a rich renderable out.
+Every piece of outside text (ids, license names, reasons, hub answers) goes in as inert ``Text``
+through :func:`~ptmx.render.safe.safe_text`, so markup or escape sequences in it stay literal.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from ptmx.hub import HubLookup
+from ptmx.licenses.vocabulary import Verdict
+from ptmx.render.safe import safe_text
+from ptmx.render.styles import verdict_style
+from ptmx.render.values import NONE, text
+
+_UNRANKED = len(Verdict)  # anything that is not a verdict sorts after every verdict
+
+
+def verdict_rank(verdict: str) -> int:
+    """The license engine's rank of ``verdict`` (higher is worse)."""
+    try:
+        return Verdict(verdict).rank
+    except ValueError:
+        return _UNRANKED
+
+
+def kv_table(rows: Iterable[tuple[str, str | Text]]) -> Table:
+    """A two-column 'label  value' table (values that are not ``Text`` are made inert)."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(ratio=1, overflow="fold")
+    for label, value in rows:
+        table.add_row(safe_text(label), value if isinstance(value, Text) else safe_text(value))
+    return table
+
+
+def verdict_cell(verdict: str | None) -> Text:
+    """A verdict, coloured by how bad it is."""
+    return safe_text(verdict or NONE, verdict_style(verdict))
+
+
+def verdict_summary(verdicts: Iterable[str], what: str) -> Text:
+    """'links to projects: ok 1,699 · ok-with-obligations 5' (coloured, best first), or ''."""
+    counts = Counter(verdicts)
+    if not counts:
+        return Text("")
+    line = Text(f"{what}: ")
+    for i, verdict in enumerate(sorted(counts, key=verdict_rank)):
+        if i:
+            line.append(" · ")
+        line.append_text(safe_text(f"{verdict} {counts[verdict]:,}", verdict_style(verdict)))
+    return line
+
+
+def worst_reasons(findings: Iterable[tuple[str, str]], n: int = 3) -> list[Text]:
+    """The ``n`` most frequent (verdict, reason) pairs that are findings, worst verdict first
+    (by the license engine's rank), the most frequent first within a verdict."""
+    bad = Counter((verdict, reason) for verdict, reason in findings
+                  if verdict not in (Verdict.OK, Verdict.OK_WITH_OBLIGATIONS))
+    ranked = sorted(bad.items(), key=lambda kv: (-verdict_rank(kv[0][0]), -kv[1]))[:n]
+    return [Text.assemble(safe_text(f"{verdict} ×{count:,}: ", verdict_style(verdict)),
+                          safe_text(reason))
+            for (verdict, reason), count in ranked]
+
+
+def bar_chart(rows: Iterable[tuple[str, int, str]], width: int = 28,
+              extra: dict[str, Text] | None = None) -> Table:
+    """label  ████████  1,234 — one bar per (label, count, style), scaled to the largest."""
+    rows = list(rows)
+    top = max((n for _, n, _ in rows), default=0) or 1
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True, overflow="ellipsis", max_width=42)
+    table.add_column(no_wrap=True)
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column(overflow="fold")
+    for label, n, style in rows:
+        bar = "█" * max(1, round(n / top * width)) if n else ""
+        table.add_row(safe_text(label, style), Text(bar, style=style or "cyan"), f"{n:,}",
+                      (extra or {}).get(label, ""))
+    return table
+
+
+def hub_renderable(result: HubLookup) -> Group:
+    """A hub lookup: status, then the drift table (snapshot vs live), then warnings."""
+    source = f" (from {result.source})" if result.source else ""
+    parts: list[RenderableType] = [
+        safe_text(f"live on the hub: {result.status}{source}", "bold")]
+    if result.message:
+        hint = f" (hint: {result.hint})" if result.hint else ""
+        parts.append(safe_text(result.message + hint))
+    drift = result.drift
+    if drift is not None:
+        table = Table(box=None, padding=(0, 1), expand=True)
+        for column in ("field", "snapshot", "live", "change"):
+            table.add_column(column, overflow="fold")
+        for row in drift.rows:
+            style = "" if row.change in ("same", "unknown") else "bold"
+            detail = f"{row.change}" + (f": {row.detail}" if row.detail else "")
+            table.add_row(safe_text(row.field), safe_text(text(row.snapshot)),
+                          safe_text(text(row.live)), safe_text(detail), style=style)
+        parts.append(table)
+        parts.extend(safe_text(note, "italic") for note in drift.notes)
+    elif result.info is not None:
+        info = result.info.to_dict()
+        parts.append(kv_table((k, text(v)) for k, v in info.items()
+                              if not isinstance(v, list | dict)))
+    parts.extend(safe_text("warning: " + w, "yellow") for w in result.warnings)
+    return Group(*parts)
