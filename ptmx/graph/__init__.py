@@ -23,14 +23,10 @@ from ptmx.graph.lineage import Lineage, lineage
 from ptmx.graph.neighborhood import DEFAULT_LIMIT, Neighborhood, neighborhood
 from ptmx.graph.rankings import RANKINGS, pagerank, supply_graph, top
 
-# The old spelling, still imported by ptmx/tui/graphdata.py; drop once that call says
-# ``neighborhood``.
-neighbourhood = neighborhood
-
 __all__ = [
     "BASE", "DEFAULT_LIMIT", "DERIVED", "EXPORT_FORMATS", "RANKINGS", "USED_BY", "USES",
     "Affected", "Branch", "Edge", "Impact", "Judgement", "LicenseJudge",
     "Lineage", "LinkActivity", "Neighborhood", "Node", "Subgraph", "TreeNode", "export",
-    "format_for", "impact", "lineage", "neighborhood", "neighbourhood", "pagerank", "resolve",
+    "format_for", "impact", "lineage", "neighborhood", "pagerank", "resolve",
     "supply_graph", "top",
 ]

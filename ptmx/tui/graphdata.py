@@ -1,5 +1,5 @@
 """One level of the supply-chain neighbourhood, for the graph tree, and the export of what the
-tree has shown. Wraps :func:`ptmx.graph.neighbourhood` into labelled items and branches."""
+tree has shown. Wraps :func:`ptmx.graph.neighborhood` into labelled items and branches."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.text import Text
 
-from ptmx.graph import Edge, Neighbourhood, Node, Subgraph, export, neighbourhood
+from ptmx.graph import Edge, Neighborhood, Node, Subgraph, export, neighborhood
 from ptmx.render.safe import safe_text
 from ptmx.render.values import plural
 from ptmx.store import Store
@@ -46,7 +46,7 @@ class Level:
 
     summary: str
     branches: list[Branch]
-    subgraph: Neighbourhood | None = None  # the graph result behind it (for export)
+    subgraph: Neighborhood | None = None  # the graph result behind it (for export)
 
 
 RELATION_LABELS = {
@@ -57,7 +57,7 @@ RELATION_LABELS = {
 
 def expand(store: Store, item: Item, limit: int = 200) -> Level:
     """The neighbours of one model or project, grouped by relation, at most ``limit`` each."""
-    found = neighbourhood(store, item.node or item.ref, item.kind, depth=1, limit=limit)
+    found = neighborhood(store, item.node or item.ref, item.kind, depth=1, limit=limit)
     root = found.root.node
     branches = []
     for branch in found.root.branches:
@@ -85,7 +85,7 @@ def _detail(node: Node, summary: bool = False) -> str:
     return " · ".join(bits)
 
 
-def export_subgraphs(subgraphs: list[Neighbourhood], path: str) -> Path:
+def export_subgraphs(subgraphs: list[Neighborhood], path: str) -> Path:
     """Merge the graph results shown so far and write them to ``path`` (format by suffix)."""
     nodes: dict[str, Node] = {}
     edges: dict[tuple[str, str, str], Edge] = {}

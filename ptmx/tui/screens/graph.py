@@ -16,7 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from ptmx.graph import Neighbourhood
+from ptmx.graph import Neighborhood
 from ptmx.render.safe import safe_text
 from ptmx.safetext import visible
 from ptmx.tui.graphdata import Item, expand, export_subgraphs
@@ -29,7 +29,7 @@ AUTO_EXPAND = 12  # branches with at most this many neighbours are shown expande
 
 
 class GraphScreen(PtmxScreen):
-    """Neighbourhood tree of one model or project."""
+    """Neighborhood tree of one model or project."""
 
     AREA = "graph"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -49,7 +49,7 @@ class GraphScreen(PtmxScreen):
         self.ref = ref
         self.kind = kind
         self._loaded: set[int] = set()  # tree node ids whose neighbours were fetched
-        self.subgraphs: list[Neighbourhood] = []  # what has been shown, for export
+        self.subgraphs: list[Neighborhood] = []  # what has been shown, for export
 
     @property
     def crumb(self) -> str:

@@ -19,8 +19,9 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
-from ptmx.cards import assess
+from ptmx.cards import assess, completeness
 from ptmx.hub import HubLookup, lookup_with_drift
+from ptmx.licenses import verdict_for
 from ptmx.render.renderables import (
     hub_renderable,
     kv_table,
@@ -338,9 +339,10 @@ class ModelScreen(PtmxScreen):
         client = self.ptmx.hub
 
         def lookup() -> HubLookup:
-            if client is None:  # ptmx.hub's own client, from the environment
-                return lookup_with_drift(self.store, model)
-            return lookup_with_drift(self.store, model, client=client)
+            # client None: ptmx.hub's own client, from the environment. The engine and the card
+            # scorer are passed in: the hub judges drift with them but imports neither.
+            return lookup_with_drift(self.store, model, client=client, license_judge=verdict_for,
+                                     completeness_fn=completeness)
 
         self.deliver(lambda: self.timed(lookup), HubAnswered, HubFailed)
 
