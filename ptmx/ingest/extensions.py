@@ -126,6 +126,40 @@ def normalise_base_model(text: str | None) -> str | None:
     return ref if _HUB_ID.match(ref) else None
 
 
+def license_keys(project: str, found: Any) -> list[str]:
+    """A scanned project's license keys: a list of strings, or null for "no license found".
+    Anything else is refused naming the project (a bare string would become one key per letter)."""
+    if found is None:
+        return []
+    if isinstance(found, list) and all(isinstance(key, str) for key in found):
+        return found
+    kind = "a list holding " + ", ".join(sorted({type(k).__name__ for k in found
+                                                   if not isinstance(k, str)})) \
+        if isinstance(found, list) else type(found).__name__
+    raise UsageError(f"repository licenses: the value for {project!r} must be a list of license "
+                     f"keys or null, not {kind}")
+
+
+def check_repo_licenses(pairs: Iterable[tuple[str, Any]], path: Path) -> None:
+    """Read a repository-licenses file through, checking every value (one line on a bad one).
+    The whole file is read first, so a syntax error is reported before a value's type."""
+    first_bad: UsageError | None = None
+    for project, found in pairs:
+        try:
+            license_keys(project, found)
+        except UsageError as exc:
+            first_bad = first_bad or UsageError(f"{path}: {exc.message}")
+    if first_bad:
+        raise first_bad
+
+
+def check_card(model: str, card: Any) -> None:
+    """A model card must be a JSON object (or null, which is skipped)."""
+    if card is not None and not isinstance(card, Mapping):
+        raise UsageError(f"model cards: the card for {model!r} must be a JSON object, "
+                         f"not {type(card).__name__}")
+
+
 def repo_license_rows(scan: Mapping[str, list[str] | None] | Iterable[tuple[str, Any]],
                       project_ids: Mapping[str, int]) -> tuple[pa.Table, int]:
     """Rows of ``reuse_repository_license`` for the projects in ``project_ids`` (lower-cased
@@ -147,7 +181,7 @@ def repo_license_rows(scan: Mapping[str, list[str] | None] | Iterable[tuple[str,
         if pid is None:
             skipped += 1
             continue
-        for key in sorted(set(found or [])) or [None]:
+        for key in sorted(set(license_keys(project, found))) or [None]:
             ids.append(pid)
             keys.append(key)
     table = pa.table({"reuse_repository_id": ids, "license_key": keys,
@@ -228,6 +262,8 @@ def card_rows(cards: Mapping[str, Mapping[str, Any]],
     model not in the dataset. For cards and models that fit in memory (the bundled sample)."""
     if not isinstance(cards, Mapping):
         raise UsageError("model cards must be a JSON object: {\"model id\": {card fields}}")
+    for model, card in cards.items():
+        check_card(model, card)
     lower_ids = {k.lower(): v for k, v in model_ids.items()}
     pairs = list(cards.items())
     ids = [model_ids.get(model, lower_ids.get(model.lower())) for model, _ in pairs]
