@@ -45,11 +45,15 @@ def _kind_ok(kind: str, arrow_type: pa.DataType) -> bool:
     return True
 
 
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:160]
+
+
 def _read_schema(path: Path, shown: Path) -> pa.Schema:
     try:
         return pq.read_schema(path)
     except (pa.ArrowInvalid, OSError) as exc:
-        reason = " ".join(str(exc).split())[:160]
+        reason = _one_line(exc)
         raise DataError(f"{shown}: not a readable Parquet file ({reason})") from exc
 
 
@@ -109,12 +113,16 @@ def _is_key(table: str, column: str) -> bool:
 def read_manifest(folder: Path) -> dict:
     """The folder's ``ptmx.json`` (empty if absent); a broken one is an error."""
     path = folder / MANIFEST
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return {}
+    if not path.is_file():
+        # A folder, a FIFO (reading it would block forever), a device, a dangling link.
+        raise DataError(f"{path}: manifest is not a regular file")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataError(f"{path}: manifest is not valid JSON ({exc})") from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else _one_line(exc)
+        raise DataError(f"{path}: manifest is not valid JSON ({reason})") from exc
     if not isinstance(data, dict):
         raise DataError(f"{path}: manifest must be a JSON object")
     return data
