@@ -21,6 +21,7 @@ from ptmx.ingest.extensions import (
     card_base,
     card_batch,
     check_card,
+    check_nesting,
     iter_json_object,
 )
 from ptmx.ingest.queries import resolve_card_models
@@ -43,6 +44,7 @@ class CardNames:
 def read_card_names(path: Path) -> CardNames:
     """The first pass: the whole file checked, the names kept."""
     found = CardNames(path)
+    check_nesting(path, WHAT)
     first_bad: UsageError | None = None
     for model, card in iter_json_object(path, WHAT):
         try:

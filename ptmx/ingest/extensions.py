@@ -105,6 +105,32 @@ def iter_json_object(path: Path, what: str) -> Iterator[tuple[str, Any]]:
         raise UsageError(f"{path}: {what} file is not valid JSON ({first})") from exc
 
 
+MAX_DEPTH = 64  # real cards nest 3 deep; ijson's memory grows with the square of the depth
+
+
+def check_nesting(path: Path, what: str, limit: int = MAX_DEPTH) -> None:
+    """Refuse a file nested deeper than ``limit``, before anything builds its values: ijson keeps
+    a prefix string per level, so 50,000 levels cost 4 GB and 200,000 exhaust memory. Events
+    only, no values built (about twice the time of one streamed read)."""
+    opening, closing = {"start_map", "start_array"}, {"end_map", "end_array"}
+    depth = 0
+    try:
+        with Path(path).open("rb") as handle:
+            for event, _ in ijson.basic_parse(handle, use_float=True):
+                if event in opening:
+                    depth += 1
+                    if depth > limit:
+                        raise UsageError(f"{path}: {what} file is nested more than {limit} "
+                                         "levels deep")
+                elif event in closing:
+                    depth -= 1
+    except FileNotFoundError as exc:
+        raise UsageError(f"{path}: {what} file not found") from exc
+    except (OSError, UnicodeDecodeError, ijson.JSONError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UsageError(f"{path}: {what} file is not valid JSON ({first})") from exc
+
+
 def normalise_base_model(text: str | None) -> str | None:
     """A card's free-text ``upstream_model`` → a hub id, or None when it does not name one.
 
@@ -143,6 +169,7 @@ def license_keys(project: str, found: Any) -> list[str]:
 def check_repo_licenses(pairs: Iterable[tuple[str, Any]], path: Path) -> None:
     """Read a repository-licenses file through, checking every value (one line on a bad one).
     The whole file is read first, so a syntax error is reported before a value's type."""
+    check_nesting(path, "repository licenses")
     first_bad: UsageError | None = None
     for project, found in pairs:
         try:

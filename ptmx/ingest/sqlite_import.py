@@ -25,7 +25,7 @@ from ptmx.errors import DataError, UsageError
 from ptmx.ingest.cards import read_card_names, write_cards
 from ptmx.ingest.extensions import check_repo_licenses, iter_json_object, repo_license_rows
 from ptmx.ingest.writer import DatasetWriter, check_inputs_safe
-from ptmx.store.schema import REQUIRED
+from ptmx.store.schema import REQUIRED, expected_columns
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BATCH_ROWS = 20_000
@@ -48,8 +48,9 @@ class ImportReport:
 
 
 class _Widen(Exception):
-    def __init__(self, column: str) -> None:
+    def __init__(self, column: str, value: Any) -> None:
         self.column = column
+        self.value = value
 
 
 def _arrow_type(declared: str) -> pa.DataType:
@@ -165,13 +166,19 @@ def _copy_table(con: sqlite3.Connection, writer: DatasetWriter, table: str,
                         else:
                             bad = next((v for v in values if not _fits(v, types[col])), None)
                             if bad is not None:
-                                raise _Widen(col)
+                                raise _Widen(col, bad)
                         arrays.append(pa.array(values, type=types[col]))
                     stream.write_batch(pa.record_batch(arrays, schema=schema))
                     done += len(rows)
                     if progress:
                         progress(table, done, total)
         except _Widen as widen:
+            if expected_columns(table).get(widen.column) == "integer":
+                # ptmx joins or sorts by this column as a number: text cannot be kept. Say so
+                # now rather than after copying every other table.
+                raise DataError(f"{table}.{widen.column} is declared {types[widen.column]} and "
+                                f"ptmx reads it as a number, but it holds {widen.value!r:.60}",
+                                hint="fix that value in the database, then import again")
             # Keep the value as the database holds it (text), and start the table again.
             types[widen.column] = pa.string()
             report.widened.setdefault(table, []).append(widen.column)
