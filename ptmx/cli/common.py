@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from ptmx import config
+from ptmx.errors import UsageError
 from ptmx.render import FORMATS
 from ptmx.safetext import visible
 from ptmx.store import Store, open_store
@@ -31,9 +33,16 @@ def add_format_option(parser: argparse.ArgumentParser,
 def store_from(args: argparse.Namespace) -> Store:
     """Open the dataset chosen by ``--data`` / ``$PTMX_DATA`` / the bundled sample."""
     store = open_store(config.data_dir(getattr(args, "data", None)))
+    _refuse_out_over_dataset(getattr(args, "out", None), store)
     for notice in store.notices:
         print(f"ptmx: {visible(notice, newlines=False)}", file=sys.stderr)
     return store
+
+
+def _refuse_out_over_dataset(out: object, store: Store) -> None:
+    """An ``--out FILE`` that is one of the files being read would destroy the dataset."""
+    if isinstance(out, Path) and out.resolve() in store.dataset_files():
+        raise UsageError(f"--out {out}: is a file of the dataset being read; choose another path")
 
 
 def _whole_number(text: str, minimum: int) -> int:

@@ -114,6 +114,7 @@ class Store:
             try:
                 con = duckdb.connect(str(target), read_only=True, config={"threads": "2"})
                 self._lock_down(con)
+                _check_complete(con, target)
                 return con, self._count_rows(con)
             except duckdb.Error as exc:
                 if con is not None:
@@ -299,6 +300,13 @@ class Store:
         """Names of the tables present (dataset tables plus ptmx's derived ``model_summary``)."""
         return sorted([*self._files, *DERIVED_TABLES])
 
+    def dataset_files(self) -> list[Path]:
+        """Every file of the dataset (table files and the manifest), resolved."""
+        from ptmx.store.schema import MANIFEST
+
+        files = [p.resolve() for tf in self._files.values() for p in tf.files]
+        return [*files, (self.folder / MANIFEST).resolve()]
+
     def has(self, table: str) -> bool:
         """Whether ``table`` is present (an absent optional table is not an error by itself)."""
         return table in self._files or table in DERIVED_TABLES
@@ -376,6 +384,19 @@ class Store:
 def _relation(cur: duckdb.DuckDBPyConnection, sql: str, params: Params) -> duckdb.DuckDBPyRelation:
     """A lazy relation: Arrow results straight from it avoid the DB-API copy."""
     return cur.sql(sql, params=params if params else None)
+
+
+# A DuckDB file: three 4 KiB headers, then its blocks.
+_HEADER_BYTES = 3 * 4096
+
+
+def _check_complete(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """A truncated cache opens and counts fine; it fails on the first block past the end. The
+    file must be as long as the blocks its header lists."""
+    row = con.execute("SELECT total_blocks, block_size FROM pragma_database_size()").fetchone()
+    if row and path.stat().st_size < _HEADER_BYTES + int(row[0]) * int(row[1]):
+        raise duckdb.IOException(f"truncated: {path.stat().st_size} bytes, "
+                                 f"{int(row[0])} blocks of {int(row[1])} expected")
 
 
 def _is_corruption(exc: duckdb.Error) -> bool:
