@@ -12,7 +12,7 @@ from ptmx.render.output import dumps
 from ptmx.safetext import visible
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the core subcommands."""
     p = sub.add_parser("browse", help="open the terminal explorer (TUI)")
     add_data_option(p)

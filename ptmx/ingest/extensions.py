@@ -208,7 +208,8 @@ def repo_license_rows(scan: Mapping[str, list[str] | None] | Iterable[tuple[str,
         if pid is None:
             skipped += 1
             continue
-        for key in sorted(set(license_keys(project, found))) or [None]:
+        found_keys: list[str | None] = [*sorted(set(license_keys(project, found)))]
+        for key in found_keys or [None]:
             ids.append(pid)
             keys.append(key)
     table = pa.table({"reuse_repository_id": ids, "license_key": keys,

@@ -178,7 +178,8 @@ def _copy_table(con: sqlite3.Connection, writer: DatasetWriter, table: str,
                 # now rather than after copying every other table.
                 raise DataError(f"{table}.{widen.column} is declared {types[widen.column]} and "
                                 f"ptmx reads it as a number, but it holds {widen.value!r:.60}",
-                                hint="fix that value in the database, then import again")
+                                hint="fix that value in the database, then import again"
+                                ) from None
             # Keep the value as the database holds it (text), and start the table again.
             types[widen.column] = pa.string()
             report.widened.setdefault(table, []).append(widen.column)

@@ -26,7 +26,8 @@ FORMATS = ("table", "json", "csv")
 def to_records(rows: pa.Table | Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Rows as a list of plain dicts, whatever they came as."""
     if isinstance(rows, pa.Table):
-        return rows.to_pylist()
+        records: list[dict[str, Any]] = rows.to_pylist()
+        return records
     return [dict(r) for r in rows]
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from ptmx.render.output import console_for
 from ptmx.safetext import visible
@@ -17,7 +24,7 @@ def table_progress() -> Iterator[Callable[[str, int, int], None]]:
 
     The display starts at the first update, so an input rejected up front prints only its error.
     """
-    tasks: dict[str, int] = {}
+    tasks: dict[str, TaskID] = {}
     with ExitStack() as stack:
         progress: Progress | None = None
 

@@ -69,7 +69,7 @@ def fingerprint(folder: Path, tables: dict[str, TableFiles]) -> str:
 class Store:
     """Read-only access to one dataset folder. Thread-safe: each call takes its own cursor."""
 
-    def __init__(self, folder: Path, tables: dict[str, TableFiles], manifest: dict,
+    def __init__(self, folder: Path, tables: dict[str, TableFiles], manifest: dict[str, Any],
                  cache_dir: Path | None = None) -> None:
         self.folder = folder
         self.manifest = manifest

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -34,10 +35,10 @@ class TableFiles:
 def _kind_ok(kind: str, arrow_type: pa.DataType) -> bool:
     if kind == "integer":
         # A text id column cannot be joined as a number; every integer width (and null-only) works.
-        return pa.types.is_integer(arrow_type) or pa.types.is_null(arrow_type)
+        return bool(pa.types.is_integer(arrow_type) or pa.types.is_null(arrow_type))
     if kind == "text":
         # Numbers cast to text losslessly (e.g. a context_id that happens to be numeric).
-        return (
+        return bool(
             pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type)
             or pa.types.is_string_view(arrow_type) or pa.types.is_integer(arrow_type)
             or pa.types.is_null(arrow_type) or pa.types.is_dictionary(arrow_type)
@@ -110,7 +111,7 @@ def _is_key(table: str, column: str) -> bool:
     return column.endswith("_id") or column in {"id", "name", "path", "model", "base_model"}
 
 
-def read_manifest(folder: Path) -> dict:
+def read_manifest(folder: Path) -> dict[str, Any]:
     """The folder's ``ptmx.json`` (empty if absent); a broken one is an error."""
     path = folder / MANIFEST
     if not path.exists() and not path.is_symlink():
