@@ -52,3 +52,11 @@ class HubError(PtmxError):
     """A live Hugging Face Hub lookup failed (see ptmx.hub for the kinds)."""
 
     exit_code = 3
+
+
+class Interrupted(PtmxError):
+    """A signal (SIGTERM, SIGHUP) asked ptmx to stop; the work in progress was cleaned up."""
+
+    def __init__(self, signum: int, name: str) -> None:
+        super().__init__(f"interrupted by {name}; nothing was left half-written")
+        self.exit_code = 128 + signum

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from ptmx import config
+from ptmx.errors import UsageError
 from ptmx.render import FORMATS
+from ptmx.safetext import visible
 from ptmx.store import Store, open_store
+
+# Larger counts mean nothing to ptmx and overflow C integers in DuckDB and Arrow.
+MAX_COUNT = 2**31 - 1
 
 
 def add_data_option(parser: argparse.ArgumentParser) -> None:
@@ -25,7 +32,17 @@ def add_format_option(parser: argparse.ArgumentParser,
 
 def store_from(args: argparse.Namespace) -> Store:
     """Open the dataset chosen by ``--data`` / ``$PTMX_DATA`` / the bundled sample."""
-    return open_store(config.data_dir(getattr(args, "data", None)))
+    store = open_store(config.data_dir(getattr(args, "data", None)))
+    _refuse_out_over_dataset(getattr(args, "out", None), store)
+    for notice in store.notices:
+        print(f"ptmx: {visible(notice, newlines=False)}", file=sys.stderr)
+    return store
+
+
+def _refuse_out_over_dataset(out: object, store: Store) -> None:
+    """An ``--out FILE`` that is one of the files being read would destroy the dataset."""
+    if isinstance(out, Path) and out.resolve() in store.dataset_files():
+        raise UsageError(f"--out {out}: is a file of the dataset being read; choose another path")
 
 
 def _whole_number(text: str, minimum: int) -> int:
@@ -36,6 +53,8 @@ def _whole_number(text: str, minimum: int) -> int:
     if value < minimum:
         raise argparse.ArgumentTypeError(
             "must be at least 1" if minimum == 1 else f"must be {minimum} or more")
+    if value > MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_COUNT:,}")
     return value
 
 
@@ -47,3 +66,11 @@ def positive_int(text: str) -> int:
 def non_negative_int(text: str) -> int:
     """argparse type: a whole number >= 0 (0 often means "no limit")."""
     return _whole_number(text, 0)
+
+
+def seconds(text: str) -> float:
+    """argparse type: a time limit in seconds, 0 for none (finite, at most a day)."""
+    try:
+        return config.parse_timeout(text, "the time limit")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None

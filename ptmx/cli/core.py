@@ -6,12 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from ptmx.cli.common import add_data_option, add_format_option, positive_int, store_from
+from ptmx.cli.common import add_data_option, add_format_option, positive_int, seconds, store_from
 from ptmx.render import emit
 from ptmx.render.output import dumps
+from ptmx.safetext import visible
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the core subcommands."""
     p = sub.add_parser("browse", help="open the terminal explorer (TUI)")
     add_data_option(p)
@@ -25,6 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("query", help="run read-only SQL over all tables")
     p.add_argument("sql", help="one SELECT statement (table names as in SCHEMA.md)")
     p.add_argument("--limit", type=positive_int, default=1000, help="row cap (default 1000)")
+    p.add_argument("--timeout", type=seconds, metavar="SECONDS", default=None,
+                   help="stop the query after this long (default: $PTMX_QUERY_TIMEOUT, else 30; "
+                        "0: no limit)")
     add_data_option(p)
     add_format_option(p)
     p.set_defaults(handler=_query)
@@ -97,7 +101,7 @@ def _stats(args: argparse.Namespace) -> int:
 def _query(args: argparse.Namespace) -> int:
     from ptmx.store import run_readonly
 
-    result = run_readonly(store_from(args), args.sql, limit=args.limit)
+    result = run_readonly(store_from(args), args.sql, limit=args.limit, timeout=args.timeout)
     emit(result.table, args.format)
     print(f"{result.shown} in {result.seconds * 1000:.1f} ms", file=sys.stderr)
     return 0
@@ -148,11 +152,12 @@ def _import(args: argparse.Namespace) -> int:
                                progress=progress)
     rows = [{"table": t, "rows": n} for t, n in sorted(report.row_counts.items())]
     emit(rows, "table", title=f"imported into {report.out}", out=sys.stderr)
+    # Table and column names come from the database: shown, never interpreted.
     for table, cols in report.widened.items():
-        print(f"kept as text: {table}.{', '.join(cols)} (declared INTEGER, holds text)",
-              file=sys.stderr)
+        print(visible(f"kept as text: {table}.{', '.join(cols)} (declared INTEGER, holds text)",
+                      newlines=False), file=sys.stderr)
     for note in report.notes:
-        print(note, file=sys.stderr)
+        print(visible(note, newlines=False), file=sys.stderr)
     return 0
 
 

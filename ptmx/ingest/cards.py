@@ -20,6 +20,8 @@ from ptmx.ingest.extensions import (
     CARD_SCHEMA,
     card_base,
     card_batch,
+    check_card,
+    check_nesting,
     iter_json_object,
 )
 from ptmx.ingest.queries import resolve_card_models
@@ -42,9 +44,18 @@ class CardNames:
 def read_card_names(path: Path) -> CardNames:
     """The first pass: the whole file checked, the names kept."""
     found = CardNames(path)
+    check_nesting(path, WHAT)
+    first_bad: UsageError | None = None
     for model, card in iter_json_object(path, WHAT):
+        try:
+            check_card(model, card)
+        except UsageError as exc:
+            # Reported once the file is read through: a syntax error comes first.
+            first_bad = first_bad or UsageError(f"{path}: {exc.message}")
         found.names.append(model)
         found.bases.append(card_base(model, card))
+    if first_bad:
+        raise first_bad
     st = path.stat()
     found.size = (st.st_size, st.st_mtime_ns)
     return found

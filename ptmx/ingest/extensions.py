@@ -105,6 +105,32 @@ def iter_json_object(path: Path, what: str) -> Iterator[tuple[str, Any]]:
         raise UsageError(f"{path}: {what} file is not valid JSON ({first})") from exc
 
 
+MAX_DEPTH = 64  # real cards nest 3 deep; ijson's memory grows with the square of the depth
+
+
+def check_nesting(path: Path, what: str, limit: int = MAX_DEPTH) -> None:
+    """Refuse a file nested deeper than ``limit``, before anything builds its values: ijson keeps
+    a prefix string per level, so 50,000 levels cost 4 GB and 200,000 exhaust memory. Events
+    only, no values built (about twice the time of one streamed read)."""
+    opening, closing = {"start_map", "start_array"}, {"end_map", "end_array"}
+    depth = 0
+    try:
+        with Path(path).open("rb") as handle:
+            for event, _ in ijson.basic_parse(handle, use_float=True):
+                if event in opening:
+                    depth += 1
+                    if depth > limit:
+                        raise UsageError(f"{path}: {what} file is nested more than {limit} "
+                                         "levels deep")
+                elif event in closing:
+                    depth -= 1
+    except FileNotFoundError as exc:
+        raise UsageError(f"{path}: {what} file not found") from exc
+    except (OSError, UnicodeDecodeError, ijson.JSONError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UsageError(f"{path}: {what} file is not valid JSON ({first})") from exc
+
+
 def normalise_base_model(text: str | None) -> str | None:
     """A card's free-text ``upstream_model`` → a hub id, or None when it does not name one.
 
@@ -124,6 +150,41 @@ def normalise_base_model(text: str | None) -> str | None:
             return None
     ref = "/".join(part.strip() for part in ref.strip("/").split("/"))
     return ref if _HUB_ID.match(ref) else None
+
+
+def license_keys(project: str, found: Any) -> list[str]:
+    """A scanned project's license keys: a list of strings, or null for "no license found".
+    Anything else is refused naming the project (a bare string would become one key per letter)."""
+    if found is None:
+        return []
+    if isinstance(found, list) and all(isinstance(key, str) for key in found):
+        return found
+    kind = "a list holding " + ", ".join(sorted({type(k).__name__ for k in found
+                                                   if not isinstance(k, str)})) \
+        if isinstance(found, list) else type(found).__name__
+    raise UsageError(f"repository licenses: the value for {project!r} must be a list of license "
+                     f"keys or null, not {kind}")
+
+
+def check_repo_licenses(pairs: Iterable[tuple[str, Any]], path: Path) -> None:
+    """Read a repository-licenses file through, checking every value (one line on a bad one).
+    The whole file is read first, so a syntax error is reported before a value's type."""
+    check_nesting(path, "repository licenses")
+    first_bad: UsageError | None = None
+    for project, found in pairs:
+        try:
+            license_keys(project, found)
+        except UsageError as exc:
+            first_bad = first_bad or UsageError(f"{path}: {exc.message}")
+    if first_bad:
+        raise first_bad
+
+
+def check_card(model: str, card: Any) -> None:
+    """A model card must be a JSON object (or null, which is skipped)."""
+    if card is not None and not isinstance(card, Mapping):
+        raise UsageError(f"model cards: the card for {model!r} must be a JSON object, "
+                         f"not {type(card).__name__}")
 
 
 def repo_license_rows(scan: Mapping[str, list[str] | None] | Iterable[tuple[str, Any]],
@@ -147,7 +208,8 @@ def repo_license_rows(scan: Mapping[str, list[str] | None] | Iterable[tuple[str,
         if pid is None:
             skipped += 1
             continue
-        for key in sorted(set(found or [])) or [None]:
+        found_keys: list[str | None] = [*sorted(set(license_keys(project, found)))]
+        for key in found_keys or [None]:
             ids.append(pid)
             keys.append(key)
     table = pa.table({"reuse_repository_id": ids, "license_key": keys,
@@ -228,6 +290,8 @@ def card_rows(cards: Mapping[str, Mapping[str, Any]],
     model not in the dataset. For cards and models that fit in memory (the bundled sample)."""
     if not isinstance(cards, Mapping):
         raise UsageError("model cards must be a JSON object: {\"model id\": {card fields}}")
+    for model, card in cards.items():
+        check_card(model, card)
     lower_ids = {k.lower(): v for k, v in model_ids.items()}
     pairs = list(cards.items())
     ids = [model_ids.get(model, lower_ids.get(model.lower())) for model, _ in pairs]

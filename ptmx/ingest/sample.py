@@ -92,7 +92,7 @@ def build_sample(src: Path, out: Path, *, force: bool = False) -> dict[str, int]
     tables["reuse_repository_license"], _ = repo_license_rows(scan, lowered)
     tables["model_card"], tables["model_base"], _ = card_rows(cards, model_ids)
 
-    with DatasetWriter(out, force=force) as writer:
+    with DatasetWriter(out, force=force, inputs=[src]) as writer:
         for name, table in tables.items():
             writer.write(name, table)
         # The attribution travels with the data: a rebuild rewrites it too.

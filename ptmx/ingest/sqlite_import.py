@@ -5,10 +5,14 @@ Parquet in batches, so memory stays bounded whatever the table size. SQLite is d
 a column declared INTEGER may hold text (PeaTMOSS's ``model.context_id`` holds hub names), so each
 column's Arrow type is chosen from its declaration and widened to text the moment a batch shows a
 value that does not fit; the table is then rewritten from the start with the wider type.
+
+The database is outside input: a table whose name could not be a file name is skipped with a note
+(never a path outside the new folder), and a damaged file fails in one line.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -19,9 +23,9 @@ import pyarrow as pa
 
 from ptmx.errors import DataError, UsageError
 from ptmx.ingest.cards import read_card_names, write_cards
-from ptmx.ingest.extensions import iter_json_object, repo_license_rows
-from ptmx.ingest.writer import DatasetWriter
-from ptmx.store.schema import REQUIRED
+from ptmx.ingest.extensions import check_repo_licenses, iter_json_object, repo_license_rows
+from ptmx.ingest.writer import DatasetWriter, check_inputs_safe
+from ptmx.store.schema import REQUIRED, expected_columns
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BATCH_ROWS = 20_000
@@ -29,6 +33,8 @@ BATCH_BYTES = 64 * 1024 * 1024  # flush early for tables with large text (issue 
 
 Progress = Callable[[str, int, int], None]  # (table, rows done, rows total)
 LICENSES = "repository licenses"
+# Table names become file names: letters, digits, _ . - only, and no leading dot.
+_TABLE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
 
 
 @dataclass
@@ -42,8 +48,9 @@ class ImportReport:
 
 
 class _Widen(Exception):
-    def __init__(self, column: str) -> None:
+    def __init__(self, column: str, value: Any) -> None:
         self.column = column
+        self.value = value
 
 
 def _arrow_type(declared: str) -> pa.DataType:
@@ -79,8 +86,10 @@ def _as_text(value: Any) -> str | None:
 
 def connect(db: Path) -> sqlite3.Connection:
     """Open ``db`` read-only after checking it really is SQLite with PeaTMOSS's core tables."""
-    if not db.is_file():
+    if not db.exists():
         raise UsageError(f"{db}: file not found")
+    if not db.is_file():
+        raise UsageError(f"{db}: not a file (expected the PeaTMOSS.db release)")
     with db.open("rb") as handle:
         if handle.read(16) != SQLITE_MAGIC:
             raise DataError(f"{db}: not a SQLite database (expected the PeaTMOSS.db release)")
@@ -98,21 +107,31 @@ def connect(db: Path) -> sqlite3.Connection:
     return con
 
 
-def _tables(con: sqlite3.Connection) -> list[str]:
-    return [r[0] for r in con.execute(
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _tables(con: sqlite3.Connection, report: ImportReport) -> list[str]:
+    names = [str(r[0]) for r in con.execute(
         "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
     )]
+    bad = [n for n in names if not _TABLE_NAME.match(n) or n.endswith(".parquet")]
+    if bad:
+        report.notes.append(f"skipped {len(bad)} table(s) whose names cannot be file names: "
+                            + ", ".join(repr(n) for n in bad[:5]))
+    return [n for n in names if n not in bad]
 
 
 def _columns(con: sqlite3.Connection, table: str) -> list[tuple[str, str]]:
-    return [(r[1], r[2]) for r in con.execute(f'PRAGMA table_info("{table}")')]
+    return [(str(r[1]), str(r[2])) for r in con.execute(f"PRAGMA table_info({_quote(table)})")]
 
 
-def _batches(con: sqlite3.Connection, table: str, columns: list[str]) -> Iterator[list[tuple]]:
-    cols = ", ".join(f'"{c}"' for c in columns)
-    cur = con.execute(f'SELECT {cols} FROM "{table}"')
+def _batches(con: sqlite3.Connection, table: str,
+             columns: list[str]) -> Iterator[list[tuple[Any, ...]]]:
+    cols = ", ".join(_quote(c) for c in columns)
+    cur = con.execute(f"SELECT {cols} FROM {_quote(table)}")
     while True:
-        rows: list[tuple] = []
+        rows: list[tuple[Any, ...]] = []
         size = 0
         while len(rows) < BATCH_ROWS and size < BATCH_BYTES:
             chunk = cur.fetchmany(1000)
@@ -130,7 +149,7 @@ def _copy_table(con: sqlite3.Connection, writer: DatasetWriter, table: str,
     declared = _columns(con, table)
     names = [c for c, _ in declared]
     types = {c: _arrow_type(d) for c, d in declared}
-    total = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+    total = con.execute(f"SELECT count(*) FROM {_quote(table)}").fetchone()[0]
     while True:
         schema = pa.schema([(c, types[c]) for c in names])
         done = 0
@@ -147,13 +166,20 @@ def _copy_table(con: sqlite3.Connection, writer: DatasetWriter, table: str,
                         else:
                             bad = next((v for v in values if not _fits(v, types[col])), None)
                             if bad is not None:
-                                raise _Widen(col)
+                                raise _Widen(col, bad)
                         arrays.append(pa.array(values, type=types[col]))
                     stream.write_batch(pa.record_batch(arrays, schema=schema))
                     done += len(rows)
                     if progress:
                         progress(table, done, total)
         except _Widen as widen:
+            if expected_columns(table).get(widen.column) == "integer":
+                # ptmx joins or sorts by this column as a number: text cannot be kept. Say so
+                # now rather than after copying every other table.
+                raise DataError(f"{table}.{widen.column} is declared {types[widen.column]} and "
+                                f"ptmx reads it as a number, but it holds {widen.value!r:.60}",
+                                hint="fix that value in the database, then import again"
+                                ) from None
             # Keep the value as the database holds it (text), and start the table again.
             types[widen.column] = pa.string()
             report.widened.setdefault(table, []).append(widen.column)
@@ -168,16 +194,16 @@ def import_sqlite(db: Path, out: Path, *, force: bool = False,
     """Convert ``db`` into a dataset folder at ``out``; see the module docstring."""
     # Read the side files through first: a mistake in them should fail before an hour of
     # copying. Both are streamed (flat memory whatever their size) and read again when written.
+    inputs = [p for p in (db, repo_licenses, model_cards) if p]
+    check_inputs_safe(out, inputs)
     if repo_licenses:
-        for _pair in iter_json_object(repo_licenses, LICENSES):
-            pass
+        check_repo_licenses(iter_json_object(repo_licenses, LICENSES), repo_licenses)
     card_names = read_card_names(model_cards) if model_cards else None
     con = connect(db)
     report = ImportReport(out=out)
     try:
-        with DatasetWriter(out, force=force) as writer:
-            for table in _tables(con):
-                _copy_table(con, writer, table, progress, report)
+        with DatasetWriter(out, force=force, inputs=inputs) as writer:
+            _copy_tables(con, writer, progress, report)
             if repo_licenses:
                 projects = {
                     f"{o}/{n}".lower(): i
@@ -195,6 +221,15 @@ def import_sqlite(db: Path, out: Path, *, force: bool = False,
             writer.commit(name=db.stem, source=str(db.name),
                           extra={"widened_to_text": report.widened})
             report.row_counts = dict(writer.row_counts)
+    except sqlite3.DatabaseError as exc:
+        # A damaged page or a locked file shows only once a table is read.
+        raise DataError(f"{db}: cannot read the source database ({exc})") from exc
     finally:
         con.close()
     return report
+
+
+def _copy_tables(con: sqlite3.Connection, writer: DatasetWriter, progress: Progress | None,
+                 report: ImportReport) -> None:
+    for table in _tables(con, report):
+        _copy_table(con, writer, table, progress, report)

@@ -1,4 +1,9 @@
-"""Write rows as a rich table, JSON (a list of objects) or CSV on stdout."""
+"""Write rows as a rich table, JSON (a list of objects) or CSV on stdout.
+
+Rows come from the dataset (or a user's SQL), so in a table every cell, header and title is an
+inert ``Text`` (:func:`ptmx.render.safe.safe_text`): control characters shown, ``[/]`` or
+``[link=…]`` never markup. JSON and CSV keep the values exactly as they are.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TextIO
 
 import pyarrow as pa
+from rich.console import Console
+
+from ptmx.render.safe import safe_text
 
 FORMATS = ("table", "json", "csv")
 
@@ -18,7 +26,8 @@ FORMATS = ("table", "json", "csv")
 def to_records(rows: pa.Table | Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Rows as a list of plain dicts, whatever they came as."""
     if isinstance(rows, pa.Table):
-        return rows.to_pylist()
+        records: list[dict[str, Any]] = rows.to_pylist()
+        return records
     return [dict(r) for r in rows]
 
 
@@ -99,23 +108,23 @@ def print_table(
     """A rich table; numbers right-aligned, long text folded rather than cut."""
     from rich.table import Table
 
-    table = Table(title=title, show_lines=False, header_style="bold")
+    table = Table(title=safe_text(title, newlines=False) if title is not None else None,
+                  show_lines=False, header_style="bold")
     numeric = {
         c for c in columns
         if records and all(isinstance(r.get(c), int | float) or r.get(c) is None for r in records)
         and any(r.get(c) is not None for r in records)
     }
     for c in columns:
-        table.add_column(c, justify="right" if c in numeric else "left", overflow="fold")
+        table.add_column(safe_text(c, newlines=False), justify="right" if c in numeric else "left",
+                         overflow="fold")
     for r in records:
-        table.add_row(*(_cell(r.get(c)) for c in columns))
+        table.add_row(*(safe_text(_cell(r.get(c))) for c in columns))
     console_for(out).print(table)
 
 
-def console_for(out: TextIO | None = None, *, stderr: bool = False):
+def console_for(out: TextIO | None = None, *, stderr: bool = False) -> Console:
     """A rich Console on ``out`` (stdout by default); plain when not a terminal."""
-    from rich.console import Console
-
     if stderr:
         return Console(stderr=True, highlight=False, soft_wrap=True)
     return Console(file=out or sys.stdout, highlight=False)

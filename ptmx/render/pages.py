@@ -1,21 +1,26 @@
-"""Rich renderings of a model page and a project page for `ptmx model` / `ptmx project`."""
+"""Rich renderings of a model page and a project page for `ptmx model` / `ptmx project`.
+
+Every value comes from the dataset, so it reaches rich only as inert ``Text`` (``safe_text``).
+"""
 
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 
 from ptmx.render.output import console_for
+from ptmx.render.safe import safe_text
 from ptmx.store.pages import ModelPage, ProjectPage
 
 
-def _fmt(value: object) -> str:
+def _fmt(value: object) -> Text:
     if value is None:
-        return "—"
+        return Text("—")
     if isinstance(value, int):
-        return f"{value:,}"
+        return Text(f"{value:,}")
     if isinstance(value, list):
-        return ", ".join(map(str, value)) if value else "—"
-    return str(value)
+        return safe_text(", ".join(map(str, value)), newlines=False) if value else Text("—")
+    return safe_text(value, newlines=False)
 
 
 def print_model_page(page: ModelPage) -> None:
@@ -36,13 +41,14 @@ def print_model_page(page: ModelPage) -> None:
         facts.add_row(label, _fmt(value))
     console.print(facts)
     if page.missing_tables:
-        console.print(f"[dim]not in this dataset: {', '.join(page.missing_tables)}[/dim]")
+        console.print(safe_text(f"not in this dataset: {', '.join(page.missing_tables)}", "dim"))
     if page.projects:
-        table = Table(title=f"projects reusing {page.model}", header_style="bold")
+        table = Table(title=safe_text(f"projects reusing {page.model}", newlines=False),
+                      header_style="bold")
         table.add_column("project")
         table.add_column("files")
         for p in page.projects:
-            table.add_row(p["project"], _fmt(p["files"]))
+            table.add_row(_fmt(p["project"]), _fmt(p["files"]))
         console.print(table)
 
 
@@ -55,11 +61,15 @@ def print_project_page(page: ProjectPage) -> None:
         lic = "scanned: no license found"
     else:
         lic = " AND ".join(page.licenses)
-    console.print(f"[bold]{page.project}[/bold]  {page.url or ''}\nlicenses: {lic}")
-    table = Table(title=f"models used by {page.project}", header_style="bold")
+    head = Text.assemble(safe_text(page.project, "bold", newlines=False), "  ",
+                         safe_text(page.url or "", newlines=False), "\nlicenses: ",
+                         safe_text(lic, newlines=False))
+    console.print(head)
+    table = Table(title=safe_text(f"models used by {page.project}", newlines=False),
+                  header_style="bold")
     for col in ("model", "license", "downloads", "reused by", "files"):
         table.add_column(col, justify="right" if col in ("downloads", "reused by") else "left")
     for m in page.models:
-        table.add_row(m["model"], _fmt(m["license"]), _fmt(m["downloads"]),
+        table.add_row(_fmt(m["model"]), _fmt(m["license"]), _fmt(m["downloads"]),
                       _fmt(m["reuse_count"]), _fmt(m["files"]))
     console.print(table)

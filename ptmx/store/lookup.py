@@ -145,7 +145,8 @@ def suggest_models(store: Store, text: str, n: int = 5) -> list[str]:
            ORDER BY jaro_winkler_similarity(model_lc, ?) DESC, reuse_count DESC LIMIT ?""",
         [needle, n],
     )
-    return rows.column("model").to_pylist()
+    names: list[str] = rows.column("model").to_pylist()
+    return names
 
 
 def suggest_projects(store: Store, text: str, n: int = 5) -> list[str]:
@@ -156,13 +157,14 @@ def suggest_projects(store: Store, text: str, n: int = 5) -> list[str]:
            ORDER BY jaro_winkler_similarity(lower(owner || '/' || name), ?) DESC LIMIT ?""",
         [needle, n],
     )
-    return rows.column("project").to_pylist()
+    names: list[str] = rows.column("project").to_pylist()
+    return names
 
 
 def find_model_id(store: Store, text: str) -> int | None:
     """The numeric id of the model named ``text`` (exact, then case-insensitive), or None."""
     ref = normalise_model_id(text)
-    found = store.scalar("SELECT id FROM model WHERE context_id = ? LIMIT 1", [ref])
+    found: int | None = store.scalar("SELECT id FROM model WHERE context_id = ? LIMIT 1", [ref])
     if found is None:
         found = store.scalar(
             "SELECT id FROM model WHERE lower(context_id) = lower(?) ORDER BY id LIMIT 1", [ref]
@@ -176,11 +178,12 @@ def find_project_id(store: Store, text: str) -> int | None:
     owner, _, name = ref.partition("/")
     if not name:
         return None
-    return store.scalar(
+    found: int | None = store.scalar(
         """SELECT id FROM reuse_repository WHERE lower(owner) = lower(?) AND lower(name) = lower(?)
            ORDER BY (owner = ? AND name = ?) DESC, id LIMIT 1""",
         [owner, name, owner, name],
     )
+    return found
 
 
 def require_model_id(store: Store, text: str) -> int:

@@ -30,7 +30,7 @@ import duckdb
 import pyarrow as pa
 
 from ptmx import __version__
-from ptmx.errors import DataError, MissingTableError, QueryError
+from ptmx.errors import DataError, MissingTableError, QueryError, UsageError
 from ptmx.store.base_link import build_base_link
 from ptmx.store.detail import build_model_detail
 from ptmx.store.schema import HOT_TABLES, OPTIONAL_COLUMNS
@@ -69,7 +69,7 @@ def fingerprint(folder: Path, tables: dict[str, TableFiles]) -> str:
 class Store:
     """Read-only access to one dataset folder. Thread-safe: each call takes its own cursor."""
 
-    def __init__(self, folder: Path, tables: dict[str, TableFiles], manifest: dict,
+    def __init__(self, folder: Path, tables: dict[str, TableFiles], manifest: dict[str, Any],
                  cache_dir: Path | None = None) -> None:
         self.folder = folder
         self.manifest = manifest
@@ -77,35 +77,63 @@ class Store:
         self._lock = threading.Lock()
         started = time.perf_counter()
         self.cache_file: Path | None = None
-        self._root = self._open(cache_dir)
-        self.row_counts = {
-            name: self._root.execute(f"SELECT count(*) FROM {_quote_ident(name)}").fetchone()[0]
-            for name in self._files
-        }
+        # One-line notes for the user (a corrupt cache rebuilt); the CLI prints them on stderr.
+        self.notices: list[str] = []
+        self.memory_limit = _memory_limit()
+        self._root, self.row_counts = self._open(cache_dir)
         self.open_seconds = time.perf_counter() - started
         self.last_query_seconds: float | None = None
 
     # -- opening -------------------------------------------------------------------------
-    def _open(self, cache_dir: Path | None) -> duckdb.DuckDBPyConnection:
-        config = {"threads": "2"}
+    def _open(self, cache_dir: Path | None) -> tuple[duckdb.DuckDBPyConnection, dict[str, int]]:
         if cache_dir is not None:
             target = cache_dir / f"{fingerprint(self.folder, self._files)}.duckdb"
             with _SHARED_LOCK, contextlib.suppress(OSError, duckdb.IOException):
-                if target in _SHARED_ROOTS and target.exists():
+                shared = _SHARED_ROOTS.get(target)
+                if shared is not None and target.exists():
                     self.cache_file = target
-                    return _SHARED_ROOTS[target]
-                if not target.exists():
-                    self._build_cache(target)
-                con = duckdb.connect(str(target), read_only=True, config=config)
-                self._lock_down(con)
-                _SHARED_ROOTS[target] = con
-                self.cache_file = target
-                return con
-        con = duckdb.connect(":memory:", config=config)
+                    return shared, self._count_rows(shared)
+                opened = self._open_cache(target)
+                if opened is not None:
+                    _SHARED_ROOTS[target] = opened[0]
+                    self.cache_file = target
+                    return opened
+        con = duckdb.connect(":memory:", config={"threads": "2"})
         con.execute("SET enable_progress_bar=false")
         self._materialise(con)
         self._lock_down(con)
-        return con
+        return con, self._count_rows(con)
+
+    def _open_cache(self, target: Path) -> tuple[duckdb.DuckDBPyConnection, dict[str, int]] | None:
+        """The cache file, built if absent; a corrupt one (truncated, overwritten) is deleted
+        and built again once, with a notice. None: no usable cache (the caller builds in memory)."""
+        for attempt in range(2):
+            if not target.exists():
+                self._build_cache(target)
+            con: duckdb.DuckDBPyConnection | None = None
+            try:
+                con = duckdb.connect(str(target), read_only=True, config={"threads": "2"})
+                self._lock_down(con)
+                _check_complete(con, target)
+                return con, self._count_rows(con)
+            except duckdb.Error as exc:
+                if con is not None:
+                    con.close()
+                target.unlink(missing_ok=True)
+                Path(str(target) + ".wal").unlink(missing_ok=True)
+                if attempt == 0:
+                    self.notices.append(f"cache file {target.name} was unreadable "
+                                        f"({_one_line(exc)[:120]}); deleted and rebuilt")
+        return None
+
+    def _count_rows(self, con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+        # Reads every table's metadata: a damaged cache fails here, not on a later page.
+        counts: dict[str, int] = {}
+        for name in (*self._files, *DERIVED_TABLES):
+            row = con.execute(f"SELECT count(*) FROM {_quote_ident(name)}").fetchone()
+            if name in self._files:
+                counts[name] = int(row[0]) if row else 0
+        return counts
 
     def _build_cache(self, target: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -164,6 +192,8 @@ class Store:
         # From here on only the dataset folder is readable and nothing is writable. Cursors
         # inherit these settings (and no progress bar may draw over the TUI).
         con.execute("SET enable_progress_bar=false")
+        # The bound on a user's query (the console): larger sorts and joins spill or fail.
+        con.execute(f"SET memory_limit={_sql_string(self.memory_limit)}")
         con.execute(f"SET allowed_directories=[{_sql_string(str(self.folder.resolve()) + '/')}]")
         con.execute("SET enable_external_access=false")
         con.execute("SET autoinstall_known_extensions=false")
@@ -270,6 +300,13 @@ class Store:
         """Names of the tables present (dataset tables plus ptmx's derived ``model_summary``)."""
         return sorted([*self._files, *DERIVED_TABLES])
 
+    def dataset_files(self) -> list[Path]:
+        """Every file of the dataset (table files and the manifest), resolved."""
+        from ptmx.store.schema import MANIFEST
+
+        files = [p.resolve() for tf in self._files.values() for p in tf.files]
+        return [*files, (self.folder / MANIFEST).resolve()]
+
     def has(self, table: str) -> bool:
         """Whether ``table`` is present (an absent optional table is not an error by itself)."""
         return table in self._files or table in DERIVED_TABLES
@@ -299,7 +336,7 @@ class Store:
             try:
                 result = _relation(cur, sql, params).to_arrow_table()
             except duckdb.Error as exc:
-                raise QueryError(_one_line(exc)) from exc
+                raise self.failure(exc) from exc
         self.last_query_seconds = time.perf_counter() - started
         return result
 
@@ -313,15 +350,30 @@ class Store:
                 names = [d[0] for d in cur.description or ()]
                 result = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
             except duckdb.Error as exc:
-                raise QueryError(_one_line(exc)) from exc
+                raise self.failure(exc) from exc
         self.last_query_seconds = time.perf_counter() - started
         return result
 
     def scalar(self, sql: str, params: Params = ()) -> Any:
         """The first column of the first row (None when there is no row)."""
         with self.cursor() as cur:
-            row = cur.execute(sql, params).fetchone()
+            try:
+                row = cur.execute(sql, params).fetchone()
+            except duckdb.Error as exc:
+                raise self.failure(exc) from exc
         return row[0] if row else None
+
+    def failure(self, exc: duckdb.Error) -> DataError | QueryError:
+        """The error to raise for a failed query. A damaged cache file (DuckDB checks every
+        block it reads) is deleted, so the next run rebuilds it instead of failing again."""
+        message = _one_line(exc)
+        if self.cache_file is None or not _is_corruption(exc):
+            return QueryError(message)
+        with _SHARED_LOCK:
+            _SHARED_ROOTS.pop(self.cache_file, None)
+        self.cache_file.unlink(missing_ok=True)
+        return DataError(f"cache file {self.cache_file} is damaged ({message[:120]}); deleted it",
+                         hint="run the command again to rebuild the cache")
 
     def close(self) -> None:
         """Release the database (a shared cache connection stays open for other Stores)."""
@@ -332,6 +384,34 @@ class Store:
 def _relation(cur: duckdb.DuckDBPyConnection, sql: str, params: Params) -> duckdb.DuckDBPyRelation:
     """A lazy relation: Arrow results straight from it avoid the DB-API copy."""
     return cur.sql(sql, params=params if params else None)
+
+
+# A DuckDB file: three 4 KiB headers, then its blocks.
+_HEADER_BYTES = 3 * 4096
+
+
+def _check_complete(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """A truncated cache opens and counts fine; it fails on the first block past the end. The
+    file must be as long as the blocks its header lists."""
+    row = con.execute("SELECT total_blocks, block_size FROM pragma_database_size()").fetchone()
+    if row and path.stat().st_size < _HEADER_BYTES + int(row[0]) * int(row[1]):
+        raise duckdb.IOException(f"truncated: {path.stat().st_size} bytes, "
+                                 f"{int(row[0])} blocks of {int(row[1])} expected")
+
+
+def _is_corruption(exc: duckdb.Error) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, duckdb.IOException | duckdb.SerializationException) or \
+        "corrupt" in text or "checksum" in text
+
+
+def _memory_limit() -> str:
+    from ptmx.config import query_memory
+
+    try:
+        return query_memory()
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _one_line(exc: BaseException) -> str:

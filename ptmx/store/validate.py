@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -34,10 +35,10 @@ class TableFiles:
 def _kind_ok(kind: str, arrow_type: pa.DataType) -> bool:
     if kind == "integer":
         # A text id column cannot be joined as a number; every integer width (and null-only) works.
-        return pa.types.is_integer(arrow_type) or pa.types.is_null(arrow_type)
+        return bool(pa.types.is_integer(arrow_type) or pa.types.is_null(arrow_type))
     if kind == "text":
         # Numbers cast to text losslessly (e.g. a context_id that happens to be numeric).
-        return (
+        return bool(
             pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type)
             or pa.types.is_string_view(arrow_type) or pa.types.is_integer(arrow_type)
             or pa.types.is_null(arrow_type) or pa.types.is_dictionary(arrow_type)
@@ -45,11 +46,15 @@ def _kind_ok(kind: str, arrow_type: pa.DataType) -> bool:
     return True
 
 
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:160]
+
+
 def _read_schema(path: Path, shown: Path) -> pa.Schema:
     try:
         return pq.read_schema(path)
     except (pa.ArrowInvalid, OSError) as exc:
-        reason = " ".join(str(exc).split())[:160]
+        reason = _one_line(exc)
         raise DataError(f"{shown}: not a readable Parquet file ({reason})") from exc
 
 
@@ -106,15 +111,19 @@ def _is_key(table: str, column: str) -> bool:
     return column.endswith("_id") or column in {"id", "name", "path", "model", "base_model"}
 
 
-def read_manifest(folder: Path) -> dict:
+def read_manifest(folder: Path) -> dict[str, Any]:
     """The folder's ``ptmx.json`` (empty if absent); a broken one is an error."""
     path = folder / MANIFEST
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return {}
+    if not path.is_file():
+        # A folder, a FIFO (reading it would block forever), a device, a dangling link.
+        raise DataError(f"{path}: manifest is not a regular file")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataError(f"{path}: manifest is not valid JSON ({exc})") from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else _one_line(exc)
+        raise DataError(f"{path}: manifest is not valid JSON ({reason})") from exc
     if not isinstance(data, dict):
         raise DataError(f"{path}: manifest must be a JSON object")
     return data

@@ -182,7 +182,7 @@ def test_cards_are_matched_case_insensitively_in_batches_of_any_size(
         "ACME/Tiny-LLM-FT": {"upstream_model": "acme/TINY-llm", "license": "mit"},
         "nobody/unknown": {"license": "mit"},
         "gpt2": {"upstream_model": "huggingface.co/Outside/base-model"},
-        "bert-base-uncased": "not a card",
+        "bert-base-uncased": None,  # null: no card
     }))
     tables = {}
     for batch in (1, 1000):
