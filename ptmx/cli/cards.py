@@ -12,9 +12,7 @@ worse; models without card data are reported as "not assessed" and do not fail t
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -25,7 +23,7 @@ from ptmx.cli.common import (
     positive_int,
     store_from,
 )
-from ptmx.errors import UsageError
+from ptmx.cli.outfile import output_to
 from ptmx.render import emit
 from ptmx.render.output import console_for, dumps
 
@@ -89,27 +87,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     c.set_defaults(handler=_check)
 
 
-@contextlib.contextmanager
-def _output(path: Path | None) -> Iterator[TextIO]:
-    if path is None:
-        yield sys.stdout
-        return
-    try:
-        handle = path.open("w", encoding="utf-8", newline="")
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot write ({exc.strerror or exc})") from exc
-    with handle:
-        yield handle
-    print(f"wrote {path}", file=sys.stderr)
-
-
 # --- report ---------------------------------------------------------------------------------
 
 def _report(args: argparse.Namespace) -> int:
     from ptmx.cards import report
 
     rep = report(store_from(args), by=args.by, top=args.top, min_reuse=args.min_reuse)
-    with _output(args.out) as out:
+    with output_to(args.out) as out:
         if args.format == "json":
             out.write(dumps(rep.to_dict()) + "\n")
         elif args.format == "csv":

@@ -10,14 +10,11 @@ closing note on where this dataset's numbers differ from the paper's and why.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
 
 from ptmx.cli.common import add_data_option, add_format_option, positive_int, store_from
-from ptmx.errors import UsageError
+from ptmx.cli.outfile import output_to
 
 FORMATS = ("table", "json", "md", "html")
 # Kept in step with ptmx.paper.SECTIONS (a test checks); listed here so `--help` stays quick.
@@ -43,25 +40,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=_paper)
 
 
-@contextlib.contextmanager
-def _output(path: Path | None) -> Iterator[TextIO]:
-    if path is None:
-        yield sys.stdout
-        return
-    try:
-        handle = path.open("w", encoding="utf-8", newline="")
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot write ({exc.strerror or exc})") from exc
-    with handle:
-        yield handle
-    print(f"wrote {path}", file=sys.stderr)
-
-
 def _paper(args: argparse.Namespace) -> int:
     from ptmx.paper import build
 
     rep = build(store_from(args), [args.section] if args.section else None, top=args.top)
-    with _output(args.out) as out:
+    with output_to(args.out) as out:
         if args.format == "json":
             from ptmx.render.output import dumps
 
