@@ -223,6 +223,19 @@ class HubModelInfo:
         """The repository's kind of weights (see :data:`ptmx.hub.artifacts.WEIGHT_KINDS`)."""
         return self.artifacts.weights if self.artifacts else "unknown"
 
+    def supply_chain(self) -> dict[str, Any]:
+        """What a scan or a model page shows about the files and lineage, in one dict:
+        ``weights``, ``weight_formats``, ``pickle_only``, ``risks`` (dicts with id, severity,
+        explanation, fix, files), ``security`` (the hub's scan), ``lineage``, ``spaces``."""
+        art = self.artifacts
+        return {
+            "weights": self.weights, "weight_formats": art.formats if art else [],
+            "pickle_only": art.pickle_only if art else False,
+            "risks": [r.to_dict() for r in art.risks] if art else [],
+            "security": art.security if art else None, "lineage": self.lineage,
+            "spaces": self.spaces, "spaces_capped": self.spaces_capped,
+        }
+
     @property
     def spaces_capped(self) -> bool:
         """Whether the Spaces list hit the hub's cap (there may be more)."""

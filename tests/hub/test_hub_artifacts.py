@@ -270,3 +270,20 @@ def test_refresh_snapshot_keeps_the_new_fields_and_drift_reports_a_format_change
 ])
 def test_weight_format_of_a_file_name(name: str, fmt: str | None) -> None:
     assert weight_format(name) == fmt
+
+
+async def test_the_async_lookup_the_tui_runs_has_weights_sizes_and_the_hub_scan(
+        repos: FakeHub, tmp_path: Path) -> None:
+    from ptmx.hub import HubSettings, lookup_with_drift_async
+
+    settings = HubSettings(endpoint=repos.url, cache_dir=tmp_path / "cache", max_retries=1,
+                           backoff_base=0.001, backoff_max=0.002, jitter=0.0, timeout=2.0,
+                           connect_timeout=1.0)
+    lookup = await lookup_with_drift_async(None, "old/pickle-only", settings=settings)
+    assert lookup.info is not None
+    facts = lookup.info.supply_chain()
+    assert facts["weights"] == "pickle" and facts["pickle_only"] is True
+    assert [r["id"] for r in facts["risks"]] == ["pickle-weights", "license-link-missing"]
+    assert facts["security"] == {"scans_done": True, "files_with_issues": []}
+    assert lookup.info.artifacts is not None
+    assert lookup.info.artifacts.weights_size == 440_000_000
