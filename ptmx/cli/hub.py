@@ -34,6 +34,9 @@ EXIT_HUB = 3
 MAX_TOP = 1_000_000  # more models than any dataset has; keeps the SQL LIMIT in range
 CHILD_COLUMNS = ("model", "relation", "hub_relation", "gated", "weights", "downloads", "likes",
                  "license", "pipeline_tag", "library_name", "last_modified")
+# On a terminal, the columns that decide a choice (CSV and JSON keep every one).
+CHILD_TABLE_COLUMNS = ("model", "relation", "hub_relation", "gated", "weights", "downloads",
+                       "likes", "license")
 SPACES_SHOWN = 10  # in the table; the JSON has every one
 
 
@@ -342,6 +345,7 @@ def _children(args: argparse.Namespace) -> int:
         detail = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
         print(visible(f"ptmx: {len(items)} shown; the hub counts {wanted} derived models "
                       f"({detail})", newlines=False), file=sys.stderr)
-    emit_safe(items, args.format, columns=list(CHILD_COLUMNS),
+    columns = CHILD_TABLE_COLUMNS if args.format == "table" else CHILD_COLUMNS
+    emit_safe(items, args.format, columns=list(columns),
               title=f"models derived from {info.id}")
     return 0
