@@ -287,3 +287,18 @@ async def test_the_async_lookup_the_tui_runs_has_weights_sizes_and_the_hub_scan(
     assert facts["security"] == {"scans_done": True, "files_with_issues": []}
     assert lookup.info.artifacts is not None
     assert lookup.info.artifacts.weights_size == 440_000_000
+
+
+def test_hostile_file_and_space_names_are_shown_not_obeyed(
+        hub: FakeHub, hub_env: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "250")
+    evil = "\x1b]8;;http://x\x07[red]boom[/]\x1b[2J.bin"
+    hub.add_model("evil/names", siblings=[_plain("README.md"), _lfs(evil, 10)],
+                  spaces=["x/\x1b[31mred-space"],
+                  cardData={"license_link": "\x1b[2JLICENSE"})
+    assert main(["hub", "info", "evil/names"]) == 0
+    out, err = capsys.readouterr()
+    assert "\x1b" not in out and "\x1b" not in err and "\x07" not in out
+    assert "[red]boom[/]" in out  # markup shown as text, not applied
+    assert "\\x1b[2J.bin" in out and "x/\\x1b[31mred-space" in out  # escapes made visible
