@@ -55,12 +55,13 @@ from ptmx.hub.models import HubListItem, HubModelInfo, card_from_hub
 from ptmx.hub.settings import HubSettings, Secret
 
 __all__ = [
-    "Artifacts", "AsyncHubClient", "Risk", "CompletenessFn", "Drift", "DriftRow", "HubBadRequestError", "HubBadResponseError",
-    "HubClient", "HubConnectionError", "HubDisabledError", "HubEntryNotFoundError", "HubFailure",
+    "Artifacts", "AsyncHubClient", "CompletenessFn", "Drift", "DriftRow", "HubBadRequestError",
+    "HubBadResponseError", "HubClient", "HubConnectionError", "HubDisabledError",
+    "HubEntryNotFoundError", "HubFailure",
     "HubForbiddenError", "HubGatedError", "HubInvalidTokenError", "HubListItem", "HubLookup",
     "HubModelInfo", "HubNotFoundError", "HubOfflineError", "HubPrivateOrMissingError",
     "HubRateLimitedError", "HubRevisionNotFoundError", "HubServerError", "HubSettings",
-    "HubTimeoutError", "InvalidModelIdError", "Judgement", "LicenseJudge", "Secret",
+    "HubTimeoutError", "InvalidModelIdError", "Judgement", "LicenseJudge", "Risk", "Secret",
     "card_from_hub", "compare", "drift_for",
     "fetch_model_info", "fetch_model_info_async", "lookup_with_drift", "lookup_with_drift_async",
     "model_ref",
