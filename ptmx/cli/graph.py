@@ -74,6 +74,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _add_id(a, "MODEL", "model id")
     a.add_argument("--limit", type=non_negative_int, default=DEFAULT_LIMIT,
                    help=f"tree only: entries shown per branch, 0 = all (default {DEFAULT_LIMIT})")
+    a.add_argument("--hub", action="store_true",
+                   help="also list the Hugging Face Spaces using the model (live; the hub lists "
+                        "at most 100); if the hub cannot answer, a warning")
     add_format_option(a, ("tree", "table", "json", "csv"), default="tree")
     a.set_defaults(handler=_impact)
 
@@ -159,9 +162,28 @@ def _lineage_row(row: dict[str, Any], of: str) -> dict[str, Any]:
     return {**{k: v for k, v in row.items() if k != of}, "of": row[of]}
 
 
+def _add_hub_spaces(result: Impact) -> None:
+    """The Spaces using the model, from the hub (its client's deadline and cache); a failure is
+    a warning on stderr, never a change of exit code: the dataset part stands on its own."""
+    from ptmx.errors import PtmxError
+    from ptmx.hub import HubClient, HubSettings
+
+    name = result.root.node.name
+    try:
+        with HubClient(HubSettings.from_env()) as hub:
+            info = hub.model_info(name)
+    except PtmxError as exc:
+        print(visible(f"ptmx: warning: Spaces not looked up on the hub: {exc.one_line()}",
+                      newlines=False), file=sys.stderr)
+        return
+    result.add_spaces(info.spaces, capped=info.spaces_capped)
+
+
 def _impact(args: argparse.Namespace) -> int:
     result = impact(store_from(args), args.id, license_judge=verdict_for,
                     link_activity=link_activity)
+    if args.hub:
+        _add_hub_spaces(result)
     if args.format == "json":
         print(dumps(result.to_dict()))
         return 0
@@ -173,8 +195,27 @@ def _impact(args: argparse.Namespace) -> int:
     head = (f"If {name} is withdrawn, relicensed or found faulty: "
             f"{result.projects:,} project(s) ({result.direct_projects:,} directly) and "
             f"{result.models:,} derived model(s) are affected")
+    if result.spaces_source:
+        head += (f"; {result.spaces:,}{'+' if result.spaces_capped else ''} Space(s) on the hub "
+                 "use it")
     _print_tree(result.root, head, display_limit=args.limit or None, verdicts=_verdicts(result))
+    if result.spaces:
+        _print_spaces(result, args.limit or None)
     return 0
+
+
+def _print_spaces(result: Impact, limit: int | None) -> None:
+    """The Spaces under the tree: names from the hub, as inert text."""
+    spaces = [a.node.name for a in result.affected if a.node.kind == "space"]
+    console = console_for()
+    more = "+" if result.spaces_capped else ""
+    console.print(safe_text(f"used by {len(spaces):,}{more} Space(s) on the hub:",
+                            newlines=False))
+    shown = spaces[:limit] if limit else spaces
+    for name in shown:
+        console.print(safe_text(f"  {name}", newlines=False))
+    if len(shown) < len(spaces):
+        console.print(safe_text(f"  … {len(spaces) - len(shown):,} more", newlines=False))
 
 
 def _verdicts(result: Impact) -> dict[str, str]:

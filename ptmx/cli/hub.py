@@ -32,8 +32,12 @@ from ptmx.store import Store
 
 EXIT_HUB = 3
 MAX_TOP = 1_000_000  # more models than any dataset has; keeps the SQL LIMIT in range
-CHILD_COLUMNS = ("model", "relation", "downloads", "likes", "license", "pipeline_tag",
-                 "library_name", "last_modified")
+CHILD_COLUMNS = ("model", "relation", "hub_relation", "gated", "weights", "downloads", "likes",
+                 "license", "pipeline_tag", "library_name", "last_modified")
+# On a terminal, the columns that decide a choice (CSV and JSON keep every one).
+CHILD_TABLE_COLUMNS = ("model", "relation", "hub_relation", "gated", "weights", "downloads",
+                       "likes", "license")
+SPACES_SHOWN = 10  # in the table; the JSON has every one
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -123,12 +127,70 @@ def _when(epoch: float | None) -> str | None:
     return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def _size(n: int | None) -> str | None:
+    if n is None:
+        return None
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if size < 1000 or unit == "TB":
+            return f"{size:,.0f} {unit}" if unit == "B" else f"{size:,.1f} {unit}"
+        size /= 1000
+    return None
+
+
+def _bases(info: HubModelInfo) -> str | None:
+    bases = "; ".join(info.base_models) or None
+    if bases and info.base_model_relation:
+        bases += f" ({info.base_model_relation}"
+        if info.relation_corrected_from:
+            bases += f", corrected by ptmx from the hub's {info.relation_corrected_from}"
+        bases += ")"
+    if bases and info.base_model_source == "cardData":
+        bases += " — declared in the card only"
+    return bases
+
+
+def weight_rows(info: HubModelInfo) -> list[tuple[str, Any]]:
+    """The files part of the info table: weights, dtypes, GGUF facts, the hub's scan."""
+    art = info.artifacts
+    if art is None or art.weights == "unknown":
+        return [("weights", "unknown (the answer listed no files)")]
+    files = f"{len(art.files)} weight file(s) of {art.file_count} files"
+    if art.weights_size is not None:
+        files += f", {_size(art.weights_size)}"
+    kind = art.weights + (" (pickle only)" if art.pickle_only else "")
+    if art.quantized:
+        kind += f"; quantized: {', '.join(art.quantized)}"
+    rows: list[tuple[str, Any]] = [("weights", kind), ("weight formats", ", ".join(art.formats)
+                                                      or None), ("files", files)]
+    if art.dtypes:
+        rows.append(("dtypes", ", ".join(f"{k} {v:,}" for k, v in art.dtypes.items())))
+    if art.gguf:
+        g = art.gguf
+        facts = [f"architecture {g['architecture']}" if "architecture" in g else None,
+                 f"context length {g['context_length']:,}" if isinstance(
+                     g.get("context_length"), int) else None,
+                 f"{g['total']:,} parameters" if isinstance(g.get("total"), int) else None,
+                 _size(g["size"]) if isinstance(g.get("size"), int) else None]
+        rows.append(("gguf", ", ".join(f for f in facts if f) or None))
+    if art.security is not None:
+        flagged = art.security["files_with_issues"]
+        state = "done" if art.security["scans_done"] else "not done yet"
+        rows.append(("hub security scan", f"{state}; " + (
+            f"{len(flagged)} file(s) flagged: " + ", ".join(
+                f"{f['path']} ({f['level']})" for f in flagged) if flagged else "no issues")))
+    return rows
+
+
 def info_rows(info: HubModelInfo) -> list[dict[str, Any]]:
     """Live metadata as (field, value) rows for a table."""
     children = ", ".join(f"{k} {v}" for k, v in sorted(info.children_count.items())) or None
-    bases = "; ".join(info.base_models) or None
-    if bases and info.base_model_relation:
-        bases += f" ({info.base_model_relation})"
+    bases = _bases(info)
+    declared = "; ".join(info.declared_base_models) or None
+    spaces = None
+    if info.spaces:
+        spaces = f"{len(info.spaces)}{'+' if info.spaces_capped else ''}: " + ", ".join(
+            info.spaces[:SPACES_SHOWN]) + (" …" if len(info.spaces) > SPACES_SHOWN else "")
     license_text = info.license
     if license_text and info.license_name:
         license_text += f" ({info.license_name})"
@@ -138,13 +200,29 @@ def info_rows(info: HubModelInfo) -> list[dict[str, Any]]:
         ("availability", info.availability), ("license", license_text),
         ("downloads (30 days)", info.downloads), ("downloads (all time)", info.downloads_all_time),
         ("likes", info.likes), ("library", info.library_name), ("task", info.pipeline_tag),
-        ("base models", bases), ("derived models", children),
-        ("parameters", info.parameter_count), ("commit", info.sha[:12] if info.sha else None),
+        ("base models", bases),
+        ("declared parents", f"{declared} (in the card; the hub does not recognise them)"
+         if declared else None),
+        ("derived models", children),
+        ("parameters", info.parameter_count), *weight_rows(info),
+        ("risks", ", ".join(r.id for r in info.artifacts.risks) if info.artifacts and
+         info.artifacts.risks else None),
+        ("spaces", spaces),
+        ("commit", info.sha[:12] if info.sha else None),
         ("last modified", info.last_modified), ("created", info.created_at),
         ("fetched", f"{_when(info.fetched_at)} from {source}"),
     ]
     return [{"field": k, "value": v if not isinstance(v, int) else f"{v:,}"}
             for k, v in rows if v is not None]
+
+
+def risk_rows(info: HubModelInfo) -> list[dict[str, Any]]:
+    """The risk findings of the repository's files, one row each."""
+    if info.artifacts is None:
+        return []
+    return [{"risk": r.id, "severity": str(r.severity), "explanation": r.explanation,
+             "fix": r.fix, "files": ", ".join(r.files[:5]) + (" …" if len(r.files) > 5 else "")}
+            for r in info.artifacts.risks]
 
 
 def _short_commits(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -187,6 +265,11 @@ def _info(args: argparse.Namespace) -> int:
         if lookup.info is not None:
             emit_safe(info_rows(lookup.info), "table", columns=["field", "value"],
                       title=f"{lookup.info.id} on the hub")
+            risks = risk_rows(lookup.info)
+            if risks:
+                emit_safe(risks, "table", columns=["risk", "severity", "explanation", "fix",
+                                                   "files"],
+                          title=f"risks in the files: {len(risks)}")
         if lookup.drift is not None:
             emit_safe(_short_commits(lookup.drift.to_rows()), "table",
                       columns=["field", "snapshot", "live", "change", "detail"],
@@ -262,6 +345,7 @@ def _children(args: argparse.Namespace) -> int:
         detail = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
         print(visible(f"ptmx: {len(items)} shown; the hub counts {wanted} derived models "
                       f"({detail})", newlines=False), file=sys.stderr)
-    emit_safe(items, args.format, columns=list(CHILD_COLUMNS),
+    columns = CHILD_TABLE_COLUMNS if args.format == "table" else CHILD_COLUMNS
+    emit_safe(items, args.format, columns=list(columns),
               title=f"models derived from {info.id}")
     return 0

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from ptmx.scan.detect import Reference
     from ptmx.scan.report import ScanReport
 
-FORMATS = ("table", "json", "sarif", "cyclonedx")
+FORMATS = ("table", "json", "sarif", "cyclonedx", "spdx")
 FAIL_ON_CHOICES = ("conflict", "drift", "critical", "important")
 
 
@@ -38,7 +38,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                     "rules. Never runs the project's code.")
     p.add_argument("path", type=Path, help="the project folder")
     p.add_argument("--format", choices=FORMATS, default="table",
-                   help="table (default), json, sarif (2.1.0) or cyclonedx (1.6 AI BOM)")
+                   help="table (default), json, sarif (2.1.0), cyclonedx (1.6 AI BOM) or spdx "
+                        "(3.0.1 JSON-LD with the AI profile)")
     p.add_argument("--out", type=Path, metavar="FILE", help="write the output to FILE")
     p.add_argument("--fail-on", action="append", default=[], metavar="LEVEL",
                    help="exit 1 on findings at this level: conflict, drift (drift or conflict), "
@@ -110,6 +111,10 @@ def _write(report: ScanReport, fmt: str, out: TextIO) -> None:
         from ptmx.scan.bom import to_cyclonedx
 
         out.write(dumps(to_cyclonedx(report)) + "\n")
+    elif fmt == "spdx":
+        from ptmx.scan.spdx import to_spdx
+
+        out.write(dumps(to_spdx(report)) + "\n")
     else:
         _table(report, out)
 

@@ -9,7 +9,7 @@ graph never imports the license engine: licenses and graph are independent sibli
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -22,6 +22,9 @@ from ptmx.store import Store
 # Activities as the license engine names them: a project loads a model (use); a model is
 # fine-tuned, quantized, merged or adapted from its base (derive).
 ACTIVITY = {USED_BY: "use", DERIVED: "derive"}
+# A Hugging Face Space running the model (from the hub, not from PeaTMOSS).
+SPACE = "space"
+USED_BY_SPACE = "used-by-space"
 
 Verdict = dict[str, Any]
 
@@ -72,6 +75,23 @@ class Impact(Subgraph):
 
     affected: list[Affected] = field(default_factory=list)
     license_engine: bool = False
+    spaces_source: str | None = None  # "hub" when Spaces were looked up (``--hub``)
+    spaces_capped: bool = False  # the hub lists at most 100 Spaces: there may be more
+
+    @property
+    def spaces(self) -> int:
+        return sum(1 for a in self.affected if a.node.kind == SPACE)
+
+    def add_spaces(self, spaces: Sequence[str], *, capped: bool, source: str = "hub") -> None:
+        """Add the Spaces using the model (as the hub lists them) as direct dependents."""
+        root = self.root.node
+        known = {a.node.key for a in self.affected}
+        for name in dict.fromkeys(spaces):
+            node = Node(f"space:{name}", SPACE, name, in_dataset=False)
+            if node.key not in known:
+                self.affected.append(Affected(node, 1, [root, node], [USED_BY_SPACE]))
+        self.affected.sort(key=lambda a: (a.distance, a.node.kind, a.node.name.lower()))
+        self.spaces_source, self.spaces_capped = source, capped
 
     @property
     def projects(self) -> int:
@@ -102,6 +122,8 @@ class Impact(Subgraph):
         return {
             "model": self.root.node.name, "projects": self.projects, "models": self.models,
             "direct_projects": self.direct_projects, "license_engine": self.license_engine,
+            "spaces": self.spaces if self.spaces_source else None,
+            "spaces_capped": self.spaces_capped, "spaces_source": self.spaces_source,
             "node_count": base["node_count"], "edge_count": base["edge_count"],
             "affected": [a.to_dict() for a in self.affected], "edges": base["edges"],
         }

@@ -23,6 +23,7 @@ from ptmx.hub.core import Call, HubSession, Plan, Reply, Send, Sleep, same_origi
 from ptmx.hub.core import plan as make_plan
 from ptmx.hub.errors import HubBadResponseError, InvalidModelIdError
 from ptmx.hub.models import (
+    FILES_PARAMS,
     LIST_EXPAND,
     MODEL_INFO_EXPAND,
     RELATIONS,
@@ -55,6 +56,13 @@ def _info_call(model_id: str, revision: str | None, refresh: bool) -> Call:
         path += f"/revision/{quote(revision, safe='')}"
     return Call(path, tuple(("expand", k) for k in MODEL_INFO_EXPAND), what=f"model '{model_id}'",
                 refresh=refresh)
+
+
+def _files_call(model_id: str, revision: str | None, refresh: bool) -> Call:
+    path = f"/api/models/{model_id}"
+    if revision:
+        path += f"/revision/{quote(revision, safe='')}"
+    return Call(path, FILES_PARAMS, what=f"files of '{model_id}'", refresh=refresh)
 
 
 def _card_call(model_id: str, revision: str, refresh: bool) -> Call:
@@ -190,6 +198,12 @@ class HubClient:
         call = _info_call(model_id, revision, refresh)
         return _info(self.call(call), model_id, call)
 
+    def add_files(self, info: HubModelInfo, revision: str | None = None, *,
+                  refresh: bool = False) -> None:
+        """Complete ``info`` with file sizes and the hub's security scan (a second call:
+        the hub does not combine ``expand`` with ``blobs``/``securityStatus``)."""
+        info.attach_files(self.call(_files_call(info.id, revision, refresh)).payload)
+
     def model_card(self, model: str, revision: str = "main", *,
                    refresh: bool = False) -> str | None:
         """The raw README.md (None if the repo has none)."""
@@ -319,6 +333,11 @@ class AsyncHubClient:
         model_id = model_ref(model)
         call = _info_call(model_id, revision, refresh)
         return _info(await self.call(call), model_id, call)
+
+    async def add_files(self, info: HubModelInfo, revision: str | None = None, *,
+                        refresh: bool = False) -> None:
+        """Complete ``info`` with file sizes and the hub's security scan (a second call)."""
+        info.attach_files((await self.call(_files_call(info.id, revision, refresh))).payload)
 
     async def model_card(self, model: str, revision: str = "main", *,
                          refresh: bool = False) -> str | None:

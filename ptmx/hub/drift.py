@@ -280,6 +280,28 @@ def _card_rows(page: ModelPage, info: HubModelInfo, completeness_fn: Completenes
     return rows
 
 
+def weights_rows(previous: Mapping[str, Any] | None, info: HubModelInfo) -> list[DriftRow]:
+    """The weights format, the weight formats and the risk findings, against the last
+    ``hub refresh`` row of the model (nothing when that row has no weights column)."""
+    if not previous or previous.get("weights_format") in (None, "unknown") \
+            or info.weights == "unknown":
+        return []
+    before, now = previous["weights_format"], info.weights
+    rows = [DriftRow("weights format", before, now, SAME if before == now else CHANGED,
+                     f"{before} → {now} since the hub snapshot" if before != now else None)]
+    then_formats = previous.get("weight_formats")
+    if then_formats is not None and info.artifacts is not None:
+        change, detail = _set_change(list(then_formats), info.artifacts.formats)
+        rows.append(DriftRow("weight formats", sorted(then_formats),
+                             sorted(info.artifacts.formats), change, detail))
+    then_risks = previous.get("risks")
+    if then_risks is not None and info.artifacts is not None:
+        now_risks = [r.id for r in info.artifacts.risks]
+        change, detail = _set_change(list(then_risks), now_risks)
+        rows.append(DriftRow("risks", sorted(then_risks), sorted(now_risks), change, detail))
+    return rows
+
+
 def compare(
     page: ModelPage,
     info: HubModelInfo | None,
@@ -290,8 +312,12 @@ def compare(
     completeness_fn: CompletenessFn | None = None,
     live_readme: str | None = None,
     activity: str = "use",
+    previous: Mapping[str, Any] | None = None,
 ) -> Drift:
     """Compare the snapshot ``page`` with the live ``info``.
+
+    ``previous`` is the model's ``hub_snapshot`` row (from ``hub refresh``), when there is one:
+    the weights format, formats and risks are compared with it.
 
     ``status`` says why ``info`` is None (``not_found``, ``private_or_missing``, ``disabled``,
     ``gated``). ``projects`` (from :func:`ptmx.hub.queries.project_licenses`) feeds
@@ -314,6 +340,7 @@ def compare(
     rows.append(_base_row(page, info))
     rows.append(_dataset_row(page, info))
     rows += _card_rows(page, info, completeness_fn, live_readme)
+    rows += weights_rows(previous, info)
     return Drift(page.model, info.id, status, rows, project_verdicts=project_verdicts,
                  notes=notes, checked_at=info.fetched_at)
 

@@ -91,8 +91,11 @@ def _assemble(store: Store | None, ref: str, page: ModelPage | None, info: HubMo
             from ptmx.hub.queries import project_licenses
 
             projects = project_licenses(store, page.id)
+        from ptmx.hub.queries import snapshot_row
+
+        previous = snapshot_row(store, page.model) if store is not None else None
         drift = compare(page, info, status=status, license_judge=license_judge,
-                        projects=projects,
+                        projects=projects, previous=previous,
                         completeness_fn=completeness_fn, live_readme=readme, activity=activity)
     if page is None and store is not None:
         warnings.append(f"{ref} is not in the snapshot: showing live metadata only")
@@ -113,6 +116,7 @@ def lookup_with_drift(
     license_judge: LicenseJudge | None = None,
     completeness_fn: CompletenessFn | None = None,
     activity: str = "use",
+    files: bool = True,
 ) -> HubLookup:
     """Look ``model_id`` up live and compare it with the snapshot in ``store`` (may be None).
 
@@ -120,7 +124,8 @@ def lookup_with_drift(
     is made from ``settings`` (default: the environment). ``license_judge`` (e.g.
     ``ptmx.licenses.verdict_for``) adds the project verdicts to a license change and
     ``completeness_fn`` (e.g. ``ptmx.cards.completeness``) the card completeness; the README is
-    fetched only with a ``completeness_fn``, since only that reads it.
+    fetched only with a ``completeness_fn``, since only that reads it. ``files`` makes a second
+    call for file sizes and the hub's own security scan (``info.artifacts.security``).
     """
     ref = model_ref(model_id)
     page = _page(store, ref)
@@ -132,6 +137,14 @@ def lookup_with_drift(
             info = hub.model_info(ref, refresh=refresh)
         except SOFT_FAILURES as exc:
             failure = exc
+        if info is not None and files:
+            try:
+                hub.add_files(info, refresh=refresh)
+            except HubOfflineError:
+                pass  # offline with no cached file listing: the names from the first answer stay
+            except HubFailure as exc:
+                warnings.append(f"file sizes and the hub's security scan not fetched: "
+                                f"{exc.message}")
         if info is not None and completeness_fn is not None and page is not None:
             try:
                 readme = hub.model_card(info.id, refresh=refresh)
@@ -156,6 +169,7 @@ async def lookup_with_drift_async(
     license_judge: LicenseJudge | None = None,
     completeness_fn: CompletenessFn | None = None,
     activity: str = "use",
+    files: bool = True,
 ) -> HubLookup:
     """:func:`lookup_with_drift` for asyncio code (a TUI worker)."""
     ref = model_ref(model_id)
@@ -168,6 +182,14 @@ async def lookup_with_drift_async(
             info = await hub.model_info(ref, refresh=refresh)
         except SOFT_FAILURES as exc:
             failure = exc
+        if info is not None and files:
+            try:
+                await hub.add_files(info, refresh=refresh)
+            except HubOfflineError:
+                pass  # offline with no cached file listing: the names from the first answer stay
+            except HubFailure as exc:
+                warnings.append(f"file sizes and the hub's security scan not fetched: "
+                                f"{exc.message}")
         if info is not None and completeness_fn is not None and page is not None:
             try:
                 readme = await hub.model_card(info.id, refresh=refresh)

@@ -13,6 +13,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ptmx.hub.artifacts import Artifacts, artifacts_from
+
 RELATIONS = ("finetune", "quantized", "adapter", "merge")
 
 # `expand` values asked for on /api/models/{id}: one tested constant (a typo gives HTTP 400).
@@ -20,11 +22,17 @@ MODEL_INFO_EXPAND = (
     "author", "sha", "lastModified", "createdAt", "private", "gated", "disabled", "downloads",
     "downloadsAllTime", "likes", "library_name", "pipeline_tag", "tags", "cardData", "config",
     "baseModels", "childrenModelCount", "safetensors", "usedStorage", "trendingScore",
+    "siblings", "gguf", "spaces",
 )
+# The second, optional call (``expand`` cannot be combined with these): file sizes and the hub's
+# own security scan.
+FILES_PARAMS = (("blobs", "true"), ("securityStatus", "true"))
+# The hub lists at most this many Spaces per model.
+SPACES_CAP = 100
 # ... and on /api/models listings (children, search).
 LIST_EXPAND = (
     "author", "downloads", "likes", "pipeline_tag", "library_name", "tags", "lastModified",
-    "createdAt", "gated", "private",
+    "createdAt", "gated", "private", "siblings",
 )
 
 # createdAt values at (or a second after) this floor mean "created before the hub stored dates".
@@ -111,6 +119,16 @@ def _base_models(payload: dict[str, Any], tags: list[str], card: dict[str, Any]
         "cardData" if declared else "none"
 
 
+def _corrected(relation: str | None, bases: list[str], artifacts: Artifacts
+               ) -> tuple[str | None, str | None]:
+    """(relation, the hub's relation when the files contradict it): an adapter-only repository
+    is an adapter, a GGUF/GPTQ/AWQ/EXL2 one is quantized, whatever its tag says."""
+    hint = artifacts.relation_hint
+    if not bases or hint is None or hint == relation or relation == "merge":
+        return relation, None
+    return hint, relation or "unspecified"
+
+
 def _children_counts(value: Any) -> dict[str, int]:
     if isinstance(value, dict):
         return {str(k): int(v) for k, v in value.items() if _int(v) is not None}
@@ -153,6 +171,10 @@ class HubModelInfo:
     used_storage: int | None
     card_data: dict[str, Any]
     fetched_at: float  # epoch seconds
+    artifacts: Artifacts | None = None  # weight files, formats, risks
+    spaces: list[str] = field(default_factory=list)  # Spaces using the model (hub caps at 100)
+    declared_base_models: list[str] = field(default_factory=list)  # card parents the hub omits
+    relation_corrected_from: str | None = None  # the hub's relation when the files contradict it
     source: str = "live"  # live | cache | offline-cache
     stale: bool = False  # served from an expired cache entry (offline)
     warnings: list[str] = field(default_factory=list)
@@ -189,7 +211,66 @@ class HubModelInfo:
         data["availability"] = self.availability
         data["license"] = self.license
         data["children_total"] = self.children_total
+        data["artifacts"] = self.artifacts.to_dict() if self.artifacts else None
+        data["weights"] = self.weights
+        data["risks"] = [r.to_dict() for r in self.artifacts.risks] if self.artifacts else []
+        data["spaces_capped"] = self.spaces_capped
+        data["lineage"] = self.lineage
         return data
+
+    @property
+    def weights(self) -> str:
+        """The repository's kind of weights (see :data:`ptmx.hub.artifacts.WEIGHT_KINDS`)."""
+        return self.artifacts.weights if self.artifacts else "unknown"
+
+    def supply_chain(self) -> dict[str, Any]:
+        """What a scan or a model page shows about the files and lineage, in one dict:
+        ``weights``, ``weight_formats``, ``pickle_only``, ``risks`` (dicts with id, severity,
+        explanation, fix, files), ``security`` (the hub's scan), ``lineage``, ``spaces``."""
+        art = self.artifacts
+        return {
+            "weights": self.weights, "weight_formats": art.formats if art else [],
+            "pickle_only": art.pickle_only if art else False,
+            "risks": [r.to_dict() for r in art.risks] if art else [],
+            "security": art.security if art else None, "lineage": self.lineage,
+            "spaces": self.spaces, "spaces_capped": self.spaces_capped,
+        }
+
+    @property
+    def spaces_capped(self) -> bool:
+        """Whether the Spaces list hit the hub's cap (there may be more)."""
+        return len(self.spaces) >= SPACES_CAP
+
+    @property
+    def lineage(self) -> list[dict[str, Any]]:
+        """Typed parent edges: ``{parent, relation, source}``; ``source`` is ``hub`` (baseModels
+        or tags), ``declared`` (only the card names it) ; ``corrected_from`` when ptmx changed the
+        hub's relation from the files."""
+        edges: list[dict[str, Any]] = []
+        declared_only = self.base_model_source == "cardData"
+        for parent in self.base_models:
+            edges.append({"parent": parent, "relation": self.base_model_relation,
+                          "source": "declared" if declared_only else "hub",
+                          "corrected_from": self.relation_corrected_from})
+        for parent in self.declared_base_models:
+            edges.append({"parent": parent, "relation": None, "source": "declared",
+                          "corrected_from": None})
+        return edges
+
+    def attach_files(self, payload: Any) -> None:
+        """Merge a ``blobs=true&securityStatus=true`` answer: sizes and the hub's scan."""
+        if not isinstance(payload, dict):
+            return
+        merged = {"siblings": payload.get("siblings"),
+                  "securityRepoStatus": payload.get("securityRepoStatus")}
+        before = self.artifacts
+        if before is not None and not isinstance(merged["siblings"], list):
+            return
+        self.artifacts = artifacts_from(
+            {**merged, "safetensors": {"parameters": before.dtypes, "total": before.parameters}
+             if before and before.dtypes else payload.get("safetensors"),
+             "gguf": before.gguf if before and before.gguf else payload.get("gguf")},
+            repo_id=self.id, tags=self.tags, license_link=self.license_link)
 
     @classmethod
     def from_payload(cls, payload: Any, requested_id: str, *, fetched_at: float,
@@ -209,6 +290,12 @@ class HubModelInfo:
         safetensors = payload.get("safetensors")
         raw_config = payload.get("config")
         config: dict[str, Any] = raw_config if isinstance(raw_config, dict) else {}
+        artifacts = artifacts_from(payload, repo_id=live_id, tags=tags,
+                                   license_link=_text(card.get("license_link")))
+        relation, corrected_from = _corrected(relation, bases, artifacts)
+        known = {b.lower() for b in bases}
+        declared = [d for d in as_list(card.get("base_model")) if d.lower() not in known]
+        spaces = [s for s in as_list(payload.get("spaces"))]
         return cls(
             id=live_id,
             requested_id=requested_id,
@@ -237,11 +324,15 @@ class HubModelInfo:
             base_model_source=base_source,
             children_count=_children_counts(payload.get("childrenModelCount")),
             parameter_count=_int(safetensors.get("total")) if isinstance(safetensors, dict)
-            else None,
+            else artifacts.parameters,
             model_type=_text(config.get("model_type")),
             used_storage=_int(payload.get("usedStorage")),
             card_data=card,
             fetched_at=fetched_at,
+            artifacts=artifacts,
+            spaces=list(dict.fromkeys(spaces)),
+            declared_base_models=list(dict.fromkeys(declared)),
+            relation_corrected_from=corrected_from,
             source=source,
         )
 
@@ -257,9 +348,12 @@ class HubListItem:
     pipeline_tag: str | None
     library_name: str | None
     licenses: list[str]
-    relation: str | None  # relation to the parent, for children listings
+    relation: str | None  # relation to the parent, for children listings (ptmx's reading)
     gated: str | None
     last_modified: str | None
+    weights: str = "unknown"  # from the listed files (see ptmx.hub.artifacts.WEIGHT_KINDS)
+    hub_relation: str | None = None  # the hub's tag, when the files made ptmx correct it
+    pickle_only: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict."""
@@ -280,7 +374,13 @@ class HubListItem:
                 if any(t.lower() == wanted for t in _tag_values(tags, f"base_model:{rel}:")):
                     relation = rel
                     break
+        artifacts = artifacts_from(payload, repo_id=payload["id"], tags=tags, license_link=None)
+        hub_relation = None
+        if parent:
+            relation, hub_relation = _corrected(relation, [parent], artifacts)
         return cls(
+            weights=artifacts.weights, hub_relation=hub_relation,
+            pickle_only=artifacts.pickle_only,
             id=payload["id"],
             author=payload.get("author"),
             downloads=_int(payload.get("downloads")),

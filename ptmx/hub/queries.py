@@ -40,3 +40,18 @@ def project_licenses(store: Store, model_id: int) -> list[dict[str, Any]]:
         {"project": r["project"], "licenses": (list(r["keys"] or []) if r["scanned"] else None)}
         for r in rows
     ]
+
+
+def snapshot_row(store: Store, model: str) -> dict[str, Any] | None:
+    """The model's row in the ``hub_snapshot`` table written by ``hub refresh`` (None without
+    the table or the row). An older table without the weight columns gives what it has."""
+    if not store.has("hub_snapshot"):
+        return None
+    from ptmx.errors import QueryError
+
+    try:
+        rows = store.rows("SELECT * FROM hub_snapshot WHERE model = ? OR live_id = ? LIMIT 1",
+                          [model, model])
+    except QueryError:
+        return None
+    return rows[0] if rows else None

@@ -61,6 +61,18 @@ SCHEMA = pa.schema([
     ("children_count", pa.int64()),
     ("parameter_count", pa.int64()),
     ("card_data", pa.string()),  # the hub's cardData as JSON text
+    # What the repository ships (ptmx.hub.artifacts) and its typed lineage.
+    ("weights_format", pa.string()),  # safetensors | pickle | gguf | onnx | adapter | other | none
+    ("weight_formats", pa.list_(pa.string())),
+    ("weight_files", pa.list_(pa.string())),
+    ("weights_size", pa.int64()),
+    ("pickle_only", pa.bool_()),
+    ("risks", pa.list_(pa.string())),  # risk ids: pickle-weights, license-link-missing, ...
+    ("dtypes", pa.string()),  # safetensors parameters by dtype, as JSON text
+    ("gguf", pa.string()),  # GGUF facts (architecture, context_length, total), as JSON text
+    ("relation_corrected_from", pa.string()),  # the hub's relation when the files contradict it
+    ("declared_base_models", pa.list_(pa.string())),  # card parents the hub did not recognise
+    ("spaces", pa.list_(pa.string())),
 ])
 
 Progress = Callable[[int, int, str, str], None]  # (done, total, model, status)
@@ -113,6 +125,22 @@ def info_row(model: str, info: HubModelInfo) -> dict[str, Any]:
         "parameter_count": info.parameter_count,
         "card_data": json.dumps(info.card_data, ensure_ascii=False, default=str)
         if info.card_data else None,
+        **_artifact_columns(info),
+        "relation_corrected_from": info.relation_corrected_from,
+        "declared_base_models": info.declared_base_models, "spaces": info.spaces,
+    }
+
+
+def _artifact_columns(info: HubModelInfo) -> dict[str, Any]:
+    art = info.artifacts
+    if art is None or art.weights == "unknown":
+        return {"weights_format": info.weights}
+    return {
+        "weights_format": art.weights, "weight_formats": art.formats,
+        "weight_files": [f.path for f in art.files], "weights_size": art.weights_size,
+        "pickle_only": art.pickle_only, "risks": [r.id for r in art.risks],
+        "dtypes": json.dumps(art.dtypes) if art.dtypes else None,
+        "gguf": json.dumps(art.gguf, default=str) if art.gguf else None,
     }
 
 

@@ -131,6 +131,38 @@ def model_payload(model_id: str, **fields: Any) -> dict[str, Any]:
     return payload
 
 
+# Keys the real hub leaves out of the default answer (they need ``expand``).
+EXPAND_ONLY = {"baseModels", "childrenModelCount", "downloadsAllTime", "trendingScore",
+               "evalResults", "resourceGroup", "gguf"}
+
+
+def _names_only(siblings: Any) -> Any:
+    if not isinstance(siblings, list):
+        return siblings
+    return [{"rfilename": s["rfilename"]} for s in siblings if isinstance(s, dict)]
+
+
+def _shaped(payload: dict[str, Any], query: list[tuple[str, str]]) -> dict[str, Any] | None:
+    """The answer the real hub gives for these parameters: with ``expand``, only the listed
+    properties (plus ids; siblings as bare names); without, the default keys, sizes only with
+    ``blobs=true`` and the security scan only with ``securityStatus=true``."""
+    expand = [v for k, v in query if k == "expand"]
+    flags = {k for k, v in query if k in ("blobs", "securityStatus") and v == "true"}
+    shaped: dict[str, Any]
+    if expand:
+        shaped = {k: payload[k] for k in ("_id", "id", *expand) if k in payload}
+        if "siblings" in shaped:
+            shaped["siblings"] = _names_only(shaped["siblings"])
+        return shaped
+    shaped = {k: v for k, v in payload.items()
+              if k not in EXPAND_ONLY and k != "securityRepoStatus"}
+    if "blobs" not in flags:
+        shaped["siblings"] = _names_only(payload.get("siblings"))
+    if "securityStatus" in flags and "securityRepoStatus" in payload:
+        shaped["securityRepoStatus"] = payload["securityRepoStatus"]
+    return shaped
+
+
 def _handler_for(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -218,6 +250,11 @@ def _handler_for(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
             if bad:
                 self._send(400, {"error": f'"expand" must be one of ... (got {bad[0]})'})
                 return
+            if any(k == "expand" for k, _ in query) and any(
+                    k in ("blobs", "securityStatus") for k, _ in query):
+                # huggingface_hub refuses this combination; ptmx must never send it.
+                self._send(400, {"error": "expand cannot be combined with blobs/securityStatus"})
+                return
             if model_id in hub.renames:
                 target = hub.renames[model_id]
                 if not target.startswith("http"):
@@ -238,7 +275,7 @@ def _handler_for(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
                            {"X-Error-Code": "RevisionNotFound",
                             "X-Error-Message": f"Invalid rev id: {revision}"})
                 return
-            self._send(200, payload)
+            self._send(200, _shaped(payload, query))
 
         def _listing(self, query: list[tuple[str, str]], raw_query: str) -> None:
             filters = [v for k, v in query if k == "filter"]
@@ -256,6 +293,9 @@ def _handler_for(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
                                              "pipeline_tag", "library_name", "tags",
                                              "lastModified", "createdAt", "gated", "private")}
                      for m in page]
+            if ("expand", "siblings") in query:
+                for item, m in zip(items, page, strict=True):
+                    item["siblings"] = _names_only(m.get("siblings"))
             headers = {}
             if cursor + limit < len(matches):
                 kept = [(k, v) for k, v in query if k != "cursor"]

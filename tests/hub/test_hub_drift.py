@@ -198,4 +198,6 @@ def test_refresh_bypasses_the_cache(hub: FakeHub, settings: HubSettings,
     lookup_with_drift(None, "acme/base", settings=settings)
     assert lookup_with_drift(None, "acme/base", settings=settings).source == "cache"
     assert lookup_with_drift(None, "acme/base", refresh=True, settings=settings).source == "live"
-    assert len(hub.seen("/api/models/acme/base")) == 2
+    # Two lookups reached the hub, each with its info call and its files call.
+    assert len(hub.seen("/api/models/acme/base")) == 4
+    assert sum(("blobs", "true") in r.query for r in hub.seen("/api/models/acme/base")) == 2
