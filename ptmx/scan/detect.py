@@ -12,10 +12,12 @@ id the dataset knows.
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import re
 from collections.abc import Callable, Container, Iterable
 from dataclasses import asdict, dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +40,7 @@ _FILE_SUFFIXES = BINARY_SUFFIXES | {".json", ".yaml", ".yml", ".txt", ".cfg", ".
 
 PYTHON_SUFFIXES = frozenset({".py", ".pyw"})
 NOTEBOOK_SUFFIXES = frozenset({".ipynb"})
-CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".jsonc", ".toml", ".cfg", ".ini",
+CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".jsonc", ".jsonl", ".toml", ".cfg", ".ini",
                              ".conf", ".env", ".properties"})
 SHELL_SUFFIXES = frozenset({".sh", ".bash", ".zsh", ".ps1", ".mk", ".dockerfile"})
 SHELL_NAMES = frozenset({"Dockerfile", "Makefile", "Procfile", "Containerfile", "Pipfile",
@@ -63,10 +65,19 @@ class Reference:
     snippet: str = ""
     cell: int | None = None      # notebook cell (1-based)
     alternatives: list[str] = field(default_factory=list)  # other ids the loader would try
+    vendored: bool = False       # inside a vendored library copy or a library catalogue
+    vendored_reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready dict."""
-        return asdict(self)
+        """Plain JSON-ready dict (with ``found_by``)."""
+        return {**asdict(self), "found_by": self.found_by}
+
+    @property
+    def found_by(self) -> str:
+        """How the reference was found, in words a reader can weigh (see :data:`FOUND_BY`)."""
+        if self.vendored:
+            return "vendored"
+        return _FOUND_BY_KIND.get(self.kind, "loader call")
 
     @property
     def location(self) -> str:
@@ -74,6 +85,30 @@ class Reference:
         if self.cell is not None:
             return f"{self.path}[cell {self.cell}]:{self.line}"
         return f"{self.path}:{self.line}"
+
+
+# How a reference was found, most trustworthy first (a model shows its best reference's).
+FOUND_BY = ("loader call", "config key", "shell flag", "env file", "default value",
+            "download command", "requirement", "bare string", "vendored")
+_FOUND_BY_KIND = {
+    "config": "config key", "shell_flag": "shell flag", "env": "env file",
+    "default": "default value", "cli": "download command", "url": "download command",
+    "spacy_cli": "download command", "requirement": "requirement", "literal": "bare string",
+    "pattern": "bare string",
+}
+
+
+def best_found_by(refs: Iterable[Reference]) -> str:
+    """The most trustworthy way any of ``refs`` was found."""
+    ranks = [FOUND_BY.index(r.found_by) for r in refs]
+    return FOUND_BY[min(ranks)] if ranks else "vendored"
+
+
+# Names of library catalogues: archive maps, doc checkpoints, lists of supported checkpoints.
+_CATALOGUE_NAME = re.compile(
+    r"(?i)(ARCHIVE_MAP|ARCHIVE_LIST|_FOR_DOC$|^_?PRETRAINED_|_PRETRAINED_|CHECKPOINT_LIST|"
+    r"_EXPECTED_OUTPUT|^_?SUPPORTED_MODELS?$|POSITIONAL_EMBEDDINGS_SIZE|_INIT_CONFIGURATION)")
+_CATALOGUE_MIN_KEYS = 10  # a dict literal keyed by this many model ids is a table of choices
 
 
 # -- string classification ---------------------------------------------------------------------
@@ -179,10 +214,51 @@ class _PythonScanner:
         self.imports: list[ast.Import | ast.ImportFrom] = []
         self.strings: list[ast.Constant] = []
         self.prose: set[int] = set()
+        self.catalogues: list[tuple[int, int, str]] = []  # (first line, last line, name)
+        self.named: list[tuple[str, ast.expr, ast.AST]] = []  # (model-ish name, value, where)
+        self.enclosing: dict[int, dict[str, ast.expr]] = {}  # call → its function's defaults
+        self.params: dict[str, ast.expr] = {}
         for node in ast.walk(self.tree):
             self.note_nodes(node)
             self.note_names(node)
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                self.note_function(node)
+            elif isinstance(node, ast.Dict):
+                self.note_dict(node)
         self.module_constants()
+
+    def note_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """Parameter defaults: a call inside sees them (the innermost function wins)."""
+        args = node.args
+        positional = [*args.posonlyargs, *args.args]
+        pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults,
+                         strict=True))
+        pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d]
+        defaults: dict[str, ast.expr] = {a.arg: d for a, d in pairs
+                    if isinstance(d, ast.Constant) and isinstance(d.value, str)}
+        if not defaults:
+            return
+        for a, d in pairs:
+            if a.arg in defaults:
+                self.named.append((a.arg, d, d))
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Call):
+                self.enclosing[id(inner)] = defaults
+
+    def note_dict(self, node: ast.Dict) -> None:
+        """Model-ish keys with string values; a dict keyed by many model ids is a catalogue."""
+        ids = 0
+        for key, val in zip(node.keys, node.values, strict=True):
+            if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+                continue
+            k = key.value
+            if is_repo_id(k) and ((self.known is not None and k in self.known) or "/" in k):
+                ids += 1
+            if isinstance(val, ast.Constant) and isinstance(val.value, str):
+                self.named.append((k, val, val))
+        if ids >= _CATALOGUE_MIN_KEYS and ids >= 0.8 * len(node.keys):
+            self.catalogues.append((node.lineno, node.end_lineno or node.lineno,
+                                    f"a table of {ids} model ids"))
 
     def note_nodes(self, node: ast.AST) -> None:
         """Calls, imports, string constants and prose strings, for the later passes."""
@@ -215,6 +291,16 @@ class _PythonScanner:
     def note_assignment(self, node: ast.Assign | ast.AnnAssign) -> None:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         for t in targets:
+            name = t.id if isinstance(t, ast.Name) else t.attr if isinstance(t, ast.Attribute) \
+                else ""
+            if name and _CATALOGUE_NAME.search(name) and node.value is not None:
+                self.catalogues.append((node.lineno, node.end_lineno or node.lineno, name))
+            elif name and node.value is not None:
+                value = node.value
+                if isinstance(value, ast.Call) and _dotted(value.func).endswith("field"):
+                    value = next((k.value for k in value.keywords if k.arg == "default"), value)
+                if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    self.named.append((name, value, value))
             if isinstance(t, ast.Name) and node.value is not None:
                 self.assigned.setdefault(t.id, []).append(node.value)
                 if isinstance(node.value, ast.Call):
@@ -259,6 +345,11 @@ class _PythonScanner:
                 return _Value("ok", text, f"constant {node.id} (line {const.lineno})", (const,))
             if node.id in self.objects:
                 return _Value("object")
+            param = self.params.get(node.id)
+            if isinstance(param, ast.Constant) and isinstance(param.value, str):
+                return _Value("ok", param.value,
+                              f"default of parameter {node.id} (line {param.lineno})",
+                              (param,))
             return _Value("dynamic", reason=f"variable {node.id}")
         if isinstance(node, ast.JoinedStr):
             return _Value("dynamic", reason=f"f-string {self.segment(node)}")
@@ -335,8 +426,37 @@ class _PythonScanner:
             self.call(node)
         for imp in self.imports:
             self.spacy_import(imp)
+        self.named_values()
         self.literals()
+        self.mark_catalogues()
         return self.refs
+
+    def named_values(self) -> None:
+        """Defaults and settings under a model-ish name (argparse defaults, dataclass fields,
+        function parameters, dict keys, ``os.getenv`` defaults, ``MODEL = "org/x"``)."""
+        for name, value, where in self.named:
+            if (id(value) in self.prose or id(value) in self.consumed
+                    or not isinstance(value, ast.Constant)):
+                continue
+            text = str(value.value)
+            model = default_model(name, text, self.known, self.base_dirs)
+            if model is None:
+                continue
+            self.consumed.add(id(value))
+            line = getattr(where, "lineno", 1)
+            self.refs.append(Reference(self.path, line, getattr(where, "col_offset", 0) + 1,
+                                       "default", text, model, snippet=self.snippet(line),
+                                       call=name, reason=f"value of '{name}'"))
+
+    def mark_catalogues(self) -> None:
+        if not self.catalogues:
+            return
+        for ref in self.refs:
+            for first, last, name in self.catalogues:
+                if first <= ref.line <= last:
+                    ref.vendored = True
+                    ref.vendored_reason = f"library catalogue ({name}, lines {first}-{last})"
+                    break
 
     def call(self, node: ast.Call) -> None:
         """A call that loads a model: the first loader rule that claims it records it."""
@@ -348,10 +468,38 @@ class _PythonScanner:
         if revision.status == "ok":
             self.consumed.update(id(n) for n in revision.consumed)
         site = _CallSite(node, qual, parts, parts[-1], kw, _dotted(node.func), rev)
+        self.params = self.enclosing.get(id(node), {})
+        if site.last == "add_argument":
+            self.argparse_default(site)
+            return
+        if qual in {"os.getenv", "os.environ.get"} or qual.endswith("environ.get"):
+            args = node.args
+            if (len(args) > 1 and isinstance(args[0], ast.Constant)
+                    and isinstance(args[0].value, str)):
+                self.named.append((args[0].value, args[1], args[1]))
+            return
         for claims, record in _LOADERS:
             if claims(self, site):
                 record(self, site)
                 return
+        # Not a loader: model-ish keyword arguments (Model(model_name="org/x")) still count,
+        # unless the call is about a dataset or a Space.
+        if "repo_type" in kw or "dataset" in site.last.lower():
+            return
+        for key, val in kw.items():
+            if isinstance(val, ast.Constant) and isinstance(val.value, str):
+                self.named.append((key, val, val))
+
+    def argparse_default(self, site: _CallSite) -> None:
+        """``add_argument("--model_name_or_path", default="org/name")``."""
+        options = [a.value for a in site.node.args
+                   if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        default = site.kw.get("default")
+        if not options or not isinstance(default, ast.Constant) \
+                or not isinstance(default.value, str):
+            return
+        name = max(options, key=len).lstrip("-").replace("-", "_")
+        self.named.append((name, default, default))
 
     def from_pretrained(self, site: _CallSite) -> None:
         node, kw, parts = site.node, site.kw, site.parts
@@ -392,12 +540,14 @@ class _PythonScanner:
         arg = kw.get("model_name_or_path", kw.get("model_name", _arg(site.node, 0)))
         val = self.value(arg)
         alternatives: list[str] = []
+        transform = None
         # SentenceTransformer("all-MiniLM-L6-v2") loads sentence-transformers/all-MiniLM-L6-v2.
         if (site.last == "SentenceTransformer" and val.status == "ok" and val.value
-                and "/" not in val.value):
-            alternatives = [f"sentence-transformers/{val.value}"]
+                and "/" not in val.value and self.as_model(val.value)):
+            alternatives = [val.value]
+            transform = _st_full_name
         self.add(site.node, "sentence_transformers", site.shown, val, revision=site.rev,
-                 alternatives=alternatives)
+                 alternatives=alternatives, transform=transform)
 
     def spacy(self, site: _CallSite) -> None:
         kw = site.kw
@@ -435,26 +585,68 @@ class _PythonScanner:
                  revision=tag or None, transform=lambda _t: f"{name}:{entry.value}")
 
     def timm(self, site: _CallSite) -> None:
+        """``timm.create_model(arch[.tag], pretrained=...)`` resolved as timm resolves it."""
         node, kw, shown = site.node, site.kw, site.shown
         val = self.value(kw.get("model_name", _arg(node, 0)))
-        pretrained = kw.get("pretrained")
         if val.status == "ok" and val.value and _HF_HUB_PREFIX.match(val.value):
             self.add(node, "timm", shown, val)
             return
-        is_pretrained = (isinstance(pretrained, ast.Constant) and bool(pretrained.value)) \
-            or (pretrained is not None and not isinstance(pretrained, ast.Constant))
-        if not is_pretrained:
+        pretrained = kw.get("pretrained", _arg(node, 1))
+        if pretrained is None or (isinstance(pretrained, ast.Constant)
+                                  and not pretrained.value):
             return  # random initialisation: no pre-trained weights are loaded
-        if val.status == "ok":
-            self.consumed.update(id(n) for n in val.consumed)
-            if isinstance(pretrained, ast.Constant) and isinstance(pretrained.value, str):
-                why = f"open_clip weights {pretrained.value!r} for {val.value!r}"
-            else:
-                why = f"timm picks the default pretrained tag of {val.value!r} at run time " \
-                      f"(timm/{val.value}.<tag> on the Hugging Face Hub)"
-            self.add(node, "timm", shown, _Value("dynamic"), reason=why)
-        else:
+        if val.status != "ok":
             self.add(node, "timm", shown, val)
+            return
+        arch, _, tag = (val.value or "").partition(".")
+        table = timm_table()
+        entry = table["models"].get(arch)
+        if tag:
+            hub: str | None = f"timm/{arch}.{tag}"
+            why = f"timm architecture {arch!r} with tag {tag!r}"
+        elif entry is not None:
+            hub = entry["hub"]
+            why = f"default pretrained tag of {arch!r} in timm {table['version']}: " \
+                  f"{entry['tag'] or '(untagged)'}"
+        else:
+            self.consumed.update(id(n) for n in val.consumed)
+            self.add(node, "timm", shown, _Value("dynamic"),
+                     reason=f"{arch!r} is not an architecture with pretrained weights in "
+                            f"timm {table['version']}")
+            return
+        if hub is None:
+            self.consumed.update(id(n) for n in val.consumed)
+            return  # timm loads these weights from a URL, not from the Hub
+        self.add(node, "timm", shown, val, reason=why, transform=lambda _t: hub)
+
+    def open_clip(self, site: _CallSite) -> None:
+        """``open_clip.create_model_and_transforms(arch, pretrained=tag)`` → open_clip's hub id."""
+        node, kw, shown = site.node, site.kw, site.shown
+        arch = self.value(kw.get("model_name", _arg(node, 0)))
+        if arch.status == "ok" and arch.value and _HF_HUB_PREFIX.match(arch.value):
+            self.add(node, "open_clip", shown, arch)
+            return
+        pretrained = self.value(kw.get("pretrained", _arg(node, 1)))
+        if pretrained.status in ("none", "local"):
+            return  # no pretrained weights asked for
+        if arch.status != "ok" or pretrained.status != "ok":
+            bad = arch if arch.status != "ok" else pretrained
+            self.add(node, "open_clip", shown, _Value("dynamic", reason=bad.reason))
+            return
+        name, tag = arch.value or "", (pretrained.value or "").lower()
+        if looks_local(tag, self.base_dirs):
+            return
+        table = open_clip_table()
+        hub = table["models"].get(name, {}).get(tag)
+        if hub is None:
+            self.add(node, "open_clip", shown, _Value("dynamic"),
+                     reason=f"open_clip {table['version']} maps no Hub repository to "
+                            f"({name!r}, {tag!r})")
+            return
+        both = _Value("ok", f"{name} {tag}", arch.reason or pretrained.reason,
+                      arch.consumed + pretrained.consumed)
+        self.add(node, "open_clip", shown, both, transform=lambda _t: hub,
+                 reason=f"open_clip {table['version']} weights ({name}, {tag})")
 
     def spacy_import(self, node: ast.Import | ast.ImportFrom) -> None:
         names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
@@ -485,8 +677,38 @@ def _is_spacy(scanner: _PythonScanner, site: _CallSite) -> bool:
 
 def _is_timm(scanner: _PythonScanner, site: _CallSite) -> bool:
     return site.last == "create_model" and (
-        site.parts[0] in ("timm", "open_clip")
-        or scanner.aliases.get(site.parts[0], "").startswith("timm"))
+        site.parts[0] == "timm" or scanner.aliases.get(site.parts[0], "").startswith("timm"))
+
+
+_OPEN_CLIP_LOADERS = frozenset({"create_model", "create_model_and_transforms",
+                                "create_model_from_pretrained"})
+
+
+def _is_open_clip(scanner: _PythonScanner, site: _CallSite) -> bool:
+    return site.last in _OPEN_CLIP_LOADERS and (
+        site.parts[0] == "open_clip" or site.qual.startswith("open_clip"))
+
+
+def _st_full_name(text: str) -> str:
+    return f"sentence-transformers/{text}"
+
+
+@functools.cache
+def timm_table() -> dict[str, Any]:
+    """timm's default pretrained tag per architecture (generated by scripts/gen_scan_tables.py)."""
+    return _data_table("timm_defaults.json")
+
+
+@functools.cache
+def open_clip_table() -> dict[str, Any]:
+    """open_clip's ``(arch, tag)`` → Hub repository (generated by scripts/gen_scan_tables.py)."""
+    return _data_table("open_clip_pretrained.json")
+
+
+def _data_table(name: str) -> dict[str, Any]:
+    text = resources.files("ptmx.scan.data").joinpath(name).read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
 
 
 # Loader rules, in order: (does this rule claim the call, how it records the reference).
@@ -503,6 +725,7 @@ _LOADERS: tuple[tuple[Callable[[_PythonScanner, _CallSite], bool],
     (lambda _s, c: c.qual.endswith("hub.load") and c.parts[0] == "torch",
      _PythonScanner.torch_hub),
     (_is_timm, _PythonScanner.timm),
+    (_is_open_clip, _PythonScanner.open_clip),
     (_is_spacy, _PythonScanner.spacy),
 )
 
@@ -515,9 +738,11 @@ def literal_model(text: str, known: Container[str] | None) -> str | None:
     if _HF_HUB_PREFIX.match(t):
         rest = _HF_HUB_PREFIX.sub("", t)
         return rest if is_repo_id(rest) else None
+    url_id = hub_id_from_url(t)
+    if url_id and "/resolve/" in t and is_repo_id(url_id):
+        return url_id  # a file downloaded from the Hub
     if known is None:
         return None
-    url_id = hub_id_from_url(t)
     if url_id and url_id in known:
         return url_id
     if t in known and plausible_literal(t):
@@ -681,7 +906,10 @@ def detect_config(text: str, path: str, known: Container[str] | None = None,
     dirs = base_dirs or []
     parents: list[tuple[int, str]] = []  # (indent, key) of enclosing mappings
     section = ""
-    is_json = path.endswith((".json", ".jsonc"))
+    is_json = path.endswith((".json", ".jsonc", ".jsonl"))
+    name = Path(path).name
+    kind = "env" if is_env_file(name) else "config"
+    requirements = bool(_REQUIREMENT_FILES.match(name))
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip() or _is_comment_line(line):
             continue
@@ -703,10 +931,11 @@ def detect_config(text: str, path: str, known: Container[str] | None = None,
                 continue
             value = raw.strip("\"'")
             full_key = ".".join([*([section] if section else []), *(k for _, k in parents), key])
-            model = _config_value_model(full_key, value, known, dirs)
+            model = _config_value_model(full_key, value, known, dirs) or \
+                default_model(key, value, known, dirs)
             if model:
                 found.add(value)
-                refs.append(Reference(path, n, code.find(value) + 1, "config", value, model,
+                refs.append(Reference(path, n, code.find(value) + 1, kind, value, model,
                                       call=full_key, snippet=line.strip()[:120],
                                       reason=f"value of '{full_key}'"))
             elif value and " " not in value and not raw.startswith("["):
@@ -725,11 +954,41 @@ def detect_config(text: str, path: str, known: Container[str] | None = None,
                     refs.append(Reference(path, n, code.find(item.group(1)) + 1, "literal",
                                           item.group(1), lit, snippet=line.strip()[:120],
                                           reason="value naming a known model"))
+        if "{" in code:
+            refs.extend(_inline_pairs(code, path, n, line, parents, section, known, dirs, found))
         refs.extend(_quoted_literals(code, path, n, line, known, skip=found))
-        if _REQUIREMENT_FILES.match(Path(path).name):
+        if requirements:
             refs.extend(_requirement_refs(code, path, n, line))
         refs.extend(_cli_refs(code, path, n, line))
     return refs
+
+
+_INLINE_PAIR = re.compile(r'"(?P<key>[A-Za-z0-9_.\-]{1,80})"\s*:\s*"(?P<value>[^"\n]{1,200})"')
+
+
+def _inline_pairs(code: str, path: str, n: int, line: str, parents: list[tuple[int, str]],
+                  section: str, known: Container[str] | None, dirs: list[Path],
+                  found: set[str]) -> list[Reference]:
+    """``{"id": "org/x", ...}`` objects on one line (JSON lines, JSON inside YAML scalars)."""
+    refs = []
+    outer = [*([section] if section else []), *(k for _, k in parents)]
+    for m in _INLINE_PAIR.finditer(code):
+        value = m.group("value").strip()
+        if value in found:
+            continue
+        full_key = ".".join([*outer, m.group("key")])
+        model = _config_value_model(full_key, value, known, dirs)
+        if model:
+            found.add(value)
+            refs.append(Reference(path, n, m.start("value") + 1, "config", value, model,
+                                  call=full_key, snippet=line.strip()[:120],
+                                  reason=f"value of '{full_key}'"))
+    return refs
+
+
+def is_env_file(name: str) -> bool:
+    """``.env``, ``.env.example``, ``.env.local``, ``prod.env``: dotenv files."""
+    return name.startswith(".env") or name.endswith(".env")
 
 
 # Under a model-ish parent (``model:`` / ``[model]``) these keys name the model too.
@@ -755,6 +1014,40 @@ def _config_value_model(key: str, value: str, known: Container[str] | None,
     return None
 
 
+# Path-named settings (``--model_path``, ``--lm_path``) accept a hub id too; these first folders
+# mark a local path instead.
+_LOCAL_HEADS = frozenset({"checkpoints", "checkpoint", "ckpt", "ckpts", "models", "model",
+                          "outputs", "output", "out", "data", "weights", "pretrained", "saved",
+                          "saved_models", "runs", "logs", "exp", "exps", "results", "cache",
+                          "tmp", "work_dirs", "pretrained_models", "save", "local", "assets"})
+_PATH_KEY = re.compile(r"(?i)(model|checkpoint|ckpt|lm|tokenizer|tower|encoder)_?(path|dir)$")
+_EXTRA_KEYS = re.compile(r"(?i)(vision_tower|lm_path|text_encoder|teacher|backbone|"
+                         r"hf_repo|hub_id|repo_name)")
+
+
+def default_model(key: str, value: str, known: Container[str] | None,
+                  dirs: list[Path]) -> str | None:
+    """The model a setting named ``key`` holds (a flag, an env variable, a default, a dict key).
+
+    Like a config key, plus path-named settings (``model_path``) whose value is ``org/name`` and
+    not a local folder, and short sentence-transformers names the dataset knows in full.
+    """
+    key = key.strip().lstrip("-").replace("-", "_")
+    value = value.strip()
+    if not value or value.startswith(("$", "{", "<")) or len(value) > 200:
+        return None
+    model = _config_value_model(key, value, known, dirs)
+    if model is None and (_PATH_KEY.search(key) or _EXTRA_KEYS.search(key)):
+        value = _HF_HUB_PREFIX.sub("", value)
+        if (value.count("/") == 1 and is_repo_id(value) and not looks_local(value, dirs)
+                and value.split("/")[0].lower() not in _LOCAL_HEADS):
+            model = value
+    if model is None and known is not None and _CONFIG_KEY.search(key) \
+            and "/" not in value and f"sentence-transformers/{value}" in known:
+        model = f"sentence-transformers/{value}"
+    return model
+
+
 def _requirement_refs(code: str, path: str, n: int, line: str) -> list[Reference]:
     return [Reference(path, n, m.start() + 1, "requirement", m.group(1), f"spacy/{m.group(1)}",
                       snippet=line.strip()[:120], reason="spaCy pipeline package")
@@ -778,9 +1071,25 @@ def _cli_refs(code: str, path: str, n: int, line: str) -> list[Reference]:
     return refs
 
 
-def detect_shell(text: str, path: str, known: Container[str] | None = None) -> list[Reference]:
-    """Shell scripts, Dockerfiles, Makefiles, requirement files: download commands and packages."""
+_FLAG = re.compile(
+    r"""(?<![\w-])--?(?P<key>[A-Za-z][\w-]*)(?:=|[ \t]+)(?P<q>["']?)(?P<val>[^\s"'\\;|&)]+)(?P=q)""")
+_ASSIGN = re.compile(
+    r"""^\s*(?:export\s+|ENV\s+|ARG\s+|set\s+|local\s+)?(?P<key>[A-Za-z_]\w*)(?:=|\s+(?=["']?"""
+    r"""[\w-]+/))(?P<q>["']?)(?P<val>[^\s"'\\;|&]+)(?P=q)""")
+_PYTHON_C = re.compile(r"""\bpython[\d.]*\s+(?:-\w\s+)*-c\s+(?P<q>["'])(?P<code>.+?)(?<!\\)(?P=q)""")
+_S3_LEGACY = re.compile(
+    r"models\.huggingface\.co/bert/(?P<id>[\w.-]+(?:/[\w.-]+)??)-(?:pytorch_model\.bin|"
+    r"config\.json|vocab\.(?:txt|json)|merges\.txt|tf_model\.h5|spiece\.model|modelcard\.json)")
+_HF_RESOLVE = re.compile(r"""https?://(?:huggingface\.co|hf\.co)/[^\s"'<>()]+/resolve/[^\s"'<>()]+""")
+
+
+def detect_shell(text: str, path: str, known: Container[str] | None = None,
+                 base_dirs: list[Path] | None = None) -> list[Reference]:
+    """Shell scripts, Dockerfiles, Makefiles, requirement files: download commands, model flags
+    (``--model_name_or_path org/x``), variables (``MODEL=org/x``), ``python -c`` code and
+    packages."""
     refs: list[Reference] = []
+    dirs = base_dirs or []
     requirements = bool(_REQUIREMENT_FILES.match(Path(path).name))
     for n, line in enumerate(text.splitlines(), 1):
         if _is_comment_line(line):
@@ -789,6 +1098,46 @@ def detect_shell(text: str, path: str, known: Container[str] | None = None) -> l
         refs.extend(_cli_refs(code, path, n, line))
         if requirements:
             refs.extend(_requirement_refs(code, path, n, line))
+            continue
+        refs.extend(_shell_settings(code, path, n, line, known, dirs))
+        refs.extend(_url_refs(code, path, n, line))
+        for m in _PYTHON_C.finditer(code):
+            snippet = m.group("code").replace('\\"', '"').replace("\\'", "'")
+            for ref in detect_python(snippet, path, known, dirs):
+                ref.line, ref.column = n, m.start("code") + ref.column
+                ref.snippet = line.strip()[:120]
+                refs.append(ref)
+    return refs
+
+
+def _shell_settings(code: str, path: str, n: int, line: str, known: Container[str] | None,
+                    dirs: list[Path]) -> list[Reference]:
+    refs = []
+    found = [(m, "shell_flag", f"--{m.group('key')}") for m in _FLAG.finditer(code)]
+    assign = _ASSIGN.match(code)
+    if assign:
+        found.append((assign, "shell_flag", assign.group("key")))
+    for m, kind, shown in found:
+        model = default_model(m.group("key"), m.group("val"), known, dirs)
+        if model:
+            refs.append(Reference(path, n, m.start("val") + 1, kind, m.group("val"), model,
+                                  call=shown, snippet=line.strip()[:120],
+                                  reason=f"value of {shown}"))
+    return refs
+
+
+def _url_refs(code: str, path: str, n: int, line: str) -> list[Reference]:
+    """Downloads by URL: ``huggingface.co/org/x/resolve/...`` and the legacy S3 bucket."""
+    refs = []
+    for m in _HF_RESOLVE.finditer(code):
+        ident = hub_id_from_url(m.group(0))
+        if ident and is_repo_id(ident):
+            refs.append(Reference(path, n, m.start() + 1, "url", m.group(0), ident,
+                                  snippet=line.strip()[:120], reason="file downloaded by URL"))
+    for m in _S3_LEGACY.finditer(code):
+        refs.append(Reference(path, n, m.start("id") + 1, "url", m.group(0), m.group("id"),
+                              snippet=line.strip()[:120],
+                              reason="legacy models.huggingface.co download URL"))
     return refs
 
 
@@ -801,7 +1150,7 @@ def detector_for(rel: Path) -> str | None:
         return "python"
     if suffix in NOTEBOOK_SUFFIXES:
         return "notebook"
-    if suffix in CONFIG_SUFFIXES or name == ".env":
+    if suffix in CONFIG_SUFFIXES or is_env_file(name):
         return "config"
     if (suffix in SHELL_SUFFIXES or name in SHELL_NAMES or name.startswith("Dockerfile")
             or _REQUIREMENT_FILES.match(name)):
@@ -844,7 +1193,7 @@ def _python_file(text: str, path: str, known: Container[str] | None,
 
 def _shell_file(text: str, path: str, known: Container[str] | None,
                 base_dirs: list[Path]) -> list[Reference]:
-    return detect_shell(text, path, known)
+    return detect_shell(text, path, known, base_dirs)
 
 
 _DETECTORS: dict[str, Callable[[str, str, Container[str] | None, list[Path]], list[Reference]]] = {
