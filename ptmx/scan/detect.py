@@ -127,10 +127,14 @@ def hub_id_from_url(text: str) -> str | None:
     return parts[0]
 
 
+# OpenAI's clip package names its weights "ViT-L/14", "RN50x4": not Hub ids.
+_OPENAI_CLIP = re.compile(r"^ViT-[A-Za-z]+/\d+(?:@\d+px)?$")
+
+
 def is_repo_id(text: str) -> bool:
     """Syntactically a Hugging Face repo id (at most one slash, no ``--`` or ``..``)."""
     return bool(_REPO_ID.match(text)) and "--" not in text and ".." not in text \
-        and not text.endswith(".git")
+        and not text.endswith(".git") and not _OPENAI_CLIP.match(text)
 
 
 def looks_local(text: str, base_dirs: Iterable[Path] = ()) -> bool:
@@ -167,6 +171,8 @@ class _Value:
     consumed: tuple[ast.AST, ...] = ()
 
 
+# Libraries with a from_pretrained of their own that does not read the Hugging Face Hub.
+_NOT_HUB_LIBRARIES = ("efficientnet_pytorch", "pretrainedmodels", "segmentation_models_pytorch.")
 _OBJECT_FACTORIES = frozenset({"from_pretrained", "pipeline", "create_model", "get_peft_model",
                                "from_single_file", "create_model_and_transforms"})
 _HF_DOWNLOADERS = frozenset({"hf_hub_download", "snapshot_download", "hf_hub_url",
@@ -218,7 +224,11 @@ class _PythonScanner:
         self.named: list[tuple[str, ast.expr, ast.AST]] = []  # (model-ish name, value, where)
         self.enclosing: dict[int, dict[str, ast.expr]] = {}  # call → its function's defaults
         self.params: dict[str, ast.expr] = {}
+        self.arg_defaults: dict[str, ast.Constant] = {}  # argparse dest → literal default
         for node in ast.walk(self.tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr == "add_argument":
+                self.note_argument(node)
             self.note_nodes(node)
             self.note_names(node)
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -226,6 +236,26 @@ class _PythonScanner:
             elif isinstance(node, ast.Dict):
                 self.note_dict(node)
         self.module_constants()
+
+    def note_argument(self, node: ast.Call) -> None:
+        """``add_argument("--vision_encoder_path", default="ViT-L-14")``: args.X is known."""
+        kw = {k.arg: k.value for k in node.keywords if k.arg}
+        default, dest = kw.get("default"), kw.get("dest")
+        if not (isinstance(default, ast.Constant) and isinstance(default.value, str)):
+            return
+        if isinstance(dest, ast.Constant) and isinstance(dest.value, str):
+            name = dest.value
+        else:
+            options = [a.value for a in node.args
+                       if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            longs = [o for o in options if o.startswith("--")] or options
+            if not longs:
+                return
+            name = longs[0].lstrip("-").replace("-", "_")
+        if name in self.arg_defaults:
+            self.arg_defaults.pop(name)  # two parsers, two defaults: not a single value
+            return
+        self.arg_defaults[name] = default
 
     def note_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """Parameter defaults: a call inside sees them (the innermost function wins)."""
@@ -373,6 +403,11 @@ class _PythonScanner:
             if last in {"Path", "PurePath", "join", "abspath", "expanduser", "realpath"}:
                 return _Value("local")
             return _Value("dynamic", reason=f"expression {self.segment(node)}")
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                and node.attr in self.arg_defaults):
+            const = self.arg_defaults[node.attr]
+            return _Value("ok", str(const.value), f"argparse default of --{node.attr} "
+                                                  f"(line {const.lineno})", (const,))
         if isinstance(node, ast.Subscript) and "environ" in _dotted(node.value):
             return _Value("dynamic", reason=f"environment variable {self.segment(node.slice)}")
         return _Value("dynamic", reason=f"expression {self.segment(node)}")
@@ -427,6 +462,7 @@ class _PythonScanner:
         for imp in self.imports:
             self.spacy_import(imp)
         self.named_values()
+        self.open_clip_defaults()
         self.literals()
         self.mark_catalogues()
         return self.refs
@@ -447,6 +483,27 @@ class _PythonScanner:
             self.refs.append(Reference(self.path, line, getattr(where, "col_offset", 0) + 1,
                                        "default", text, model, snippet=self.snippet(line),
                                        call=name, reason=f"value of '{name}'"))
+
+    def open_clip_defaults(self) -> None:
+        """argparse defaults naming an open_clip architecture and one of its pretrained tags
+        (``--vision_encoder_path ViT-L-14`` with ``--vision_encoder_pretrained openai``)."""
+        if not self.arg_defaults:
+            return
+        table = open_clip_table()
+        values = {k: str(c.value) for k, c in self.arg_defaults.items()}
+        for key, arch in values.items():
+            tags = table["models"].get(arch)
+            if not tags:
+                continue
+            for other, tag in values.items():
+                if other != key and ("pretrained" in other or "version" in other) \
+                        and tag.lower() in tags:
+                    const = self.arg_defaults[other]
+                    self.refs.append(Reference(
+                        self.path, const.lineno, const.col_offset + 1, "default", tag,
+                        tags[tag.lower()], call=f"--{key} / --{other}",
+                        snippet=self.snippet(const.lineno),
+                        reason=f"open_clip {table['version']} weights ({arch}, {tag})"))
 
     def mark_catalogues(self) -> None:
         if not self.catalogues:
@@ -510,8 +567,14 @@ class _PythonScanner:
             arg = kw.get("model_id", _arg(node, 1))
             self.add(node, "peft", site.shown, self.value(arg), revision=site.rev)
             return
+        if site.qual.startswith(_NOT_HUB_LIBRARIES):
+            return  # EfficientNet.from_pretrained("efficientnet-b4"): weights from elsewhere
         arg = kw.get("pretrained_model_name_or_path",
                      kw.get("pretrained_model_link_or_path", _arg(node, 0)))
+        val = self.value(arg)
+        if (val.status == "ok" and val.value and "/" not in val.value and "_" in val.value
+                and (self.known is None or val.value not in self.known)):
+            return  # from_pretrained("ernie_base"): a local folder name, not a Hub id
         kind = "diffusers" if receiver.startswith("diffusers.") or rname.endswith("Pipeline") \
             else "from_pretrained"
         self.add(node, kind, site.shown, self.value(arg), revision=site.rev)
@@ -542,7 +605,7 @@ class _PythonScanner:
         alternatives: list[str] = []
         transform = None
         # SentenceTransformer("all-MiniLM-L6-v2") loads sentence-transformers/all-MiniLM-L6-v2.
-        if (site.last == "SentenceTransformer" and val.status == "ok" and val.value
+        if (site.last.startswith("SentenceTransformer") and val.status == "ok" and val.value
                 and "/" not in val.value and self.as_model(val.value)):
             alternatives = [val.value]
             transform = _st_full_name
@@ -719,8 +782,10 @@ _LOADERS: tuple[tuple[Callable[[_PythonScanner, _CallSite], bool],
     (lambda s, c: c.last == "pipeline" and s.is_transformers(c.qual, "pipeline"),
      _PythonScanner.pipeline),
     (lambda _s, c: c.last in _HF_DOWNLOADERS, _PythonScanner.downloader),
-    (lambda s, c: c.last in _ST_CLASSES and (c.qual.startswith("sentence_transformers")
-                                             or c.last not in s.defined),
+    (lambda s, c: (c.last in _ST_CLASSES and (c.qual.startswith("sentence_transformers")
+                                              or c.last not in s.defined))
+     or (c.last.startswith("SentenceTransformer") and c.last.endswith(("Backend", "Embeddings",
+                                                                       "Encoder", "Embedder"))),
      _PythonScanner.sentence_transformers),
     (lambda _s, c: c.qual.endswith("hub.load") and c.parts[0] == "torch",
      _PythonScanner.torch_hub),
@@ -910,6 +975,7 @@ def detect_config(text: str, path: str, known: Container[str] | None = None,
     name = Path(path).name
     kind = "env" if is_env_file(name) else "config"
     requirements = bool(_REQUIREMENT_FILES.match(name))
+    siblings: dict[tuple[str, ...], dict[str, tuple[str, int, str]]] = {}
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip() or _is_comment_line(line):
             continue
@@ -930,6 +996,8 @@ def detect_config(text: str, path: str, known: Container[str] | None = None,
                 parents.append((indent, key))
                 continue
             value = raw.strip("\"'")
+            outer = (section, *(k for _, k in parents))
+            siblings.setdefault(outer, {})[key.lower()] = (value, n, line)
             full_key = ".".join([*([section] if section else []), *(k for _, k in parents), key])
             model = _config_value_model(full_key, value, known, dirs) or \
                 default_model(key, value, known, dirs)
@@ -960,6 +1028,32 @@ def detect_config(text: str, path: str, known: Container[str] | None = None,
         if requirements:
             refs.extend(_requirement_refs(code, path, n, line))
         refs.extend(_cli_refs(code, path, n, line))
+    refs.extend(_open_clip_settings(siblings, path))
+    return refs
+
+
+def _open_clip_settings(siblings: dict[tuple[str, ...], dict[str, tuple[str, int, str]]],
+                        path: str) -> list[Reference]:
+    """``arch: ViT-bigG-14`` next to ``version: laion2b_s39b_b160k`` (an open_clip embedder's
+    parameters in a config) → the Hub repository open_clip maps the pair to."""
+    refs = []
+    table: dict[str, dict[str, str]] | None = None
+    for keys in siblings.values():
+        arch = next((keys[k] for k in ("arch", "model_name", "clip_model", "model") if k in keys),
+                    None)
+        tag = next((keys[k] for k in ("version", "pretrained", "clip_pretrained") if k in keys),
+                   None)
+        if arch is None or tag is None:
+            continue
+        table = table if table is not None else open_clip_table()["models"]
+        hub = table.get(arch[0], {}).get(tag[0].lower())
+        if hub:
+            value, n, line = tag
+            refs.append(Reference(path, n, line.find(value) + 1, "config", value, hub,
+                                  call=f"open_clip ({arch[0]}, {value})",
+                                  snippet=line.strip()[:120],
+                                  reason=f"open_clip {open_clip_table()['version']} weights "
+                                         f"({arch[0]}, {value})"))
     return refs
 
 
@@ -1020,6 +1114,8 @@ _LOCAL_HEADS = frozenset({"checkpoints", "checkpoint", "ckpt", "ckpts", "models"
                           "outputs", "output", "out", "data", "weights", "pretrained", "saved",
                           "saved_models", "runs", "logs", "exp", "exps", "results", "cache",
                           "tmp", "work_dirs", "pretrained_models", "save", "local", "assets"})
+_LOCAL_HEAD = re.compile(r"(?i)(?:^|[_-])(?:models?|checkpoints?|ckpts?|weights|outputs?|"
+                         r"pretrained|saved|data|cache|runs|exps?|results)$")
 _PATH_KEY = re.compile(r"(?i)(model|checkpoint|ckpt|lm|tokenizer|tower|encoder)_?(path|dir)$")
 _EXTRA_KEYS = re.compile(r"(?i)(vision_tower|lm_path|text_encoder|teacher|backbone|"
                          r"hf_repo|hub_id|repo_name)")
@@ -1045,6 +1141,9 @@ def default_model(key: str, value: str, known: Container[str] | None,
     if model is None and known is not None and _CONFIG_KEY.search(key) \
             and "/" not in value and f"sentence-transformers/{value}" in known:
         model = f"sentence-transformers/{value}"
+    if model and "/" in model and _LOCAL_HEAD.search(model.split("/")[0]) \
+            and (known is None or model not in known):
+        return None  # bert_models/roberta-large: a folder the project fills itself
     return model
 
 
