@@ -225,16 +225,23 @@ class _PythonScanner:
         self.enclosing: dict[int, dict[str, ast.expr]] = {}  # call → its function's defaults
         self.params: dict[str, ast.expr] = {}
         self.arg_defaults: dict[str, ast.Constant] = {}  # argparse dest → literal default
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                    and node.func.attr == "add_argument":
-                self.note_argument(node)
+        # One pass, depth first, carrying the defaults of the innermost enclosing function.
+        stack: list[tuple[ast.AST, dict[str, ast.expr]]] = [(self.tree, {})]
+        while stack:
+            node, defaults = stack.pop()
+            if isinstance(node, ast.Call):
+                if defaults:
+                    self.enclosing[id(node)] = defaults
+                if isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":
+                    self.note_argument(node)
             self.note_nodes(node)
             self.note_names(node)
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                self.note_function(node)
+                defaults = self.note_function(node) or defaults
             elif isinstance(node, ast.Dict):
                 self.note_dict(node)
+            # Children reversed: they pop in source order (pre-order, like reading the file).
+            stack.extend((child, defaults) for child in reversed(list(ast.iter_child_nodes(node))))
         self.module_constants()
 
     def note_argument(self, node: ast.Call) -> None:
@@ -257,8 +264,9 @@ class _PythonScanner:
             return
         self.arg_defaults[name] = default
 
-    def note_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        """Parameter defaults: a call inside sees them (the innermost function wins)."""
+    def note_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.expr]:
+        """Parameter defaults with a literal string value (calls inside the function see them;
+        the innermost function wins)."""
         args = node.args
         positional = [*args.posonlyargs, *args.args]
         pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults,
@@ -266,14 +274,10 @@ class _PythonScanner:
         pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d]
         defaults: dict[str, ast.expr] = {a.arg: d for a, d in pairs
                     if isinstance(d, ast.Constant) and isinstance(d.value, str)}
-        if not defaults:
-            return
         for a, d in pairs:
             if a.arg in defaults:
                 self.named.append((a.arg, d, d))
-        for inner in ast.walk(node):
-            if isinstance(inner, ast.Call):
-                self.enclosing[id(inner)] = defaults
+        return defaults
 
     def note_dict(self, node: ast.Dict) -> None:
         """Model-ish keys with string values; a dict keyed by many model ids is a catalogue."""
@@ -370,17 +374,7 @@ class _PythonScanner:
             return _Value("none") if node.value is None else _Value("dynamic",
                                                                     reason=repr(node.value))
         if isinstance(node, ast.Name):
-            if node.id in self.constants:
-                text, const = self.constants[node.id]
-                return _Value("ok", text, f"constant {node.id} (line {const.lineno})", (const,))
-            if node.id in self.objects:
-                return _Value("object")
-            param = self.params.get(node.id)
-            if isinstance(param, ast.Constant) and isinstance(param.value, str):
-                return _Value("ok", param.value,
-                              f"default of parameter {node.id} (line {param.lineno})",
-                              (param,))
-            return _Value("dynamic", reason=f"variable {node.id}")
+            return self.name_value(node)
         if isinstance(node, ast.JoinedStr):
             return _Value("dynamic", reason=f"f-string {self.segment(node)}")
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
@@ -412,8 +406,23 @@ class _PythonScanner:
             return _Value("dynamic", reason=f"environment variable {self.segment(node.slice)}")
         return _Value("dynamic", reason=f"expression {self.segment(node)}")
 
+    def name_value(self, node: ast.Name) -> _Value:
+        """A name: a module constant, an object, a parameter with a literal default."""
+        if node.id in self.constants:
+            text, const = self.constants[node.id]
+            return _Value("ok", text, f"constant {node.id} (line {const.lineno})", (const,))
+        if node.id in self.objects:
+            return _Value("object")
+        param = self.params.get(node.id)
+        if isinstance(param, ast.Constant) and isinstance(param.value, str):
+            return _Value("ok", param.value,
+                          f"default of parameter {node.id} (line {param.lineno})", (param,))
+        return _Value("dynamic", reason=f"variable {node.id}")
+
     def segment(self, node: ast.AST) -> str:
-        text = ast.get_source_segment(self.source, node) or ast.unparse(node)
+        """The node's source text, cut from the lines split once per file (ast's own
+        get_source_segment splits the whole source again at every call)."""
+        text = self._segment(node) or ast.unparse(node)
         text = " ".join(text.split())
         return text if len(text) <= 80 else text[:77] + "..."
 
@@ -450,6 +459,18 @@ class _PythonScanner:
         if looks_local(t, self.base_dirs) or not is_repo_id(t):
             return None
         return t
+
+    def _segment(self, node: ast.AST) -> str | None:
+        first, last = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        start, end = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
+        if first is None or last is None or start is None or end is None \
+                or not 0 < first <= last <= len(self.lines):
+            return None
+        chunk = [ln.encode("utf-8") for ln in self.lines[first - 1:last]]  # offsets are bytes
+        if first == last:
+            return chunk[0][start:end].decode("utf-8", "replace")
+        chunk[0], chunk[-1] = chunk[0][start:], chunk[-1][:end]
+        return b"\n".join(chunk).decode("utf-8", "replace")
 
     def snippet(self, line: int) -> str:
         text = self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
@@ -1014,14 +1035,7 @@ def detect_config(text: str, path: str, known: Container[str] | None = None,
                                           snippet=line.strip()[:120],
                                           reason="value naming a known model"))
         else:
-            item = re.match(r"^\s*-\s+[\"']?([^\"'\s]+)[\"']?\s*$", code)
-            if item:  # a YAML list item: only a known id counts
-                lit = literal_model(item.group(1), known)
-                if lit:
-                    found.add(item.group(1))
-                    refs.append(Reference(path, n, code.find(item.group(1)) + 1, "literal",
-                                          item.group(1), lit, snippet=line.strip()[:120],
-                                          reason="value naming a known model"))
+            refs.extend(_list_item(code, path, n, line, known, found))
         if "{" in code:
             refs.extend(_inline_pairs(code, path, n, line, parents, section, known, dirs, found))
         refs.extend(_quoted_literals(code, path, n, line, known, skip=found))
@@ -1055,6 +1069,18 @@ def _open_clip_settings(siblings: dict[tuple[str, ...], dict[str, tuple[str, int
                                   reason=f"open_clip {open_clip_table()['version']} weights "
                                          f"({arch[0]}, {value})"))
     return refs
+
+
+def _list_item(code: str, path: str, n: int, line: str, known: Container[str] | None,
+               found: set[str]) -> list[Reference]:
+    """A YAML list item: only a known id counts."""
+    item = re.match(r"^\s*-\s+[\"']?([^\"'\s]+)[\"']?\s*$", code)
+    lit = literal_model(item.group(1), known) if item else None
+    if not item or not lit:
+        return []
+    found.add(item.group(1))
+    return [Reference(path, n, code.find(item.group(1)) + 1, "literal", item.group(1), lit,
+                      snippet=line.strip()[:120], reason="value naming a known model")]
 
 
 _INLINE_PAIR = re.compile(r'"(?P<key>[A-Za-z0-9_.\-]{1,80})"\s*:\s*"(?P<value>[^"\n]{1,200})"')

@@ -247,7 +247,7 @@ def scan_project(
         refs.extend(found)
 
     project_license = detect_project_license(folder, boundary)
-    models = _group(store, known, refs)
+    models = _group(store, known, refs, fill_vendored=include_vendored)
     set_aside = _set_aside(refs, models, vendors)
     checked = [m for m in models if not m.vendored] if not include_vendored else models
     if hub:
@@ -306,7 +306,11 @@ def _resolve(index: ModelIndex, ref: Reference) -> tuple[int | None, str]:
     return None, ref.model or ""
 
 
-def _group(store: Store, index: ModelIndex, refs: list[Reference]) -> list[ModelUse]:
+def _group(store: Store, index: ModelIndex, refs: list[Reference], *,
+           fill_vendored: bool = True) -> list[ModelUse]:
+    """One ModelUse per model; dataset details are filled in for the models that are listed
+    (a model found only in a vendored copy keeps its id and dataset id only, unless
+    ``fill_vendored``)."""
     by_model: dict[str, ModelUse] = {}
     for ref in refs:
         if not ref.resolved or not ref.model:
@@ -323,7 +327,7 @@ def _group(store: Store, index: ModelIndex, refs: list[Reference]) -> list[Model
             use.revisions.append(ref.revision)
     for use in by_model.values():
         use.vendored = all(r.vendored for r in use.references)
-        if use.dataset_id is not None:
+        if use.dataset_id is not None and (fill_vendored or not use.vendored):
             _fill_from_dataset(store, use)
     return sorted(by_model.values(), key=lambda u: u.model.lower())
 
