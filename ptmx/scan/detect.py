@@ -193,6 +193,13 @@ class _CallSite:
     rev: str | None              # a literal revision= argument
 
 
+# Node types the pre-pass notes something about; every other node is only descended into.
+# Children are pushed reversed so they pop in source order (pre-order, like reading the file).
+_COLLECTED = frozenset({ast.Call, ast.Constant, ast.Expr, ast.JoinedStr, ast.Import,
+                        ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                        ast.Assign, ast.AnnAssign, ast.Dict})
+
+
 class _PythonScanner:
     """One module's references; see :func:`detect_python`."""
 
@@ -227,22 +234,27 @@ class _PythonScanner:
         self.arg_defaults: dict[str, ast.Constant] = {}  # argparse dest → literal default
         # One pass, depth first, carrying the defaults of the innermost enclosing function.
         stack: list[tuple[ast.AST, dict[str, ast.expr]]] = [(self.tree, {})]
+        interesting = _COLLECTED
         while stack:
             node, defaults = stack.pop()
-            if isinstance(node, ast.Call):
-                if defaults:
-                    self.enclosing[id(node)] = defaults
-                if isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":
-                    self.note_argument(node)
-            self.note_nodes(node)
-            self.note_names(node)
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                defaults = self.note_function(node) or defaults
-            elif isinstance(node, ast.Dict):
-                self.note_dict(node)
-            # Children reversed: they pop in source order (pre-order, like reading the file).
+            if type(node) in interesting:  # names, operators, contexts: only descended into
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    defaults = self.note_function(node) or defaults
+                self.note(node, defaults)
             stack.extend((child, defaults) for child in reversed(list(ast.iter_child_nodes(node))))
         self.module_constants()
+
+    def note(self, node: ast.AST, defaults: dict[str, ast.expr]) -> None:
+        """Everything the later passes need to know about one node."""
+        if isinstance(node, ast.Call):
+            if defaults:
+                self.enclosing[id(node)] = defaults
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":
+                self.note_argument(node)
+        elif isinstance(node, ast.Dict):
+            self.note_dict(node)
+        self.note_nodes(node)
+        self.note_names(node)
 
     def note_argument(self, node: ast.Call) -> None:
         """``add_argument("--vision_encoder_path", default="ViT-L-14")``: args.X is known."""
