@@ -713,6 +713,8 @@ class _PythonScanner:
         if hub is None:
             self.consumed.update(id(n) for n in val.consumed)
             return  # timm loads these weights from a URL, not from the Hub
+        if not isinstance(pretrained, ast.Constant):
+            why += f"; pretrained={self.segment(pretrained)} is only known at run time"
         self.add(node, "timm", shown, val, reason=why, transform=lambda _t: hub)
 
     def open_clip(self, site: _CallSite) -> None:
