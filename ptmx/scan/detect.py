@@ -1310,6 +1310,8 @@ def detect_file(root: Path, rel: Path, known: Container[str] | None = None, *,
     path = readable(rel.as_posix())
     guard = boundary if boundary is not None else Boundary(root)
     full = root / rel
+    if rel.suffix.lower() == ".jsonl" and _size(full) > JSONL_CONFIG_MAX_BYTES:
+        return []  # a JSON-lines data set (generations, ratings), not a config
     text = guard.read_text(full, rel.as_posix())
     if text is None:
         return []
@@ -1319,6 +1321,17 @@ def detect_file(root: Path, rel: Path, known: Container[str] | None = None, *,
         guard.warn(rel.as_posix(), "nested too deeply to read: skipped")
         return []
     return _dedupe(refs)
+
+
+# JSON-lines files are read as configs up to this size; bigger ones are data sets.
+JSONL_CONFIG_MAX_BYTES = 64 * 1024
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _python_file(text: str, path: str, known: Container[str] | None,

@@ -254,6 +254,12 @@ def test_json_lines_config(tmp_path: Path, sample_store: Store) -> None:
         "acme/jsonl-model", "acme/jsonl-two"}
 
 
+def test_large_json_lines_files_are_data_not_configs(tmp_path: Path, sample_store: Store) -> None:
+    row = '{"model_name": "acme/rated-model", "text": "%s"}\n' % ("x" * 200)
+    root = _write(tmp_path / "p", {"eval/ratings.jsonl": row * 400})
+    assert scan_project(root, sample_store).listed() == []
+
+
 def test_open_clip_pair_in_a_config() -> None:
     text = textwrap.dedent("""
         conditioner:
