@@ -171,6 +171,9 @@ class _Value:
     consumed: tuple[ast.AST, ...] = ()
 
 
+# Calls that write to the Hub or name a data set: their repo_id is not a model the project uses.
+_NOT_A_USE_CALLS = ("push_to_hub", "upload", "create_repo", "delete", "save", "create_branch",
+                    "create_commit", "create_tag", "duplicate", "move_repo", "update_repo")
 # Libraries with a from_pretrained of their own that does not read the Hugging Face Hub.
 _NOT_HUB_LIBRARIES = ("efficientnet_pytorch", "pretrainedmodels", "segmentation_models_pytorch.")
 _OBJECT_FACTORIES = frozenset({"from_pretrained", "pipeline", "create_model", "get_peft_model",
@@ -574,7 +577,8 @@ class _PythonScanner:
                 return
         # Not a loader: model-ish keyword arguments (Model(model_name="org/x")) still count,
         # unless the call is about a dataset or a Space.
-        if "repo_type" in kw or "dataset" in site.last.lower():
+        if "repo_type" in kw or site.last.lower().startswith(_NOT_A_USE_CALLS) \
+                or "dataset" in site.last.lower():
             return
         for key, val in kw.items():
             if isinstance(val, ast.Constant) and isinstance(val.value, str):
@@ -952,7 +956,12 @@ _CONFIG_KEY = re.compile(
     r"reranker|adapter|name_or_path)")
 _NOT_A_MODEL_KEY = re.compile(
     r"(?i)(dir|folder|path(?<!name_or_path)$|file|output|save|cache|log|type|class|arch|kwargs|"
-    r"max_|num_|size|dim|len)")
+    r"max_|num_|size|dim|len|hub_model_id|push|upload|target_repo)")
+# API providers' model names ("anthropic/claude-3", litellm style): not Hub repositories.
+_PROVIDERS = frozenset({"anthropic", "azure", "azure_ai", "bedrock", "vertex_ai", "gemini",
+                        "ollama", "groq", "openrouter", "together_ai", "fireworks_ai",
+                        "deepinfra", "replicate", "perplexity", "anyscale", "sagemaker",
+                        "cohere_chat", "watsonx", "litellm_proxy"})
 _KEY_VALUE = re.compile(
     r"""^\s*(?:-\s+)?["']?(?P<key>[A-Za-z0-9_.\-]+)["']?\s*[:=]\s*(?P<value>.*?)\s*,?\s*$""")
 _QUOTED = re.compile(r"""["']([^"'\s]{2,200})["']""")
@@ -1143,7 +1152,9 @@ def _config_value_model(key: str, value: str, known: Container[str] | None,
     value = _HF_HUB_PREFIX.sub("", value)
     if not is_repo_id(value) or looks_local(value, dirs):
         return None
-    if "/" in value or (known is not None and value in known):
+    if known is not None and value in known:
+        return value
+    if "/" in value and value.split("/")[0].lower() not in _PROVIDERS:
         return value
     return None
 

@@ -304,6 +304,20 @@ def test_argparse_defaults_dataclass_fields_and_parameters() -> None:
     assert not [r for r in refs if not r.resolved]
 
 
+def test_hub_uploads_and_api_provider_names_are_not_uses() -> None:
+    src = textwrap.dedent('''
+        import argparse, litellm
+        from huggingface_hub import HfApi
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--hub_model_id", default="me/my-finetune")
+        model.push_to_hub(repo_id="me/pushed")
+        HfApi().upload_folder(repo_id="me/uploaded", folder_path="out")
+        reply = litellm.completion(model="anthropic/claude-3-haiku", messages=[])
+        settings = {"llm_model": "ollama/llama3", "embedding_model": "acme/embedder"}
+    ''')
+    assert _models(detect_python(src, "train.py", KNOWN)) == {"acme/embedder"}
+
+
 def test_sentence_transformers_short_names_expand() -> None:
     src = textwrap.dedent('''
         from sentence_transformers import SentenceTransformer
