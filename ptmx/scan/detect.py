@@ -4,9 +4,18 @@ Python (and notebook code cells) is parsed with :mod:`ast`: loader calls with a 
 a simple module-level constant are resolved; f-strings, variables, attributes and environment
 lookups are reported as *unresolved* with the expression, never guessed. Comments are invisible to
 the parser and docstrings/bare string statements are skipped, so a model id mentioned in prose is
-not a reference. Configs (YAML/JSON/TOML/INI), shell scripts, Dockerfiles and requirement files
-are read line by line with patterns. A plain string literal counts only when it is exactly a model
-id the dataset knows.
+not a reference. Configs (YAML/JSON/TOML/INI, ``.env*``, JSON lines and one-line JSON objects),
+shell scripts, Dockerfiles and requirement files are read line by line with patterns (model flags
+such as ``--model_name_or_path``, ``MODEL=...`` variables, ``python -c`` code, download URLs). A
+plain string literal counts only when it is exactly a model id the dataset knows; a value under a
+model-ish name (argparse default, dataclass field, parameter default, dict key, ``os.getenv``
+default) counts when it is shaped ``org/name`` or known.
+
+timm and open_clip are resolved as the libraries resolve them, from tables generated from their
+own source (``scripts/gen_scan_tables.py``; ``ptmx/scan/data/``). Library catalogues inside a file
+(archive maps, ``_CHECKPOINT_FOR_DOC``, a dict keyed by many model ids) are marked ``vendored``;
+whole vendored folders are recognised by :mod:`ptmx.scan.vendored`. Each reference says how it was
+found (:attr:`Reference.found_by`).
 """
 
 from __future__ import annotations

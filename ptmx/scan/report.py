@@ -219,7 +219,10 @@ def scan_project(
     """Scan the folder ``root`` and check what it loads against ``store``.
 
     ``verdict_fn`` and ``assess_many`` are the license engine and the card rules (tests pass
-    stand-ins). Files the scan cannot or must not read are skipped with a warning each.
+    stand-ins). References inside vendored library copies and library catalogues are
+    marked ``vendored`` and, unless ``include_vendored``, left out of :meth:`ScanReport.listed`,
+    the unresolved list and the findings (``ScanReport.set_aside`` counts them, per folder).
+    Files the scan cannot or must not read are skipped with a warning each.
     """
     folder = Path(root)
     shown = visible(folder, newlines=False)  # the user's argument, echoed: made inert
