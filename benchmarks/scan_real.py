@@ -251,6 +251,8 @@ class Result:
     vendored_flagged: int
     seconds: float
     error: str | None = None
+    files: int = 0                       # files the scan read (stats.files_scanned)
+    inproc_s: float | None = None        # scan_project() alone, in this process (--in-process)
     tp: list[str] = field(default_factory=list)
     tp_vendored_only: list[str] = field(default_factory=list)
     fps: list[tuple[str, str]] = field(default_factory=list)      # (id, cause)
@@ -284,6 +286,8 @@ def compare(entry: dict[str, Any], doc: Any, seconds: float, error: str | None, 
     """Match the listed models against the truth entry."""
     listed, flagged = listed_models(doc) if doc is not None else ([], 0)
     res = Result(entry["repo"], entry["models"], listed, flagged, seconds, error)
+    if isinstance(doc, dict):
+        res.files = int((doc.get("stats") or {}).get("files_scanned") or 0)
     vendored_paths = entry.get("vendored_paths", [])
     overrides = {norm_id(k): v for k, v in entry.get("fp_causes", {}).items()}
     truth_ids = {norm_id(m["id"]): m for m in entry["models"]}
@@ -304,6 +308,26 @@ def compare(entry: dict[str, Any], doc: Any, seconds: float, error: str | None, 
             res.fps.append((item.model, fp_cause(item, vendored_paths, root, overrides.get(key),
                                                  entry.get("fp_cause_paths"))))
     return res
+
+
+_STORE: Any = None
+
+
+def _in_process(root: Path, data: str | None, runs: int) -> float:
+    """Median seconds of ``scan_project(root)`` in this process (the dataset opened once)."""
+    global _STORE
+    from ptmx.config import bundled_data_dir
+    from ptmx.scan.report import scan_project
+    from ptmx.store import open_store
+
+    if _STORE is None:
+        _STORE = open_store(Path(data) if data else bundled_data_dir())
+    times = []
+    for _ in range(max(1, runs)):
+        start = time.perf_counter()
+        scan_project(root, _STORE)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -384,18 +408,30 @@ def _pct(x: float | None) -> str:
 
 def markdown(results: list[Result], tot: dict[str, Any], limit: int) -> str:
     """The summary table, the totals and the per-repository causes."""
-    lines = ["| repository | listed | truth | TP | FP | missed | recall | scan s |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    inproc = any(r.inproc_s is not None for r in results)
+    lines = ["| repository | listed | truth | TP | FP | missed | recall | set aside | scan s |"
+             + (" files | in-process s | ms/file |" if inproc else ""),
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+             + (" ---: | ---: | ---: |" if inproc else "")]
     for r in results:
         if r.error:
             lines.append(f"| {r.repo} | error: {r.error} | {len(r.truth)} | | | | | {r.seconds:.2f} |")
             continue
         rec = f"{100 * len(r.tp) / len(r.truth):.0f} %" if r.truth else "–"
         tp = f"{len(r.tp)}" + (f" ({len(r.tp_vendored_only)}†)" if r.tp_vendored_only else "")
+        extra = ""
+        if inproc and r.inproc_s is not None:
+            per = 1000 * r.inproc_s / r.files if r.files else 0.0
+            extra = f" {r.files} | {r.inproc_s:.2f} | {per:.1f} |"
         lines.append(f"| {r.repo} | {len(r.listed)} | {len(r.truth)} | {tp} | {len(r.fps)} | "
-                     f"{len(r.misses)} | {rec} | {r.seconds:.2f} |")
+                     f"{len(r.misses)} | {rec} | {r.vendored_flagged} | {r.seconds:.2f} |{extra}")
+    total_extra = ""
+    if inproc and tot.get("inproc_p50_s") is not None:
+        total_extra = (f" {tot['files']} | p50 {tot['inproc_p50_s']:.2f} | "
+                       f"{tot['ms_per_file']:.1f} |")
     lines.append(f"| **total** ({tot['repos']} repos) | {tot['listed']} | {tot['truth']} | {tot['tp']} | "
-                 f"{tot['fp']} | {tot['missed']} | {_pct(tot['recall'])} | p50 {tot['p50_s']:.2f} |")
+                 f"{tot['fp']} | {tot['missed']} | {_pct(tot['recall'])} | "
+                 f"{sum(r.vendored_flagged for r in results)} | p50 {tot['p50_s']:.2f} |{total_extra}")
     lines += [
         "",
         "† true positives whose every listed reference lies in a vendored copy (found for the wrong reason).",
@@ -407,6 +443,11 @@ def markdown(results: list[Result], tot: dict[str, Any], limit: int) -> str:
         f"- **Scan time** (whole `ptmx scan` process): p50 {tot['p50_s']:.2f} s, "
         f"p90 {tot['p90_s']:.2f} s, max {tot['max_s']:.2f} s; an empty folder takes "
         f"{tot.get('empty_folder_s', 0.0):.2f} s (start-up and dataset cost)",
+        *([f"- **Scan time in-process** (`scan_project()` alone, dataset already open): p50 "
+           f"{tot['inproc_p50_s']:.2f} s, p90 {tot['inproc_p90_s']:.2f} s, max "
+           f"{tot['inproc_max_s']:.2f} s; {tot['ms_per_file']:.1f} ms per file over "
+           f"{tot['files']} files"] if tot.get("inproc_p50_s") is not None else []),
+        "- **set aside**: models the scan lists as `\"vendored\": true` (not counted as listed)",
         *([f"- Without {tot['largest']['repo']} ({tot['largest']['truth']} truth models): recall "
            f"{tot['largest']['tp']}/{tot['largest']['truth_rest']} = {_pct(tot['largest']['recall'])}, "
            f"precision {tot['largest']['tp']}/{tot['largest']['listed_rest']} = "
@@ -486,6 +527,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write", type=Path, help="append the section to this Markdown file")
     ap.add_argument("--heading", default="Scan on real repositories", help="section heading for --write")
     ap.add_argument("--json", type=Path, help="also write the raw comparison as JSON")
+    ap.add_argument("--in-process", action="store_true",
+                    help="also time scan_project() in this process (needs ptmx importable): "
+                         "per-file cost without start-up")
     args = ap.parse_args(argv)
 
     truth = json.loads(args.truth.read_text(encoding="utf-8"))
@@ -510,12 +554,21 @@ def main(argv: list[str] | None = None) -> int:
             continue
         doc, seconds, error = run_scan(cmd, root, args.data, args.timeout, args.runs)
         res = compare(entry, doc, seconds, error, root)
+        if args.in_process:
+            res.inproc_s = _in_process(root, args.data, args.runs)
         results.append(res)
         print(f"{entry['repo']}: listed {len(res.listed)}, truth {len(res.truth)}, TP {len(res.tp)}, "
               f"{seconds:.2f} s{' — ' + error if error else ''}", file=sys.stderr)
 
     tot = totals(results)
     tot["empty_folder_s"] = empty_s
+    timed = [r for r in results if r.inproc_s is not None]
+    if timed:
+        values = [r.inproc_s for r in timed if r.inproc_s is not None]
+        tot["inproc_p50_s"], tot["inproc_p90_s"] = percentile(values, 50), percentile(values, 90)
+        tot["inproc_max_s"] = max(values)
+        tot["files"] = sum(r.files for r in timed)
+        tot["ms_per_file"] = 1000 * sum(values) / max(1, tot["files"])
     body = markdown(results, tot, args.limit)
     print(body)
     if args.write:
@@ -529,7 +582,8 @@ def main(argv: list[str] | None = None) -> int:
         args.write.write_text(existing + ("\n" if existing else "") + header + body, encoding="utf-8")
     if args.json:
         raw = {"totals": tot, "repos": [{
-            "repo": r.repo, "seconds": r.seconds, "error": r.error, "listed": [i.model for i in r.listed],
+            "repo": r.repo, "seconds": r.seconds, "in_process_s": r.inproc_s, "files": r.files,
+            "error": r.error, "listed": [i.model for i in r.listed],
             "vendored_flagged": r.vendored_flagged, "tp": r.tp, "tp_vendored_only": r.tp_vendored_only,
             "fp": [{"id": m, "cause": c} for m, c in r.fps],
             "missed": [{"id": m, "cause": c, "how": h} for m, c, h in r.misses]} for r in results]}

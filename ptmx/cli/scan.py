@@ -45,6 +45,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="exit 1 on findings at this level: conflict, drift (drift or conflict), "
                         "critical (missing critical card field), important (critical or "
                         "important); repeat or comma-separate to combine")
+    p.add_argument("--include-vendored", action="store_true",
+                   help="also list models found only in vendored library copies (a copied "
+                        "transformers/, third_party/ …) and library catalogues (archive maps, "
+                        "doc checkpoints); by default they are set aside and counted")
     p.add_argument("--hub", action="store_true",
                    help="also look each model up live on the Hugging Face Hub")
     p.add_argument("--activity", default="use",
@@ -74,7 +78,8 @@ def _scan(args: argparse.Namespace) -> int:
 
     fail_on = _fail_on(args.fail_on)
     store = store_from(args)
-    report = scan_project(args.path, store, activity=args.activity, hub=args.hub)
+    report = scan_project(args.path, store, activity=args.activity, hub=args.hub,
+                          include_vendored=args.include_vendored)
 
     if args.out:
         try:
@@ -177,19 +182,35 @@ def _table(report: ScanReport, out: TextIO) -> None:
         "license": u.license_expression or ("none" if u.in_dataset else "? (not in dataset)"),
         "verdict": u.verdict.verdict if u.verdict else "-",
         "card": _card(u.card_check),
-        "where": _where(u.references),
-    } for u in report.models]
-    _print_table(console, rows, ["model", "license", "verdict", "card", "where"],
+        "found by": u.found_by,
+        "where": _where(u.shown_references(report.include_vendored)),
+    } for u in report.listed()]
+    _print_table(console, rows, ["model", "license", "verdict", "card", "found by", "where"],
                  f"models loaded ({len(rows)})")
     if report.unresolved:
         _print_table(console, [{"where": r.location, "call": r.call or r.kind,
                                 "why": r.reason or ""} for r in report.unresolved],
                      ["where", "call", "why"], f"unresolved references ({len(report.unresolved)})")
     _findings(report, console)
+    _set_aside(report, console)
     s = report.stats
     _line(console, f"scanned {s['files_scanned']} files ({s['ignored']} ignored by .gitignore, "
                    f"{s['binary']} binary, {len(s['too_large'])} too large, "
                    f"{len(s['skipped_dirs'])} folders skipped)")
+
+
+def _set_aside(report: ScanReport, console: Console) -> None:
+    aside = report.set_aside
+    if not aside.get("references"):
+        return
+    folders = aside.get("folders", {})
+    where = ", ".join(f"{path} ({n})" for path, n in list(folders.items())[:5])
+    more = f" and {len(folders) - 5} more" if len(folders) > 5 else ""
+    verb = "listed above (--include-vendored)" if report.include_vendored \
+        else "set aside (--include-vendored lists them)"
+    _line(console, f"vendored: {aside['references']} reference(s) in library copies or "
+                   f"catalogues, {aside['models']} model(s) found only there, "
+                   f"{aside.get('unresolved', 0)} unresolved: {verb}; in {where}{more}")
 
 
 def _findings(report: ScanReport, console: Console) -> None:

@@ -225,8 +225,8 @@ def _ancestors(use: ModelUse) -> list[dict[str, Any]]:
     return out
 
 
-def model_component(use: ModelUse) -> dict[str, Any]:
-    """One ``machine-learning-model`` component."""
+def model_component(use: ModelUse, include_vendored: bool = False) -> dict[str, Any]:
+    """One ``machine-learning-model`` component (evidence: the project's own references)."""
     comp = _identity(use)
     if use.licenses:
         names = {"other": str(use.live["license_name"])} \
@@ -239,7 +239,8 @@ def model_component(use: ModelUse) -> dict[str, Any]:
     ancestors = _ancestors(use)
     if ancestors:
         comp["pedigree"] = {"ancestors": ancestors}
-    comp["evidence"] = {"occurrences": [_occurrence(r) for r in use.references]}
+    comp["evidence"] = {"occurrences": [_occurrence(r)
+                                        for r in use.shown_references(include_vendored)]}
     comp["properties"] = _properties(use)
     return comp
 
@@ -270,7 +271,8 @@ def _identity(use: ModelUse) -> dict[str, Any]:
 
 def _properties(use: ModelUse) -> list[dict[str, str]]:
     """The ``ptmx:*`` properties: where the data came from, the verdict, the card's gaps."""
-    props = [_prop("hub", use.source_hub), _prop("in_dataset", use.in_dataset)]
+    props = [_prop("hub", use.source_hub), _prop("in_dataset", use.in_dataset),
+             _prop("found_by", use.found_by)]
     if use.license_source:
         props.append(_prop("license_source", use.license_source))
     if use.revisions:
@@ -331,7 +333,12 @@ def to_cyclonedx(report: ScanReport, *, serial: str | None = None,
         meta_props.append(_prop("unresolved_reference", f"{ref.location}: {ref.reason}"))
     stamp = timestamp or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat() \
         .replace("+00:00", "Z")
-    components = [model_component(u) for u in report.models]
+    if report.set_aside.get("references"):
+        meta_props.append(_prop("vendored_set_aside",
+                                f"{report.set_aside['references']} reference(s), "
+                                f"{report.set_aside['models']} model(s) only found in vendored "
+                                "library copies or catalogues (--include-vendored lists them)"))
+    components = [model_component(u, report.include_vendored) for u in report.listed()]
     return {
         "$schema": SCHEMA_URL,
         "bomFormat": "CycloneDX",

@@ -4,18 +4,29 @@ Python (and notebook code cells) is parsed with :mod:`ast`: loader calls with a 
 a simple module-level constant are resolved; f-strings, variables, attributes and environment
 lookups are reported as *unresolved* with the expression, never guessed. Comments are invisible to
 the parser and docstrings/bare string statements are skipped, so a model id mentioned in prose is
-not a reference. Configs (YAML/JSON/TOML/INI), shell scripts, Dockerfiles and requirement files
-are read line by line with patterns. A plain string literal counts only when it is exactly a model
-id the dataset knows.
+not a reference. Configs (YAML/JSON/TOML/INI, ``.env*``, JSON lines and one-line JSON objects),
+shell scripts, Dockerfiles and requirement files are read line by line with patterns (model flags
+such as ``--model_name_or_path``, ``MODEL=...`` variables, ``python -c`` code, download URLs). A
+plain string literal counts only when it is exactly a model id the dataset knows; a value under a
+model-ish name (argparse default, dataclass field, parameter default, dict key, ``os.getenv``
+default) counts when it is shaped ``org/name`` or known.
+
+timm and open_clip are resolved as the libraries resolve them, from tables generated from their
+own source (``scripts/gen_scan_tables.py``; ``ptmx/scan/data/``). Library catalogues inside a file
+(archive maps, ``_CHECKPOINT_FOR_DOC``, a dict keyed by many model ids) are marked ``vendored``;
+whole vendored folders are recognised by :mod:`ptmx.scan.vendored`. Each reference says how it was
+found (:attr:`Reference.found_by`).
 """
 
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import re
 from collections.abc import Callable, Container, Iterable
 from dataclasses import asdict, dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +49,7 @@ _FILE_SUFFIXES = BINARY_SUFFIXES | {".json", ".yaml", ".yml", ".txt", ".cfg", ".
 
 PYTHON_SUFFIXES = frozenset({".py", ".pyw"})
 NOTEBOOK_SUFFIXES = frozenset({".ipynb"})
-CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".jsonc", ".toml", ".cfg", ".ini",
+CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".jsonc", ".jsonl", ".toml", ".cfg", ".ini",
                              ".conf", ".env", ".properties"})
 SHELL_SUFFIXES = frozenset({".sh", ".bash", ".zsh", ".ps1", ".mk", ".dockerfile"})
 SHELL_NAMES = frozenset({"Dockerfile", "Makefile", "Procfile", "Containerfile", "Pipfile",
@@ -63,10 +74,19 @@ class Reference:
     snippet: str = ""
     cell: int | None = None      # notebook cell (1-based)
     alternatives: list[str] = field(default_factory=list)  # other ids the loader would try
+    vendored: bool = False       # inside a vendored library copy or a library catalogue
+    vendored_reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready dict."""
-        return asdict(self)
+        """Plain JSON-ready dict (with ``found_by``)."""
+        return {**asdict(self), "found_by": self.found_by}
+
+    @property
+    def found_by(self) -> str:
+        """How the reference was found, in words a reader can weigh (see :data:`FOUND_BY`)."""
+        if self.vendored:
+            return "vendored"
+        return _FOUND_BY_KIND.get(self.kind, "loader call")
 
     @property
     def location(self) -> str:
@@ -74,6 +94,30 @@ class Reference:
         if self.cell is not None:
             return f"{self.path}[cell {self.cell}]:{self.line}"
         return f"{self.path}:{self.line}"
+
+
+# How a reference was found, most trustworthy first (a model shows its best reference's).
+FOUND_BY = ("loader call", "config key", "shell flag", "env file", "default value",
+            "download command", "requirement", "bare string", "vendored")
+_FOUND_BY_KIND = {
+    "config": "config key", "shell_flag": "shell flag", "env": "env file",
+    "default": "default value", "cli": "download command", "url": "download command",
+    "spacy_cli": "download command", "requirement": "requirement", "literal": "bare string",
+    "pattern": "bare string",
+}
+
+
+def best_found_by(refs: Iterable[Reference]) -> str:
+    """The most trustworthy way any of ``refs`` was found."""
+    ranks = [FOUND_BY.index(r.found_by) for r in refs]
+    return FOUND_BY[min(ranks)] if ranks else "vendored"
+
+
+# Names of library catalogues: archive maps, doc checkpoints, lists of supported checkpoints.
+_CATALOGUE_NAME = re.compile(
+    r"(?i)(ARCHIVE_MAP|ARCHIVE_LIST|_FOR_DOC$|^_?PRETRAINED_|_PRETRAINED_|CHECKPOINT_LIST|"
+    r"_EXPECTED_OUTPUT|^_?SUPPORTED_MODELS?$|POSITIONAL_EMBEDDINGS_SIZE|_INIT_CONFIGURATION)")
+_CATALOGUE_MIN_KEYS = 10  # a dict literal keyed by this many model ids is a table of choices
 
 
 # -- string classification ---------------------------------------------------------------------
@@ -92,10 +136,14 @@ def hub_id_from_url(text: str) -> str | None:
     return parts[0]
 
 
+# OpenAI's clip package names its weights "ViT-L/14", "RN50x4": not Hub ids.
+_OPENAI_CLIP = re.compile(r"^ViT-[A-Za-z]+/\d+(?:@\d+px)?$")
+
+
 def is_repo_id(text: str) -> bool:
     """Syntactically a Hugging Face repo id (at most one slash, no ``--`` or ``..``)."""
     return bool(_REPO_ID.match(text)) and "--" not in text and ".." not in text \
-        and not text.endswith(".git")
+        and not text.endswith(".git") and not _OPENAI_CLIP.match(text)
 
 
 def looks_local(text: str, base_dirs: Iterable[Path] = ()) -> bool:
@@ -132,6 +180,11 @@ class _Value:
     consumed: tuple[ast.AST, ...] = ()
 
 
+# Calls that write to the Hub or name a data set: their repo_id is not a model the project uses.
+_NOT_A_USE_CALLS = ("push_to_hub", "upload", "create_repo", "delete", "save", "create_branch",
+                    "create_commit", "create_tag", "duplicate", "move_repo", "update_repo")
+# Libraries with a from_pretrained of their own that does not read the Hugging Face Hub.
+_NOT_HUB_LIBRARIES = ("efficientnet_pytorch", "pretrainedmodels", "segmentation_models_pytorch.")
 _OBJECT_FACTORIES = frozenset({"from_pretrained", "pipeline", "create_model", "get_peft_model",
                                "from_single_file", "create_model_and_transforms"})
 _HF_DOWNLOADERS = frozenset({"hf_hub_download", "snapshot_download", "hf_hub_url",
@@ -150,6 +203,13 @@ class _CallSite:
     kw: dict[str, ast.expr]      # keyword arguments
     shown: str                   # the callee as written
     rev: str | None              # a literal revision= argument
+
+
+# Node types the pre-pass notes something about; every other node is only descended into.
+# Children are pushed reversed so they pop in source order (pre-order, like reading the file).
+_COLLECTED = frozenset({ast.Call, ast.Constant, ast.Expr, ast.JoinedStr, ast.Import,
+                        ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                        ast.Assign, ast.AnnAssign, ast.Dict})
 
 
 class _PythonScanner:
@@ -179,10 +239,84 @@ class _PythonScanner:
         self.imports: list[ast.Import | ast.ImportFrom] = []
         self.strings: list[ast.Constant] = []
         self.prose: set[int] = set()
-        for node in ast.walk(self.tree):
-            self.note_nodes(node)
-            self.note_names(node)
+        self.catalogues: list[tuple[int, int, str]] = []  # (first line, last line, name)
+        self.named: list[tuple[str, ast.expr, ast.AST]] = []  # (model-ish name, value, where)
+        self.enclosing: dict[int, dict[str, ast.expr]] = {}  # call → its function's defaults
+        self.params: dict[str, ast.expr] = {}
+        self.arg_defaults: dict[str, ast.Constant] = {}  # argparse dest → literal default
+        # One pass, depth first, carrying the defaults of the innermost enclosing function.
+        stack: list[tuple[ast.AST, dict[str, ast.expr]]] = [(self.tree, {})]
+        interesting = _COLLECTED
+        while stack:
+            node, defaults = stack.pop()
+            if type(node) in interesting:  # names, operators, contexts: only descended into
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    defaults = self.note_function(node) or defaults
+                self.note(node, defaults)
+            stack.extend((child, defaults) for child in reversed(list(ast.iter_child_nodes(node))))
         self.module_constants()
+
+    def note(self, node: ast.AST, defaults: dict[str, ast.expr]) -> None:
+        """Everything the later passes need to know about one node."""
+        if isinstance(node, ast.Call):
+            if defaults:
+                self.enclosing[id(node)] = defaults
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":
+                self.note_argument(node)
+        elif isinstance(node, ast.Dict):
+            self.note_dict(node)
+        self.note_nodes(node)
+        self.note_names(node)
+
+    def note_argument(self, node: ast.Call) -> None:
+        """``add_argument("--vision_encoder_path", default="ViT-L-14")``: args.X is known."""
+        kw = {k.arg: k.value for k in node.keywords if k.arg}
+        default, dest = kw.get("default"), kw.get("dest")
+        if not (isinstance(default, ast.Constant) and isinstance(default.value, str)):
+            return
+        if isinstance(dest, ast.Constant) and isinstance(dest.value, str):
+            name = dest.value
+        else:
+            options = [a.value for a in node.args
+                       if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            longs = [o for o in options if o.startswith("--")] or options
+            if not longs:
+                return
+            name = longs[0].lstrip("-").replace("-", "_")
+        if name in self.arg_defaults:
+            self.arg_defaults.pop(name)  # two parsers, two defaults: not a single value
+            return
+        self.arg_defaults[name] = default
+
+    def note_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.expr]:
+        """Parameter defaults with a literal string value (calls inside the function see them;
+        the innermost function wins)."""
+        args = node.args
+        positional = [*args.posonlyargs, *args.args]
+        pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults,
+                         strict=True))
+        pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d]
+        defaults: dict[str, ast.expr] = {a.arg: d for a, d in pairs
+                    if isinstance(d, ast.Constant) and isinstance(d.value, str)}
+        for a, d in pairs:
+            if a.arg in defaults:
+                self.named.append((a.arg, d, d))
+        return defaults
+
+    def note_dict(self, node: ast.Dict) -> None:
+        """Model-ish keys with string values; a dict keyed by many model ids is a catalogue."""
+        ids = 0
+        for key, val in zip(node.keys, node.values, strict=True):
+            if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+                continue
+            k = key.value
+            if is_repo_id(k) and ((self.known is not None and k in self.known) or "/" in k):
+                ids += 1
+            if isinstance(val, ast.Constant) and isinstance(val.value, str):
+                self.named.append((k, val, val))
+        if ids >= _CATALOGUE_MIN_KEYS and ids >= 0.8 * len(node.keys):
+            self.catalogues.append((node.lineno, node.end_lineno or node.lineno,
+                                    f"a table of {ids} model ids"))
 
     def note_nodes(self, node: ast.AST) -> None:
         """Calls, imports, string constants and prose strings, for the later passes."""
@@ -215,6 +349,16 @@ class _PythonScanner:
     def note_assignment(self, node: ast.Assign | ast.AnnAssign) -> None:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         for t in targets:
+            name = t.id if isinstance(t, ast.Name) else t.attr if isinstance(t, ast.Attribute) \
+                else ""
+            if name and _CATALOGUE_NAME.search(name) and node.value is not None:
+                self.catalogues.append((node.lineno, node.end_lineno or node.lineno, name))
+            elif name and node.value is not None:
+                value = node.value
+                if isinstance(value, ast.Call) and _dotted(value.func).endswith("field"):
+                    value = next((k.value for k in value.keywords if k.arg == "default"), value)
+                if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    self.named.append((name, value, value))
             if isinstance(t, ast.Name) and node.value is not None:
                 self.assigned.setdefault(t.id, []).append(node.value)
                 if isinstance(node.value, ast.Call):
@@ -254,12 +398,7 @@ class _PythonScanner:
             return _Value("none") if node.value is None else _Value("dynamic",
                                                                     reason=repr(node.value))
         if isinstance(node, ast.Name):
-            if node.id in self.constants:
-                text, const = self.constants[node.id]
-                return _Value("ok", text, f"constant {node.id} (line {const.lineno})", (const,))
-            if node.id in self.objects:
-                return _Value("object")
-            return _Value("dynamic", reason=f"variable {node.id}")
+            return self.name_value(node)
         if isinstance(node, ast.JoinedStr):
             return _Value("dynamic", reason=f"f-string {self.segment(node)}")
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
@@ -282,12 +421,32 @@ class _PythonScanner:
             if last in {"Path", "PurePath", "join", "abspath", "expanduser", "realpath"}:
                 return _Value("local")
             return _Value("dynamic", reason=f"expression {self.segment(node)}")
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                and node.attr in self.arg_defaults):
+            const = self.arg_defaults[node.attr]
+            return _Value("ok", str(const.value), f"argparse default of --{node.attr} "
+                                                  f"(line {const.lineno})", (const,))
         if isinstance(node, ast.Subscript) and "environ" in _dotted(node.value):
             return _Value("dynamic", reason=f"environment variable {self.segment(node.slice)}")
         return _Value("dynamic", reason=f"expression {self.segment(node)}")
 
+    def name_value(self, node: ast.Name) -> _Value:
+        """A name: a module constant, an object, a parameter with a literal default."""
+        if node.id in self.constants:
+            text, const = self.constants[node.id]
+            return _Value("ok", text, f"constant {node.id} (line {const.lineno})", (const,))
+        if node.id in self.objects:
+            return _Value("object")
+        param = self.params.get(node.id)
+        if isinstance(param, ast.Constant) and isinstance(param.value, str):
+            return _Value("ok", param.value,
+                          f"default of parameter {node.id} (line {param.lineno})", (param,))
+        return _Value("dynamic", reason=f"variable {node.id}")
+
     def segment(self, node: ast.AST) -> str:
-        text = ast.get_source_segment(self.source, node) or ast.unparse(node)
+        """The node's source text, cut from the lines split once per file (ast's own
+        get_source_segment splits the whole source again at every call)."""
+        text = self._segment(node) or ast.unparse(node)
         text = " ".join(text.split())
         return text if len(text) <= 80 else text[:77] + "..."
 
@@ -325,6 +484,18 @@ class _PythonScanner:
             return None
         return t
 
+    def _segment(self, node: ast.AST) -> str | None:
+        first, last = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        start, end = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
+        if first is None or last is None or start is None or end is None \
+                or not 0 < first <= last <= len(self.lines):
+            return None
+        chunk = [ln.encode("utf-8") for ln in self.lines[first - 1:last]]  # offsets are bytes
+        if first == last:
+            return chunk[0][start:end].decode("utf-8", "replace")
+        chunk[0], chunk[-1] = chunk[0][start:], chunk[-1][:end]
+        return b"\n".join(chunk).decode("utf-8", "replace")
+
     def snippet(self, line: int) -> str:
         text = self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
         return text if len(text) <= 120 else text[:117] + "..."
@@ -335,8 +506,59 @@ class _PythonScanner:
             self.call(node)
         for imp in self.imports:
             self.spacy_import(imp)
+        self.named_values()
+        self.open_clip_defaults()
         self.literals()
+        self.mark_catalogues()
         return self.refs
+
+    def named_values(self) -> None:
+        """Defaults and settings under a model-ish name (argparse defaults, dataclass fields,
+        function parameters, dict keys, ``os.getenv`` defaults, ``MODEL = "org/x"``)."""
+        for name, value, where in self.named:
+            if (id(value) in self.prose or id(value) in self.consumed
+                    or not isinstance(value, ast.Constant)):
+                continue
+            text = str(value.value)
+            model = default_model(name, text, self.known, self.base_dirs)
+            if model is None:
+                continue
+            self.consumed.add(id(value))
+            line = getattr(where, "lineno", 1)
+            self.refs.append(Reference(self.path, line, getattr(where, "col_offset", 0) + 1,
+                                       "default", text, model, snippet=self.snippet(line),
+                                       call=name, reason=f"value of '{name}'"))
+
+    def open_clip_defaults(self) -> None:
+        """argparse defaults naming an open_clip architecture and one of its pretrained tags
+        (``--vision_encoder_path ViT-L-14`` with ``--vision_encoder_pretrained openai``)."""
+        if not self.arg_defaults:
+            return
+        table = open_clip_table()
+        values = {k: str(c.value) for k, c in self.arg_defaults.items()}
+        for key, arch in values.items():
+            tags = table["models"].get(arch)
+            if not tags:
+                continue
+            for other, tag in values.items():
+                if other != key and ("pretrained" in other or "version" in other) \
+                        and tag.lower() in tags:
+                    const = self.arg_defaults[other]
+                    self.refs.append(Reference(
+                        self.path, const.lineno, const.col_offset + 1, "default", tag,
+                        tags[tag.lower()], call=f"--{key} / --{other}",
+                        snippet=self.snippet(const.lineno),
+                        reason=f"open_clip {table['version']} weights ({arch}, {tag})"))
+
+    def mark_catalogues(self) -> None:
+        if not self.catalogues:
+            return
+        for ref in self.refs:
+            for first, last, name in self.catalogues:
+                if first <= ref.line <= last:
+                    ref.vendored = True
+                    ref.vendored_reason = f"library catalogue ({name}, lines {first}-{last})"
+                    break
 
     def call(self, node: ast.Call) -> None:
         """A call that loads a model: the first loader rule that claims it records it."""
@@ -348,10 +570,39 @@ class _PythonScanner:
         if revision.status == "ok":
             self.consumed.update(id(n) for n in revision.consumed)
         site = _CallSite(node, qual, parts, parts[-1], kw, _dotted(node.func), rev)
+        self.params = self.enclosing.get(id(node), {})
+        if site.last == "add_argument":
+            self.argparse_default(site)
+            return
+        if qual in {"os.getenv", "os.environ.get"} or qual.endswith("environ.get"):
+            args = node.args
+            if (len(args) > 1 and isinstance(args[0], ast.Constant)
+                    and isinstance(args[0].value, str)):
+                self.named.append((args[0].value, args[1], args[1]))
+            return
         for claims, record in _LOADERS:
             if claims(self, site):
                 record(self, site)
                 return
+        # Not a loader: model-ish keyword arguments (Model(model_name="org/x")) still count,
+        # unless the call is about a dataset or a Space.
+        if "repo_type" in kw or site.last.lower().startswith(_NOT_A_USE_CALLS) \
+                or "dataset" in site.last.lower():
+            return
+        for key, val in kw.items():
+            if isinstance(val, ast.Constant) and isinstance(val.value, str):
+                self.named.append((key, val, val))
+
+    def argparse_default(self, site: _CallSite) -> None:
+        """``add_argument("--model_name_or_path", default="org/name")``."""
+        options = [a.value for a in site.node.args
+                   if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        default = site.kw.get("default")
+        if not options or not isinstance(default, ast.Constant) \
+                or not isinstance(default.value, str):
+            return
+        name = max(options, key=len).lstrip("-").replace("-", "_")
+        self.named.append((name, default, default))
 
     def from_pretrained(self, site: _CallSite) -> None:
         node, kw, parts = site.node, site.kw, site.parts
@@ -362,8 +613,14 @@ class _PythonScanner:
             arg = kw.get("model_id", _arg(node, 1))
             self.add(node, "peft", site.shown, self.value(arg), revision=site.rev)
             return
+        if site.qual.startswith(_NOT_HUB_LIBRARIES):
+            return  # EfficientNet.from_pretrained("efficientnet-b4"): weights from elsewhere
         arg = kw.get("pretrained_model_name_or_path",
                      kw.get("pretrained_model_link_or_path", _arg(node, 0)))
+        val = self.value(arg)
+        if (val.status == "ok" and val.value and "/" not in val.value and "_" in val.value
+                and (self.known is None or val.value not in self.known)):
+            return  # from_pretrained("ernie_base"): a local folder name, not a Hub id
         kind = "diffusers" if receiver.startswith("diffusers.") or rname.endswith("Pipeline") \
             else "from_pretrained"
         self.add(node, kind, site.shown, self.value(arg), revision=site.rev)
@@ -392,12 +649,14 @@ class _PythonScanner:
         arg = kw.get("model_name_or_path", kw.get("model_name", _arg(site.node, 0)))
         val = self.value(arg)
         alternatives: list[str] = []
+        transform = None
         # SentenceTransformer("all-MiniLM-L6-v2") loads sentence-transformers/all-MiniLM-L6-v2.
-        if (site.last == "SentenceTransformer" and val.status == "ok" and val.value
-                and "/" not in val.value):
-            alternatives = [f"sentence-transformers/{val.value}"]
+        if (site.last.startswith("SentenceTransformer") and val.status == "ok" and val.value
+                and "/" not in val.value and self.as_model(val.value)):
+            alternatives = [val.value]
+            transform = _st_full_name
         self.add(site.node, "sentence_transformers", site.shown, val, revision=site.rev,
-                 alternatives=alternatives)
+                 alternatives=alternatives, transform=transform)
 
     def spacy(self, site: _CallSite) -> None:
         kw = site.kw
@@ -435,26 +694,70 @@ class _PythonScanner:
                  revision=tag or None, transform=lambda _t: f"{name}:{entry.value}")
 
     def timm(self, site: _CallSite) -> None:
+        """``timm.create_model(arch[.tag], pretrained=...)`` resolved as timm resolves it."""
         node, kw, shown = site.node, site.kw, site.shown
         val = self.value(kw.get("model_name", _arg(node, 0)))
-        pretrained = kw.get("pretrained")
         if val.status == "ok" and val.value and _HF_HUB_PREFIX.match(val.value):
             self.add(node, "timm", shown, val)
             return
-        is_pretrained = (isinstance(pretrained, ast.Constant) and bool(pretrained.value)) \
-            or (pretrained is not None and not isinstance(pretrained, ast.Constant))
-        if not is_pretrained:
+        pretrained = kw.get("pretrained", _arg(node, 1))
+        if pretrained is None or (isinstance(pretrained, ast.Constant)
+                                  and not pretrained.value):
             return  # random initialisation: no pre-trained weights are loaded
-        if val.status == "ok":
-            self.consumed.update(id(n) for n in val.consumed)
-            if isinstance(pretrained, ast.Constant) and isinstance(pretrained.value, str):
-                why = f"open_clip weights {pretrained.value!r} for {val.value!r}"
-            else:
-                why = f"timm picks the default pretrained tag of {val.value!r} at run time " \
-                      f"(timm/{val.value}.<tag> on the Hugging Face Hub)"
-            self.add(node, "timm", shown, _Value("dynamic"), reason=why)
-        else:
+        if val.status != "ok":
             self.add(node, "timm", shown, val)
+            return
+        arch, _, tag = (val.value or "").partition(".")
+        table = timm_table()
+        entry = table["models"].get(arch)
+        if tag:
+            hub: str | None = f"timm/{arch}.{tag}"
+            why = f"timm architecture {arch!r} with tag {tag!r}"
+        elif entry is not None:
+            hub = entry["hub"]
+            why = f"default pretrained tag of {arch!r} in timm {table['version']}: " \
+                  f"{entry['tag'] or '(untagged)'}"
+        else:
+            self.consumed.update(id(n) for n in val.consumed)
+            self.add(node, "timm", shown, _Value("dynamic"),
+                     reason=f"{arch!r} is not an architecture with pretrained weights in "
+                            f"timm {table['version']}")
+            return
+        if hub is None:
+            self.consumed.update(id(n) for n in val.consumed)
+            return  # timm loads these weights from a URL, not from the Hub
+        if not isinstance(pretrained, ast.Constant):
+            why += f"; pretrained={self.segment(pretrained)} is only known at run time"
+        self.add(node, "timm", shown, val, reason=why, transform=lambda _t: hub)
+
+    def open_clip(self, site: _CallSite) -> None:
+        """``open_clip.create_model_and_transforms(arch, pretrained=tag)`` → open_clip's hub id."""
+        node, kw, shown = site.node, site.kw, site.shown
+        arch = self.value(kw.get("model_name", _arg(node, 0)))
+        if arch.status == "ok" and arch.value and _HF_HUB_PREFIX.match(arch.value):
+            self.add(node, "open_clip", shown, arch)
+            return
+        pretrained = self.value(kw.get("pretrained", _arg(node, 1)))
+        if pretrained.status in ("none", "local"):
+            return  # no pretrained weights asked for
+        if arch.status != "ok" or pretrained.status != "ok":
+            bad = arch if arch.status != "ok" else pretrained
+            self.add(node, "open_clip", shown, _Value("dynamic", reason=bad.reason))
+            return
+        name, tag = arch.value or "", (pretrained.value or "").lower()
+        if looks_local(tag, self.base_dirs):
+            return
+        table = open_clip_table()
+        hub = table["models"].get(name, {}).get(tag)
+        if hub is None:
+            self.add(node, "open_clip", shown, _Value("dynamic"),
+                     reason=f"open_clip {table['version']} maps no Hub repository to "
+                            f"({name!r}, {tag!r})")
+            return
+        both = _Value("ok", f"{name} {tag}", arch.reason or pretrained.reason,
+                      arch.consumed + pretrained.consumed)
+        self.add(node, "open_clip", shown, both, transform=lambda _t: hub,
+                 reason=f"open_clip {table['version']} weights ({name}, {tag})")
 
     def spacy_import(self, node: ast.Import | ast.ImportFrom) -> None:
         names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
@@ -485,8 +788,38 @@ def _is_spacy(scanner: _PythonScanner, site: _CallSite) -> bool:
 
 def _is_timm(scanner: _PythonScanner, site: _CallSite) -> bool:
     return site.last == "create_model" and (
-        site.parts[0] in ("timm", "open_clip")
-        or scanner.aliases.get(site.parts[0], "").startswith("timm"))
+        site.parts[0] == "timm" or scanner.aliases.get(site.parts[0], "").startswith("timm"))
+
+
+_OPEN_CLIP_LOADERS = frozenset({"create_model", "create_model_and_transforms",
+                                "create_model_from_pretrained"})
+
+
+def _is_open_clip(scanner: _PythonScanner, site: _CallSite) -> bool:
+    return site.last in _OPEN_CLIP_LOADERS and (
+        site.parts[0] == "open_clip" or site.qual.startswith("open_clip"))
+
+
+def _st_full_name(text: str) -> str:
+    return f"sentence-transformers/{text}"
+
+
+@functools.cache
+def timm_table() -> dict[str, Any]:
+    """timm's default pretrained tag per architecture (generated by scripts/gen_scan_tables.py)."""
+    return _data_table("timm_defaults.json")
+
+
+@functools.cache
+def open_clip_table() -> dict[str, Any]:
+    """open_clip's ``(arch, tag)`` → Hub repository (generated by scripts/gen_scan_tables.py)."""
+    return _data_table("open_clip_pretrained.json")
+
+
+def _data_table(name: str) -> dict[str, Any]:
+    text = resources.files("ptmx.scan.data").joinpath(name).read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
 
 
 # Loader rules, in order: (does this rule claim the call, how it records the reference).
@@ -497,12 +830,15 @@ _LOADERS: tuple[tuple[Callable[[_PythonScanner, _CallSite], bool],
     (lambda s, c: c.last == "pipeline" and s.is_transformers(c.qual, "pipeline"),
      _PythonScanner.pipeline),
     (lambda _s, c: c.last in _HF_DOWNLOADERS, _PythonScanner.downloader),
-    (lambda s, c: c.last in _ST_CLASSES and (c.qual.startswith("sentence_transformers")
-                                             or c.last not in s.defined),
+    (lambda s, c: (c.last in _ST_CLASSES and (c.qual.startswith("sentence_transformers")
+                                              or c.last not in s.defined))
+     or (c.last.startswith("SentenceTransformer") and c.last.endswith(("Backend", "Embeddings",
+                                                                       "Encoder", "Embedder"))),
      _PythonScanner.sentence_transformers),
     (lambda _s, c: c.qual.endswith("hub.load") and c.parts[0] == "torch",
      _PythonScanner.torch_hub),
     (_is_timm, _PythonScanner.timm),
+    (_is_open_clip, _PythonScanner.open_clip),
     (_is_spacy, _PythonScanner.spacy),
 )
 
@@ -515,9 +851,11 @@ def literal_model(text: str, known: Container[str] | None) -> str | None:
     if _HF_HUB_PREFIX.match(t):
         rest = _HF_HUB_PREFIX.sub("", t)
         return rest if is_repo_id(rest) else None
+    url_id = hub_id_from_url(t)
+    if url_id and "/resolve/" in t and is_repo_id(url_id):
+        return url_id  # a file downloaded from the Hub
     if known is None:
         return None
-    url_id = hub_id_from_url(t)
     if url_id and url_id in known:
         return url_id
     if t in known and plausible_literal(t):
@@ -627,7 +965,12 @@ _CONFIG_KEY = re.compile(
     r"reranker|adapter|name_or_path)")
 _NOT_A_MODEL_KEY = re.compile(
     r"(?i)(dir|folder|path(?<!name_or_path)$|file|output|save|cache|log|type|class|arch|kwargs|"
-    r"max_|num_|size|dim|len)")
+    r"max_|num_|size|dim|len|hub_model_id|push|upload|target_repo)")
+# API providers' model names ("anthropic/claude-3", litellm style): not Hub repositories.
+_PROVIDERS = frozenset({"anthropic", "azure", "azure_ai", "bedrock", "vertex_ai", "gemini",
+                        "ollama", "groq", "openrouter", "together_ai", "fireworks_ai",
+                        "deepinfra", "replicate", "perplexity", "anyscale", "sagemaker",
+                        "cohere_chat", "watsonx", "litellm_proxy"})
 _KEY_VALUE = re.compile(
     r"""^\s*(?:-\s+)?["']?(?P<key>[A-Za-z0-9_.\-]+)["']?\s*[:=]\s*(?P<value>.*?)\s*,?\s*$""")
 _QUOTED = re.compile(r"""["']([^"'\s]{2,200})["']""")
@@ -681,7 +1024,11 @@ def detect_config(text: str, path: str, known: Container[str] | None = None,
     dirs = base_dirs or []
     parents: list[tuple[int, str]] = []  # (indent, key) of enclosing mappings
     section = ""
-    is_json = path.endswith((".json", ".jsonc"))
+    is_json = path.endswith((".json", ".jsonc", ".jsonl"))
+    name = Path(path).name
+    kind = "env" if is_env_file(name) else "config"
+    requirements = bool(_REQUIREMENT_FILES.match(name))
+    siblings: dict[tuple[str, ...], dict[str, tuple[str, int, str]]] = {}
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip() or _is_comment_line(line):
             continue
@@ -702,11 +1049,14 @@ def detect_config(text: str, path: str, known: Container[str] | None = None,
                 parents.append((indent, key))
                 continue
             value = raw.strip("\"'")
+            outer = (section, *(k for _, k in parents))
+            siblings.setdefault(outer, {})[key.lower()] = (value, n, line)
             full_key = ".".join([*([section] if section else []), *(k for _, k in parents), key])
-            model = _config_value_model(full_key, value, known, dirs)
+            model = _config_value_model(full_key, value, known, dirs) or \
+                default_model(key, value, known, dirs)
             if model:
                 found.add(value)
-                refs.append(Reference(path, n, code.find(value) + 1, "config", value, model,
+                refs.append(Reference(path, n, code.find(value) + 1, kind, value, model,
                                       call=full_key, snippet=line.strip()[:120],
                                       reason=f"value of '{full_key}'"))
             elif value and " " not in value and not raw.startswith("["):
@@ -717,19 +1067,80 @@ def detect_config(text: str, path: str, known: Container[str] | None = None,
                                           snippet=line.strip()[:120],
                                           reason="value naming a known model"))
         else:
-            item = re.match(r"^\s*-\s+[\"']?([^\"'\s]+)[\"']?\s*$", code)
-            if item:  # a YAML list item: only a known id counts
-                lit = literal_model(item.group(1), known)
-                if lit:
-                    found.add(item.group(1))
-                    refs.append(Reference(path, n, code.find(item.group(1)) + 1, "literal",
-                                          item.group(1), lit, snippet=line.strip()[:120],
-                                          reason="value naming a known model"))
+            refs.extend(_list_item(code, path, n, line, known, found))
+        if "{" in code:
+            refs.extend(_inline_pairs(code, path, n, line, parents, section, known, dirs, found))
         refs.extend(_quoted_literals(code, path, n, line, known, skip=found))
-        if _REQUIREMENT_FILES.match(Path(path).name):
+        if requirements:
             refs.extend(_requirement_refs(code, path, n, line))
         refs.extend(_cli_refs(code, path, n, line))
+    refs.extend(_open_clip_settings(siblings, path))
     return refs
+
+
+def _open_clip_settings(siblings: dict[tuple[str, ...], dict[str, tuple[str, int, str]]],
+                        path: str) -> list[Reference]:
+    """``arch: ViT-bigG-14`` next to ``version: laion2b_s39b_b160k`` (an open_clip embedder's
+    parameters in a config) → the Hub repository open_clip maps the pair to."""
+    refs = []
+    table: dict[str, dict[str, str]] | None = None
+    for keys in siblings.values():
+        arch = next((keys[k] for k in ("arch", "model_name", "clip_model", "model") if k in keys),
+                    None)
+        tag = next((keys[k] for k in ("version", "pretrained", "clip_pretrained") if k in keys),
+                   None)
+        if arch is None or tag is None:
+            continue
+        table = table if table is not None else open_clip_table()["models"]
+        hub = table.get(arch[0], {}).get(tag[0].lower())
+        if hub:
+            value, n, line = tag
+            refs.append(Reference(path, n, line.find(value) + 1, "config", value, hub,
+                                  call=f"open_clip ({arch[0]}, {value})",
+                                  snippet=line.strip()[:120],
+                                  reason=f"open_clip {open_clip_table()['version']} weights "
+                                         f"({arch[0]}, {value})"))
+    return refs
+
+
+def _list_item(code: str, path: str, n: int, line: str, known: Container[str] | None,
+               found: set[str]) -> list[Reference]:
+    """A YAML list item: only a known id counts."""
+    item = re.match(r"^\s*-\s+[\"']?([^\"'\s]+)[\"']?\s*$", code)
+    lit = literal_model(item.group(1), known) if item else None
+    if not item or not lit:
+        return []
+    found.add(item.group(1))
+    return [Reference(path, n, code.find(item.group(1)) + 1, "literal", item.group(1), lit,
+                      snippet=line.strip()[:120], reason="value naming a known model")]
+
+
+_INLINE_PAIR = re.compile(r'"(?P<key>[A-Za-z0-9_.\-]{1,80})"\s*:\s*"(?P<value>[^"\n]{1,200})"')
+
+
+def _inline_pairs(code: str, path: str, n: int, line: str, parents: list[tuple[int, str]],
+                  section: str, known: Container[str] | None, dirs: list[Path],
+                  found: set[str]) -> list[Reference]:
+    """``{"id": "org/x", ...}`` objects on one line (JSON lines, JSON inside YAML scalars)."""
+    refs = []
+    outer = [*([section] if section else []), *(k for _, k in parents)]
+    for m in _INLINE_PAIR.finditer(code):
+        value = m.group("value").strip()
+        if value in found:
+            continue
+        full_key = ".".join([*outer, m.group("key")])
+        model = _config_value_model(full_key, value, known, dirs)
+        if model:
+            found.add(value)
+            refs.append(Reference(path, n, m.start("value") + 1, "config", value, model,
+                                  call=full_key, snippet=line.strip()[:120],
+                                  reason=f"value of '{full_key}'"))
+    return refs
+
+
+def is_env_file(name: str) -> bool:
+    """``.env``, ``.env.example``, ``.env.local``, ``prod.env``: dotenv files."""
+    return name.startswith(".env") or name.endswith(".env")
 
 
 # Under a model-ish parent (``model:`` / ``[model]``) these keys name the model too.
@@ -750,9 +1161,50 @@ def _config_value_model(key: str, value: str, known: Container[str] | None,
     value = _HF_HUB_PREFIX.sub("", value)
     if not is_repo_id(value) or looks_local(value, dirs):
         return None
-    if "/" in value or (known is not None and value in known):
+    if known is not None and value in known:
+        return value
+    if "/" in value and value.split("/")[0].lower() not in _PROVIDERS:
         return value
     return None
+
+
+# Path-named settings (``--model_path``, ``--lm_path``) accept a hub id too; these first folders
+# mark a local path instead.
+_LOCAL_HEADS = frozenset({"checkpoints", "checkpoint", "ckpt", "ckpts", "models", "model",
+                          "outputs", "output", "out", "data", "weights", "pretrained", "saved",
+                          "saved_models", "runs", "logs", "exp", "exps", "results", "cache",
+                          "tmp", "work_dirs", "pretrained_models", "save", "local", "assets"})
+_LOCAL_HEAD = re.compile(r"(?i)(?:^|[_-])(?:models?|checkpoints?|ckpts?|weights|outputs?|"
+                         r"pretrained|saved|data|cache|runs|exps?|results)$")
+_PATH_KEY = re.compile(r"(?i)(model|checkpoint|ckpt|lm|tokenizer|tower|encoder)_?(path|dir)$")
+_EXTRA_KEYS = re.compile(r"(?i)(vision_tower|lm_path|text_encoder|teacher|backbone|"
+                         r"hf_repo|hub_id|repo_name)")
+
+
+def default_model(key: str, value: str, known: Container[str] | None,
+                  dirs: list[Path]) -> str | None:
+    """The model a setting named ``key`` holds (a flag, an env variable, a default, a dict key).
+
+    Like a config key, plus path-named settings (``model_path``) whose value is ``org/name`` and
+    not a local folder, and short sentence-transformers names the dataset knows in full.
+    """
+    key = key.strip().lstrip("-").replace("-", "_")
+    value = value.strip()
+    if not value or value.startswith(("$", "{", "<")) or len(value) > 200:
+        return None
+    model = _config_value_model(key, value, known, dirs)
+    if model is None and (_PATH_KEY.search(key) or _EXTRA_KEYS.search(key)):
+        value = _HF_HUB_PREFIX.sub("", value)
+        if (value.count("/") == 1 and is_repo_id(value) and not looks_local(value, dirs)
+                and value.split("/")[0].lower() not in _LOCAL_HEADS):
+            model = value
+    if model is None and known is not None and _CONFIG_KEY.search(key) \
+            and "/" not in value and f"sentence-transformers/{value}" in known:
+        model = f"sentence-transformers/{value}"
+    if model and "/" in model and _LOCAL_HEAD.search(model.split("/")[0]) \
+            and (known is None or model not in known):
+        return None  # bert_models/roberta-large: a folder the project fills itself
+    return model
 
 
 def _requirement_refs(code: str, path: str, n: int, line: str) -> list[Reference]:
@@ -778,9 +1230,25 @@ def _cli_refs(code: str, path: str, n: int, line: str) -> list[Reference]:
     return refs
 
 
-def detect_shell(text: str, path: str, known: Container[str] | None = None) -> list[Reference]:
-    """Shell scripts, Dockerfiles, Makefiles, requirement files: download commands and packages."""
+_FLAG = re.compile(
+    r"""(?<![\w-])--?(?P<key>[A-Za-z][\w-]*)(?:=|[ \t]+)(?P<q>["']?)(?P<val>[^\s"'\\;|&)]+)(?P=q)""")
+_ASSIGN = re.compile(
+    r"""^\s*(?:export\s+|ENV\s+|ARG\s+|set\s+|local\s+)?(?P<key>[A-Za-z_]\w*)(?:=|\s+(?=["']?"""
+    r"""[\w-]+/))(?P<q>["']?)(?P<val>[^\s"'\\;|&]+)(?P=q)""")
+_PYTHON_C = re.compile(r"""\bpython[\d.]*\s+(?:-\w\s+)*-c\s+(?P<q>["'])(?P<code>.+?)(?<!\\)(?P=q)""")
+_S3_LEGACY = re.compile(
+    r"models\.huggingface\.co/bert/(?P<id>[\w.-]+(?:/[\w.-]+)??)-(?:pytorch_model\.bin|"
+    r"config\.json|vocab\.(?:txt|json)|merges\.txt|tf_model\.h5|spiece\.model|modelcard\.json)")
+_HF_RESOLVE = re.compile(r"""https?://(?:huggingface\.co|hf\.co)/[^\s"'<>()]+/resolve/[^\s"'<>()]+""")
+
+
+def detect_shell(text: str, path: str, known: Container[str] | None = None,
+                 base_dirs: list[Path] | None = None) -> list[Reference]:
+    """Shell scripts, Dockerfiles, Makefiles, requirement files: download commands, model flags
+    (``--model_name_or_path org/x``), variables (``MODEL=org/x``), ``python -c`` code and
+    packages."""
     refs: list[Reference] = []
+    dirs = base_dirs or []
     requirements = bool(_REQUIREMENT_FILES.match(Path(path).name))
     for n, line in enumerate(text.splitlines(), 1):
         if _is_comment_line(line):
@@ -789,6 +1257,46 @@ def detect_shell(text: str, path: str, known: Container[str] | None = None) -> l
         refs.extend(_cli_refs(code, path, n, line))
         if requirements:
             refs.extend(_requirement_refs(code, path, n, line))
+            continue
+        refs.extend(_shell_settings(code, path, n, line, known, dirs))
+        refs.extend(_url_refs(code, path, n, line))
+        for m in _PYTHON_C.finditer(code):
+            snippet = m.group("code").replace('\\"', '"').replace("\\'", "'")
+            for ref in detect_python(snippet, path, known, dirs):
+                ref.line, ref.column = n, m.start("code") + ref.column
+                ref.snippet = line.strip()[:120]
+                refs.append(ref)
+    return refs
+
+
+def _shell_settings(code: str, path: str, n: int, line: str, known: Container[str] | None,
+                    dirs: list[Path]) -> list[Reference]:
+    refs = []
+    found = [(m, "shell_flag", f"--{m.group('key')}") for m in _FLAG.finditer(code)]
+    assign = _ASSIGN.match(code)
+    if assign:
+        found.append((assign, "shell_flag", assign.group("key")))
+    for m, kind, shown in found:
+        model = default_model(m.group("key"), m.group("val"), known, dirs)
+        if model:
+            refs.append(Reference(path, n, m.start("val") + 1, kind, m.group("val"), model,
+                                  call=shown, snippet=line.strip()[:120],
+                                  reason=f"value of {shown}"))
+    return refs
+
+
+def _url_refs(code: str, path: str, n: int, line: str) -> list[Reference]:
+    """Downloads by URL: ``huggingface.co/org/x/resolve/...`` and the legacy S3 bucket."""
+    refs = []
+    for m in _HF_RESOLVE.finditer(code):
+        ident = hub_id_from_url(m.group(0))
+        if ident and is_repo_id(ident):
+            refs.append(Reference(path, n, m.start() + 1, "url", m.group(0), ident,
+                                  snippet=line.strip()[:120], reason="file downloaded by URL"))
+    for m in _S3_LEGACY.finditer(code):
+        refs.append(Reference(path, n, m.start("id") + 1, "url", m.group(0), m.group("id"),
+                              snippet=line.strip()[:120],
+                              reason="legacy models.huggingface.co download URL"))
     return refs
 
 
@@ -801,7 +1309,7 @@ def detector_for(rel: Path) -> str | None:
         return "python"
     if suffix in NOTEBOOK_SUFFIXES:
         return "notebook"
-    if suffix in CONFIG_SUFFIXES or name == ".env":
+    if suffix in CONFIG_SUFFIXES or is_env_file(name):
         return "config"
     if (suffix in SHELL_SUFFIXES or name in SHELL_NAMES or name.startswith("Dockerfile")
             or _REQUIREMENT_FILES.match(name)):
@@ -822,6 +1330,8 @@ def detect_file(root: Path, rel: Path, known: Container[str] | None = None, *,
     path = readable(rel.as_posix())
     guard = boundary if boundary is not None else Boundary(root)
     full = root / rel
+    if rel.suffix.lower() == ".jsonl" and _size(full) > JSONL_CONFIG_MAX_BYTES:
+        return []  # a JSON-lines data set (generations, ratings), not a config
     text = guard.read_text(full, rel.as_posix())
     if text is None:
         return []
@@ -831,6 +1341,17 @@ def detect_file(root: Path, rel: Path, known: Container[str] | None = None, *,
         guard.warn(rel.as_posix(), "nested too deeply to read: skipped")
         return []
     return _dedupe(refs)
+
+
+# JSON-lines files are read as configs up to this size; bigger ones are data sets.
+JSONL_CONFIG_MAX_BYTES = 64 * 1024
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _python_file(text: str, path: str, known: Container[str] | None,
@@ -844,7 +1365,7 @@ def _python_file(text: str, path: str, known: Container[str] | None,
 
 def _shell_file(text: str, path: str, known: Container[str] | None,
                 base_dirs: list[Path]) -> list[Reference]:
-    return detect_shell(text, path, known)
+    return detect_shell(text, path, known, base_dirs)
 
 
 _DETECTORS: dict[str, Callable[[str, str, Container[str] | None, list[Path]], list[Reference]]] = {

@@ -22,7 +22,7 @@ from ptmx.licenses.vocabulary import Activity
 from ptmx.safetext import visible
 from ptmx.scan.boundary import Boundary, readable
 from ptmx.scan.checks import CardCheck, LicenseCheck, VerdictFn, card_check, license_check
-from ptmx.scan.detect import HUGGINGFACE, Reference, detect_file
+from ptmx.scan.detect import HUGGINGFACE, Reference, best_found_by, detect_file
 from ptmx.scan.live import add_live
 from ptmx.scan.project_license import (
     NOASSERTION,
@@ -32,6 +32,7 @@ from ptmx.scan.project_license import (
     read_pyproject,
 )
 from ptmx.scan.queries import ModelIndex, model_index
+from ptmx.scan.vendored import VendorMap
 from ptmx.scan.walker import WalkStats, walk
 from ptmx.store import Store, model_page, normalise_model_id
 
@@ -105,6 +106,17 @@ class ModelUse:
     verdict: LicenseCheck | None = None
     card_check: CardCheck | None = None
     live: dict[str, Any] | None = None
+    vendored: bool = False           # found only inside vendored library copies / catalogues
+
+    @property
+    def found_by(self) -> str:
+        """How the model was found: its most trustworthy reference's way (see FOUND_BY)."""
+        return best_found_by(self.references)
+
+    def shown_references(self, include_vendored: bool = False) -> list[Reference]:
+        """The references a table, SARIF or BOM shows: the project's own, unless asked."""
+        own = [r for r in self.references if include_vendored or not r.vendored]
+        return own or list(self.references)
 
     @property
     def license_expression(self) -> str | None:
@@ -115,6 +127,8 @@ class ModelUse:
         """Plain JSON-ready dict."""
         data = asdict(self)
         data["license"] = self.license_expression
+        data["found_by"] = self.found_by
+        data["references"] = [r.to_dict() for r in self.references]
         return data
 
 
@@ -133,6 +147,15 @@ class ScanReport:
     dataset: dict[str, Any]
     engines: dict[str, str | None]
     warnings: list[str] = field(default_factory=list)
+    include_vendored: bool = False
+    # What was set aside as vendored: {"references": n, "models": n, "unresolved": n,
+    # "folders": {folder or file: references}}.
+    set_aside: dict[str, Any] = field(default_factory=dict)
+
+    def listed(self) -> list[ModelUse]:
+        """The models the table, SARIF and BOM list: the project's own unless
+        ``include_vendored``."""
+        return [m for m in self.models if self.include_vendored or not m.vendored]
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict."""
@@ -145,6 +168,7 @@ class ScanReport:
             "unresolved": [r.to_dict() for r in self.unresolved],
             "findings": [f.to_dict() for f in self.findings],
             "summary": self.summary(), "stats": self.stats, "warnings": self.warnings,
+            "include_vendored": self.include_vendored, "set_aside": self.set_aside,
         }
 
     def summary(self) -> dict[str, int]:
@@ -190,11 +214,15 @@ def scan_project(
     max_bytes: int | None = None,
     verdict_fn: VerdictFn = verdict_for,
     assess_many: AssessMany = assess_ids,
+    include_vendored: bool = False,
 ) -> ScanReport:
     """Scan the folder ``root`` and check what it loads against ``store``.
 
     ``verdict_fn`` and ``assess_many`` are the license engine and the card rules (tests pass
-    stand-ins). Files the scan cannot or must not read are skipped with a warning each.
+    stand-ins). References inside vendored library copies and library catalogues are
+    marked ``vendored`` and, unless ``include_vendored``, left out of :meth:`ScanReport.listed`,
+    the unresolved list and the findings (``ScanReport.set_aside`` counts them, per folder).
+    Files the scan cannot or must not read are skipped with a warning each.
     """
     folder = Path(root)
     shown = visible(folder, newlines=False)  # the user's argument, echoed: made inert
@@ -211,17 +239,26 @@ def scan_project(
     warnings = boundary.warnings
     refs: list[Reference] = []
     kwargs = {"max_bytes": max_bytes} if max_bytes else {}
+    vendors = VendorMap(folder, boundary)
     for rel in walk(folder, stats=stats, boundary=boundary, **kwargs):
-        refs.extend(detect_file(folder, rel, known, boundary=boundary))
+        found = detect_file(folder, rel, known, boundary=boundary)
+        if found:
+            why = vendors.reason(rel.as_posix())
+            for ref in found:
+                if why and not ref.vendored:
+                    ref.vendored, ref.vendored_reason = True, why
+        refs.extend(found)
 
     project_license = detect_project_license(folder, boundary)
-    models = _group(store, known, refs)
+    models = _group(store, known, refs, fill_vendored=include_vendored)
+    set_aside = _set_aside(refs, models, vendors)
+    checked = [m for m in models if not m.vendored] if not include_vendored else models
     if hub:
-        add_live(store, models, hub_client, warnings)
-    assessments = _assess_all(store, models, assess_many, warnings)
-    for use in models:
+        add_live(store, checked, hub_client, warnings)
+    assessments = _assess_all(store, checked, assess_many, warnings)
+    for use in checked:
         _check(use, project_license.expression, activity, verdict_fn, assessments, warnings)
-    unresolved = [r for r in refs if not r.resolved]
+    unresolved = [r for r in refs if not r.resolved and (include_vendored or not r.vendored)]
     report = ScanReport(
         root=readable(folder),
         project=project_identity(folder, boundary),
@@ -237,9 +274,28 @@ def scan_project(
         engines={"licenses": "ptmx.licenses", "cards": "ptmx.cards",
                  "hub": "ptmx.hub" if hub else None},
         warnings=warnings,
+        include_vendored=include_vendored,
+        set_aside=set_aside,
     )
     report.findings = _findings(report)
     return report
+
+
+def _set_aside(refs: list[Reference], models: list[ModelUse],
+               vendors: VendorMap) -> dict[str, Any]:
+    """How many references (and models found only there) were set aside, and where."""
+    folders: dict[str, int] = {}
+    count = 0
+    for ref in refs:
+        if not ref.vendored:
+            continue
+        count += 1
+        where = vendors.folder_of(ref.path) or ref.path
+        folders[where] = folders.get(where, 0) + 1
+    return {"references": count,
+            "models": sum(1 for m in models if m.vendored),
+            "unresolved": sum(1 for r in refs if r.vendored and not r.resolved),
+            "folders": dict(sorted(folders.items(), key=lambda kv: (-kv[1], kv[0])))}
 
 
 def _resolve(index: ModelIndex, ref: Reference) -> tuple[int | None, str]:
@@ -253,7 +309,11 @@ def _resolve(index: ModelIndex, ref: Reference) -> tuple[int | None, str]:
     return None, ref.model or ""
 
 
-def _group(store: Store, index: ModelIndex, refs: list[Reference]) -> list[ModelUse]:
+def _group(store: Store, index: ModelIndex, refs: list[Reference], *,
+           fill_vendored: bool = True) -> list[ModelUse]:
+    """One ModelUse per model; dataset details are filled in for the models that are listed
+    (a model found only in a vendored copy keeps its id and dataset id only, unless
+    ``fill_vendored``)."""
     by_model: dict[str, ModelUse] = {}
     for ref in refs:
         if not ref.resolved or not ref.model:
@@ -269,7 +329,8 @@ def _group(store: Store, index: ModelIndex, refs: list[Reference]) -> list[Model
         if ref.revision and ref.revision not in use.revisions:
             use.revisions.append(ref.revision)
     for use in by_model.values():
-        if use.dataset_id is not None:
+        use.vendored = all(r.vendored for r in use.references)
+        if use.dataset_id is not None and (fill_vendored or not use.vendored):
             _fill_from_dataset(store, use)
     return sorted(by_model.values(), key=lambda u: u.model.lower())
 
@@ -387,8 +448,8 @@ def _unknown_findings(use: ModelUse, where: list[dict[str, Any]]) -> list[Findin
 
 def _findings(report: ScanReport) -> list[Finding]:
     out: list[Finding] = []
-    for use in report.models:
-        where = _locations(use.references)
+    for use in report.listed():
+        where = _locations(use.shown_references(report.include_vendored))
         out += _license_findings(use, report.project_license.expression, where)
         out += _card_findings(use, where)
         out += _unknown_findings(use, where)

@@ -76,7 +76,8 @@ def to_sarif(report: ScanReport) -> dict[str, Any]:
             "properties": {
                 "projectLicense": report.project_license.expression,
                 "activity": report.activity,
-                "models": [m.model for m in report.models],
+                "models": [m.model for m in report.listed()],
+                "vendoredSetAside": report.set_aside,
             },
         }],
     }

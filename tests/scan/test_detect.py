@@ -81,8 +81,9 @@ def test_constants_resolve_and_pinned_revision_is_kept(pattern_refs: list[Refere
 
 def test_sentence_transformers_short_name_points_at_the_hub_id(
         pattern_refs: list[Reference]) -> None:
-    (st,) = _find(pattern_refs, "all-MiniLM-L6-v2")
-    assert st.alternatives == ["sentence-transformers/all-MiniLM-L6-v2"]
+    (st,) = _find(pattern_refs, "sentence-transformers/all-MiniLM-L6-v2")
+    assert st.text == "all-MiniLM-L6-v2"
+    assert st.alternatives == ["all-MiniLM-L6-v2"]
 
 
 def test_torch_hub_keeps_its_tag_as_revision(pattern_refs: list[Reference]) -> None:
@@ -132,13 +133,15 @@ def test_dynamic_names_are_reported_unresolved_not_guessed(
     assert len(unresolved) == 3
 
 
-def test_pipeline_without_model_and_timm_default_tag_are_unresolved(
+def test_pipeline_without_model_is_unresolved_and_timm_takes_its_default_tag(
         pattern_refs: list[Reference]) -> None:
     loaders = {r.line: r for r in pattern_refs if not r.resolved and r.path == "app/loaders.py"}
     default = loaders[_line_of("app/loaders.py", 'pipeline("sentiment-analysis")')]
     assert "default model for 'sentiment-analysis'" in default.reason
-    tagged = loaders[_line_of("app/loaders.py", '"convnext_base"')]
-    assert "timm/convnext_base" in tagged.reason
+    # timm.create_model("convnext_base", pretrained=True) downloads timm's default tag.
+    (tagged,) = _find(pattern_refs, "timm/convnext_base.fb_in22k_ft_in1k")
+    assert tagged.line == _line_of("app/loaders.py", '"convnext_base"')
+    assert "timm 1.0.31" in (tagged.reason or "")
 
 
 def test_environment_default_is_mentioned_not_taken() -> None:
