@@ -24,6 +24,7 @@ from ptmx.cli.common import (
 from ptmx.errors import UsageError
 from ptmx.licenses import (
     AUDIT_KEYS,
+    CHAIN_KEYS,
     Activity,
     AuditResult,
     Family,
@@ -103,7 +104,7 @@ def _audit(args: argparse.Namespace) -> int:
     if args.format != "table":
         if args.limit:
             rows = rows[: args.limit]
-        emit(rows, args.format, columns=AUDIT_KEYS)
+        _emit_records(rows, args.format)
         return 0
     limit = TABLE_LIMIT if args.limit is None else args.limit
     rows.sort(key=lambda r: -Verdict(r["verdict"]).rank)  # stable: dataset order within a verdict
@@ -115,6 +116,15 @@ def _audit(args: argparse.Namespace) -> int:
               f"--verdict, or --format json/csv", file=sys.stderr)
     _print_summary(result)
     return 0
+
+
+def _emit_records(rows: list[dict[str, Any]], fmt: str) -> None:
+    """JSON: each record with its own keys (the chain keys only where the model has bases);
+    CSV: the documented columns plus the chain (as JSON) and inherited_from."""
+    if fmt == "json":
+        sys.stdout.write(dumps(rows) + "\n")
+    else:
+        emit(rows, fmt, columns=(*AUDIT_KEYS, *CHAIN_KEYS))
 
 
 def _bar(share: float, width: int = 24) -> str:
@@ -187,7 +197,7 @@ def _check(args: argparse.Namespace) -> int:
         return result.exit_code
     rows = result.rows()
     if args.format != "table":
-        emit(rows, args.format, columns=AUDIT_KEYS)
+        _emit_records(rows, args.format)
         return result.exit_code
     # The scope echoes the user's --project/--model: shown with control characters made visible.
     scope = " and ".join(f"{k} {visible(v, newlines=False)}" for k, v in result.scope.items()

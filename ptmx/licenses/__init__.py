@@ -15,7 +15,17 @@ The vocabulary (:class:`Verdict`, :class:`Activity`, :class:`Family`) lives in
 :mod:`ptmx.licenses.vocabulary`; the rules' texts in ``data/rules.json``.
 """
 
-from ptmx.licenses.audit import AUDIT_KEYS, AuditRecord, AuditResult, CheckResult, audit, check
+from ptmx.licenses.audit import (
+    AUDIT_KEYS,
+    CHAIN_KEYS,
+    AuditRecord,
+    AuditResult,
+    CheckResult,
+    audit,
+    check,
+    lineage,
+)
+from ptmx.licenses.chains import Ancestor, Chain, Effective, Lineage, imposes, judge_effective
 from ptmx.licenses.explain import Explanation, describe, explain
 from ptmx.licenses.expressions import NONE, parse
 from ptmx.licenses.sarif import to_sarif
@@ -33,15 +43,20 @@ from ptmx.licenses.vocabulary import Activity, Family, Verdict, worst
 __all__ = [
     "ACTIVITIES",
     "AUDIT_KEYS",
+    "CHAIN_KEYS",
     "NONE",
     "Activity",
+    "Ancestor",
     "AuditRecord",
     "AuditResult",
+    "Chain",
     "CheckResult",
+    "Effective",
     "Explanation",
     "Family",
     "Judgement",
     "License",
+    "Lineage",
     "Verdict",
     "audit",
     "check",
@@ -49,7 +64,10 @@ __all__ = [
     "describe",
     "explain",
     "family_of",
+    "imposes",
+    "judge_effective",
     "knowledge",
+    "lineage",
     "link_activity",
     "lookup",
     "parse",
