@@ -21,7 +21,7 @@ import json
 from collections import deque
 from dataclasses import dataclass, replace
 from functools import cache, cached_property, lru_cache
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from json.encoder import encode_basestring
 from typing import Any, NamedTuple
 
 import pyarrow as pa
@@ -194,7 +194,7 @@ def imposes(text: str | None) -> list[str]:
 @lru_cache(maxsize=4096)
 def _imposes(text: str | None) -> tuple[str, ...]:
     if not text or text.strip().upper() == NONE:
-        return []
+        return ()
     out: list[str] = []
     for leaf in leaves(parse(text)):
         lic = leaf.license
