@@ -21,7 +21,7 @@ from ptmx.cli.common import (
     non_negative_int,
     store_from,
 )
-from ptmx.errors import UsageError
+from ptmx.errors import PtmxError, UsageError
 from ptmx.licenses import (
     AUDIT_KEYS,
     CHAIN_KEYS,
@@ -32,6 +32,8 @@ from ptmx.licenses import (
     audit,
     check,
     explain,
+    explain_model,
+    is_license,
     to_sarif,
 )
 from ptmx.render import emit
@@ -39,6 +41,7 @@ from ptmx.render.output import console_for, dumps
 from ptmx.render.safe import safe_text
 from ptmx.render.styles import verdict_style
 from ptmx.safetext import visible
+from ptmx.store import find_model_id
 
 TABLE_LIMIT = 100  # records drawn in table format unless --limit says otherwise
 VERDICTS = [v.value for v in Verdict]  # argparse choices, in the order of the vocabulary
@@ -90,6 +93,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="upstream licence, then optionally the downstream one")
     a.add_argument("--activity", choices=[a.value for a in Activity],
                    help="only this activity (default: all three)")
+    a.add_argument("--model", action="store_true",
+                   help="the first argument is a model of the dataset (automatic when it is no "
+                        "licence): its effective terms along its base chain, and with a second "
+                        "LICENSE their verdict")
+    add_data_option(a)
     add_format_option(a, ("table", "json"))
     a.set_defaults(handler=_explain)
 
@@ -220,6 +228,8 @@ def _explain(args: argparse.Namespace) -> int:
                          hint="quote an expression: 'mit AND cc-by-nc-4.0'")
     upstream = args.licenses[0]
     downstream = args.licenses[1] if len(args.licenses) == 2 else None
+    if args.model or (not is_license(upstream) and _names_a_model(args, upstream)):
+        return _explain_model(args, upstream, downstream)
     result = explain(upstream, downstream, args.activity)
     if args.format == "json":
         sys.stdout.write(dumps(result.to_dict()) + "\n")
@@ -231,6 +241,38 @@ def _explain(args: argparse.Namespace) -> int:
     _print_records([v.to_dict() for v in result.verdicts],
                    ("activity", "verdict", "rule", "explanation", "fix"),
                    f"{upstream} → {downstream}")
+    return 0
+
+
+def _names_a_model(args: argparse.Namespace, text: str) -> bool:
+    """An unknown licence spelling is taken for a model when it has an owner ("org/name") or
+    the dataset has a model of that name; otherwise it stays a licence typo (with suggestions)."""
+    if "/" in text:
+        return True
+    try:
+        store = store_from(args)
+    except PtmxError:  # no dataset to look in: report the licence spelling instead
+        return False
+    return find_model_id(store, text) is not None
+
+
+def _explain_model(args: argparse.Namespace, model: str, downstream: str | None) -> int:
+    result = explain_model(store_from(args), model, downstream, args.activity)
+    if args.format == "json":
+        sys.stdout.write(dumps(result.to_dict()) + "\n")
+        return 0
+    terms = [{"from": t["source"], "licence": t["license"] or "—",
+              "imposes": ", ".join(t["imposes"]) or "—", "path / note": t["note"] or t["via"]}
+             for t in result.terms()]
+    _print_records(terms, ("from", "licence", "imposes", "path / note"),
+                   f"Effective terms of {result.model} ({len(result.chain.ancestors)} "
+                   f"ancestors)")
+    rows = [{**e.judgement.to_dict(),
+             "inherited_from": e.inherited_from.model if e.inherited_from else "—"}
+            for e in result.verdicts]
+    against = result.downstream or "any project (use)"
+    _print_records(rows, ("activity", "verdict", "inherited_from", "explanation", "fix"),
+                   f"{result.model} → {against}")
     return 0
 
 

@@ -26,7 +26,14 @@ from ptmx.licenses.audit import (
     lineage,
 )
 from ptmx.licenses.chains import Ancestor, Chain, Effective, Lineage, imposes, judge_effective
-from ptmx.licenses.explain import Explanation, describe, explain
+from ptmx.licenses.explain import (
+    Explanation,
+    ModelExplanation,
+    describe,
+    explain,
+    explain_model,
+    is_license,
+)
 from ptmx.licenses.expressions import NONE, parse
 from ptmx.licenses.sarif import to_sarif
 from ptmx.licenses.symbols import License, knowledge, lookup, resolve, tags_in_family
@@ -57,14 +64,17 @@ __all__ = [
     "Judgement",
     "License",
     "Lineage",
+    "ModelExplanation",
     "Verdict",
     "audit",
     "check",
     "check_activity",
     "describe",
     "explain",
+    "explain_model",
     "family_of",
     "imposes",
+    "is_license",
     "judge_effective",
     "knowledge",
     "lineage",

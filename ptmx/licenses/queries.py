@@ -86,3 +86,15 @@ def edges(store: Store, *, model_id: int | None = None) -> pa.Table:
         ORDER BY b.base_model_id NULLS LAST, b.model_id, b.base_model
     """
     return store.query(sql, [model_id, model_id, model_id])
+
+
+def model_license(store: Store, model_id: int) -> tuple[str, str | None]:
+    """A model's name and licence (the dataset's, else its card's), by id."""
+    sql = f"""
+        {_ctes(store)}
+        SELECT ms.model, coalesce(ms.license, card.license) AS license
+        FROM model_summary ms LEFT JOIN card ON card.model_id = ms.model_id
+        WHERE ms.model_id = ?
+    """
+    row = store.query(sql, [model_id]).to_pylist()
+    return (row[0]["model"], row[0]["license"]) if row else ("", None)

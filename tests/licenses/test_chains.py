@@ -3,10 +3,12 @@ base models' licences require of every derivative, whatever the model's own card
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from ptmx.cli import main
 from ptmx.licenses import AuditRecord, audit, check, verdict_for
 from ptmx.store import Store, open_store
 from tests.licenses.conftest import build_license_dataset
@@ -142,3 +144,31 @@ def test_check_of_one_model_judges_its_whole_chain(chain_store: Store) -> None:
     result = check(chain_store, model="acme/l4")
     link = next(r for r in result.findings if r.project == "alice/app")
     assert link.verdict == "use-constrained" and link.inherited_from == "meta/llama3"
+
+
+@pytest.fixture
+def chain_dir(tmp_path: Path) -> Path:
+    return build_license_dataset(tmp_path / "chains-cli", MODELS, PROJECTS, EDGES)
+
+
+def test_explain_model_prints_the_chain(capsys: pytest.CaptureFixture[str],
+                                        chain_dir: Path) -> None:
+    rc = main(["licenses", "explain", "acme/l4", "--data", str(chain_dir), "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert rc == 0 and data["model"] == "acme/l4" and data["license"] == "apache-2.0"
+    assert [t["source"] for t in data["effective_terms"]] == [
+        "acme/l4", "acme/l3", "acme/l2", "acme/l1", "meta/llama3"]
+    (use,) = data["verdicts"]
+    assert (use["activity"], use["verdict"], use["inherited_from"]) == (
+        "use", "use-constrained", "meta/llama3")
+    rc = main(["licenses", "explain", "acme/relabel", "mit", "--data", str(chain_dir)])
+    out = capsys.readouterr().out
+    assert rc == 0 and "Effective terms of acme/relabel" in out and "acme/nc-base" in out
+    assert "derive" in out and "drift" in out  # an MIT derivative drops the base's NC term
+
+
+def test_explain_of_an_unknown_model_is_one_line(capsys: pytest.CaptureFixture[str],
+                                                 chain_dir: Path) -> None:
+    rc = main(["licenses", "explain", "acme/nope", "--data", str(chain_dir)])
+    err = capsys.readouterr().err
+    assert rc == 2 and err.startswith("ptmx: no model 'acme/nope'") and "Traceback" not in err
