@@ -35,6 +35,7 @@ from ptmx.licenses.explain import (
     is_license,
 )
 from ptmx.licenses.expressions import NONE, parse
+from ptmx.licenses.other import Resolution, is_other, resolve_other
 from ptmx.licenses.sarif import to_sarif
 from ptmx.licenses.symbols import License, knowledge, lookup, resolve, tags_in_family
 from ptmx.licenses.verdicts import (
@@ -65,6 +66,7 @@ __all__ = [
     "License",
     "Lineage",
     "ModelExplanation",
+    "Resolution",
     "Verdict",
     "audit",
     "check",
@@ -75,6 +77,7 @@ __all__ = [
     "family_of",
     "imposes",
     "is_license",
+    "is_other",
     "judge_effective",
     "knowledge",
     "lineage",
@@ -82,6 +85,7 @@ __all__ = [
     "lookup",
     "parse",
     "resolve",
+    "resolve_other",
     "tags_in_family",
     "to_sarif",
     "verdict_for",

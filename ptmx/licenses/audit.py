@@ -20,7 +20,8 @@ import pyarrow.compute as pc
 
 from ptmx.licenses import queries
 from ptmx.licenses.chains import Chain, Effective, Lineage, judge_effective
-from ptmx.licenses.rules import outcome
+from ptmx.licenses.other import Resolution, resolve_other
+from ptmx.licenses.rules import fragment, outcome
 from ptmx.licenses.verdicts import Judgement, link_activity, verdict_for
 from ptmx.licenses.vocabulary import Activity, Family, Verdict
 from ptmx.store import Store, require_model_id, require_project_id
@@ -212,20 +213,16 @@ def _link_table(store: Store, lineage: Lineage, *, model_id: int | None = None,
     columns: dict[str, Any] = {f: pa.array([], pa.string()) for f in _VERDICT_FIELDS}
     if n:
         sig, chains = _chain_signatures(links.column("model_id"), lineage)
+        family, resolved = _other_by_family(links.column("model").cast(pa.string()), up)
         key = pc.binary_join_element_wise(pc.fill_null(up, _NULL), pc.fill_null(down, _NULL),
-                                          sig, _SEP)
+                                          sig, family, _SEP)
         encoded = pc.dictionary_encode(key).combine_chunks()
         judged = []
         for k in encoded.dictionary.to_pylist():
-            u, d, chain_key = k.split(_SEP)
+            u, d, chain_key, model = k.split(_SEP)
             upstream, downstream = (None if u == _NULL else u), (None if d == _NULL else d)
-            chain = chains.get(chain_key)
-            if chain is None:
-                judged.append(_Judged.of(verdict_for(upstream, downstream,
-                                                     link_activity(upstream, downstream))))
-            else:
-                eff = judge_effective(upstream, chain, downstream)
-                judged.append(_Judged.of(eff.judgement, eff))
+            judged.append(_judge_link(upstream, downstream, chains.get(chain_key),
+                                      resolved.get(model) if model else None))
         columns = _spread(encoded, judged)
     nulls = pa.nulls(n, pa.string())
     return pa.table({
@@ -237,6 +234,41 @@ def _link_table(store: Store, lineage: Lineage, *, model_id: int | None = None,
         "derived_id": pa.nulls(n, pa.int64()),
         "chain": columns["chain"], "inherited_from": columns["inherited_from"],
     }, schema=SCHEMA)
+
+
+def _other_by_family(models: pa.Array, up: pa.Array) -> tuple[pa.Array, dict[str, Resolution]]:
+    """For links whose model says ``other``: the model's name where its family tells the licence
+    ('' elsewhere), and the resolutions by name."""
+    mask = pc.fill_null(pc.equal(pc.utf8_lower(up), "other"), False)
+    resolved: dict[str, Resolution] = {}
+    for name in pc.unique(models.filter(mask)).to_pylist():
+        found = resolve_other(model=name) if name else None
+        if found is not None:
+            resolved[name] = found
+    if not resolved:
+        return pa.array([""] * len(models), pa.string()), resolved
+    hit = pc.and_(mask, pc.is_in(models, pa.array(list(resolved), pa.string())))
+    column = pc.if_else(pc.fill_null(hit, False), models, pa.scalar("", pa.string()))
+    return column, resolved
+
+
+def _judge_link(upstream: str | None, downstream: str | None, chain: Chain | None,
+                other: Resolution | None) -> _Judged:
+    """One distinct link: its licence (``other`` read through the model family when known),
+    judged with its chain when it has one."""
+    judged_up = other.license.symbol if other is not None else upstream
+    if chain is None:
+        j = verdict_for(judged_up, downstream, link_activity(judged_up, downstream))
+        eff = None
+    else:
+        eff = judge_effective(judged_up, chain, downstream)
+        j = eff.judgement
+    if other is not None:
+        note = fragment("other.resolved", tag=upstream, name=other.license.name, how=other.how,
+                        source=other.source)
+        j = replace(j, upstream=upstream, explanation=note + j.explanation,
+                    reason=f"{j.rule}: {note}{j.explanation}")
+    return _Judged.of(j, eff)
 
 
 def _edge_verdict(upstream: str | None, downstream: str | None, relation: str | None,
