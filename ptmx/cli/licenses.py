@@ -26,6 +26,7 @@ from ptmx.licenses import (
     AUDIT_KEYS,
     CHAIN_KEYS,
     Activity,
+    AuditRecord,
     AuditResult,
     Family,
     Verdict,
@@ -34,6 +35,7 @@ from ptmx.licenses import (
     explain,
     explain_model,
     is_license,
+    remedies_for,
     to_sarif,
 )
 from ptmx.render import emit
@@ -41,7 +43,7 @@ from ptmx.render.output import console_for, dumps
 from ptmx.render.safe import safe_text
 from ptmx.render.styles import verdict_style
 from ptmx.safetext import visible
-from ptmx.store import find_model_id
+from ptmx.store import Store, find_model_id
 
 TABLE_LIMIT = 100  # records drawn in table format unless --limit says otherwise
 VERDICTS = [v.value for v in Verdict]  # argparse choices, in the order of the vocabulary
@@ -68,6 +70,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     a.add_argument("--limit", type=non_negative_int, default=None,
                    help=f"records listed, 0 = all (default: {TABLE_LIMIT} for table, all for "
                         f"json/csv)")
+    _add_suggest(a)
     add_data_option(a)
     add_format_option(a)
     a.set_defaults(handler=_audit)
@@ -79,6 +82,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     a.add_argument("--project", metavar="OWNER/NAME", help="a reusing GitHub project")
     a.add_argument("--model", metavar="ID", help="a model (its links, and edges where it is the "
                                                  "base or the derived model)")
+    _add_suggest(a)
     add_data_option(a)
     add_format_option(a, ("table", "json", "csv", "sarif"))
     a.set_defaults(handler=_check)
@@ -103,9 +107,29 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 # ------------------------------------------------------------------------------------ audit
+def _add_suggest(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--suggest", action="store_true",
+                   help="for each conflict, drift and use-constrained finding: up to three models "
+                        "of the dataset that do the same job under acceptable terms, and for "
+                        "drift the licence to carry (JSON key 'remedy', SARIF fixes)")
+
+
+def _with_remedies(store: Store, records: list[AuditRecord],
+                   rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``rows`` (one per record, same order) with a 'remedy' key where one applies."""
+    for row, remedy in zip(rows, remedies_for(store, records), strict=True):
+        if remedy is not None:
+            row["remedy"] = remedy.to_dict()
+            row["remedy_text"] = remedy.text()
+    return rows
+
+
 def _audit(args: argparse.Namespace) -> int:
-    result = audit(store_from(args))
+    store = store_from(args)
+    result = audit(store)
     rows = result.rows()
+    if args.suggest:
+        rows = _with_remedies(store, result.records, rows)
     if args.verdict:
         wanted = set(args.verdict)
         rows = [r for r in rows if r["verdict"] in wanted]
@@ -117,7 +141,7 @@ def _audit(args: argparse.Namespace) -> int:
     limit = TABLE_LIMIT if args.limit is None else args.limit
     rows.sort(key=lambda r: -Verdict(r["verdict"]).rank)  # stable: dataset order within a verdict
     shown = rows[:limit] if limit else rows
-    _print_records(shown, AUDIT_KEYS,
+    _print_records(shown, _table_columns(args),
                    f"Licence verdicts (worst first; {len(shown):,} of {len(rows):,} records)")
     if len(shown) < len(rows):
         print(f"ptmx: {len(rows) - len(shown):,} more records not listed; use --limit 0, "
@@ -130,9 +154,12 @@ def _emit_records(rows: list[dict[str, Any]], fmt: str) -> None:
     """JSON: each record with its own keys (the chain keys only where the model has bases);
     CSV: the documented columns plus the chain (as JSON) and inherited_from."""
     if fmt == "json":
+        for row in rows:
+            row.pop("remedy_text", None)
         sys.stdout.write(dumps(rows) + "\n")
     else:
-        emit(rows, fmt, columns=(*AUDIT_KEYS, *CHAIN_KEYS))
+        extra = ("remedy",) if any("remedy" in r for r in rows) else ()
+        emit(rows, fmt, columns=(*AUDIT_KEYS, *CHAIN_KEYS, *extra))
 
 
 def _bar(share: float, width: int = 24) -> str:
@@ -198,12 +225,26 @@ def _family(name: str) -> Text:
 
 
 # ------------------------------------------------------------------------------------ check
+def _table_columns(args: argparse.Namespace) -> tuple[str, ...]:
+    if args.suggest:  # the remedy replaces the long reason and fix (JSON keeps everything)
+        return ("model", "project", "derived", "upstream", "downstream", "verdict",
+                "remedy_text")
+    return AUDIT_KEYS
+
+
 def _check(args: argparse.Namespace) -> int:
-    result = check(store_from(args), project=args.project, model=args.model)
+    store = store_from(args)
+    result = check(store, project=args.project, model=args.model)
+    remedies = remedies_for(store, result.findings) if args.suggest else None
     if args.format == "sarif":
-        sys.stdout.write(dumps(to_sarif(result)) + "\n")
+        sys.stdout.write(dumps(to_sarif(result, remedies)) + "\n")
         return result.exit_code
     rows = result.rows()
+    if remedies is not None:
+        for row, remedy in zip(rows, remedies, strict=True):
+            if remedy is not None:
+                row["remedy"] = remedy.to_dict()
+                row["remedy_text"] = remedy.text()
     if args.format != "table":
         _emit_records(rows, args.format)
         return result.exit_code
@@ -212,7 +253,7 @@ def _check(args: argparse.Namespace) -> int:
                          if v) or "the whole dataset"
     counts = ", ".join(f"{v} {n:,}" for v, n in result.counts.items()) or "nothing"
     if rows:
-        _print_records(rows, AUDIT_KEYS, f"Licence findings for {scope} ({len(rows):,} of "
+        _print_records(rows, _table_columns(args), f"Licence findings for {scope} ({len(rows):,} of "
                                          f"{result.checked:,} relations)")
     noun = "relation" if result.checked == 1 else "relations"
     print(f"ptmx: checked {result.checked:,} {noun} of {scope}: {counts}; "

@@ -36,6 +36,7 @@ from ptmx.licenses.explain import (
 )
 from ptmx.licenses.expressions import NONE, parse
 from ptmx.licenses.other import Resolution, is_other, resolve_other
+from ptmx.licenses.remedies import Alternative, Remedy, remedies_for
 from ptmx.licenses.sarif import to_sarif
 from ptmx.licenses.symbols import License, knowledge, lookup, resolve, tags_in_family
 from ptmx.licenses.verdicts import (
@@ -54,6 +55,7 @@ __all__ = [
     "CHAIN_KEYS",
     "NONE",
     "Activity",
+    "Alternative",
     "Ancestor",
     "AuditRecord",
     "AuditResult",
@@ -66,6 +68,7 @@ __all__ = [
     "License",
     "Lineage",
     "ModelExplanation",
+    "Remedy",
     "Resolution",
     "Verdict",
     "audit",
@@ -84,6 +87,7 @@ __all__ = [
     "link_activity",
     "lookup",
     "parse",
+    "remedies_for",
     "resolve",
     "resolve_other",
     "tags_in_family",

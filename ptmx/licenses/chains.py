@@ -121,9 +121,27 @@ class Lineage:
                 rel = None if relation in (None, "", "unspecified") else relation
                 self._bases.setdefault(derived_id, []).append((base_id, base, lic, rel))
         self._memo: dict[int, Chain] = {}
+        self._children: dict[int, list[int]] | None = None
 
     def __len__(self) -> int:
         return sum(len(b) for b in self._bases.values())
+
+    def relatives(self, model_id: int) -> list[int]:
+        """The model's base family: its direct bases (in the dataset) and their other
+        derivatives, for looking up models that do the same job."""
+        if self._children is None:
+            children: dict[int, list[int]] = {}
+            for derived, bases in self._bases.items():
+                for base_id, _, _, _ in bases:
+                    if base_id is not None:
+                        children.setdefault(base_id, []).append(derived)
+            self._children = children
+        out: list[int] = []
+        for base_id, _, _, _ in self._bases.get(model_id, ()):
+            if base_id is not None:
+                out.append(base_id)
+                out.extend(self._children.get(base_id, ()))
+        return [m for m in dict.fromkeys(out) if m != model_id]
 
     def has_bases(self, model_id: int | None) -> bool:
         """Whether the model has at least one recorded base."""
