@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import time
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -362,9 +363,19 @@ def flows(table: pa.Table) -> list[dict[str, Any]]:
 
 
 # ------------------------------------------------------------------------------------ API
-def lineage(store: Store) -> Lineage:
-    """The dataset's base edges as a :class:`Lineage` (chains per model, memoised)."""
-    return Lineage(queries.edges(store))
+# One lineage per open store: a dataset folder is read-only while it is open, so its chains
+# (and their JSON) are built once and shared by every audit, check and explain on that store.
+_LINEAGES: weakref.WeakKeyDictionary[Store, Lineage] = weakref.WeakKeyDictionary()
+
+
+def lineage(store: Store, edges: pa.Table | None = None) -> Lineage:
+    """The dataset's base edges as a :class:`Lineage` (chains per model, memoised), built once
+    per open store (from ``edges`` when the caller has read them already)."""
+    found = _LINEAGES.get(store)
+    if found is None:
+        found = Lineage(queries.edges(store) if edges is None else edges)
+        _LINEAGES[store] = found
+    return found
 
 
 def audit(store: Store) -> AuditResult:
@@ -372,7 +383,7 @@ def audit(store: Store) -> AuditResult:
     effective terms of the upstream model (its licence and its bases')."""
     started = time.perf_counter()
     edges = queries.edges(store)
-    chains = Lineage(edges)
+    chains = lineage(store, edges)
     table = pa.concat_tables([_link_table(store, chains), _edge_table(store, chains, edges)])
     return AuditResult(table, time.perf_counter() - started)
 
