@@ -12,6 +12,7 @@ first, then most downloaded.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from typing import Any
 
 from ptmx.licenses import queries
 from ptmx.licenses.audit import AuditRecord
+from ptmx.licenses.audit import lineage as load_lineage
 from ptmx.licenses.chains import Lineage, judge_effective
 from ptmx.licenses.expressions import NONE, leaves, parse
 from ptmx.licenses.rules.book import preferred_id
@@ -215,8 +217,6 @@ class Remedies:
 def _deciding_license(rec: AuditRecord) -> str | None:
     """The licence whose terms decided: the ancestor's when inherited, else the model's own."""
     if rec.inherited_from and rec.chain:
-        import json
-
         for a in json.loads(rec.chain):
             if a.get("model") == rec.inherited_from:
                 return str(a.get("license"))
@@ -260,8 +260,6 @@ def carry(rec: AuditRecord) -> dict[str, Any] | None:
 def remedies_for(store: Store, records: list[AuditRecord],
                  lineage: Lineage | None = None) -> list[Remedy | None]:
     """The remedy of each record (None for records that need none), in order."""
-    from ptmx.licenses.audit import lineage as load_lineage
-
     chains = lineage if lineage is not None else load_lineage(store)
     finder = Remedies(store, chains)
     finder.prepare([r.model_id for r in records
