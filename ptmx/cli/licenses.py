@@ -21,7 +21,7 @@ from ptmx.cli.common import (
     non_negative_int,
     store_from,
 )
-from ptmx.errors import PtmxError, UsageError
+from ptmx.errors import NotFoundError, PtmxError, UsageError
 from ptmx.licenses import (
     AUDIT_KEYS,
     CHAIN_KEYS,
@@ -288,6 +288,8 @@ def _explain(args: argparse.Namespace) -> int:
 def _names_a_model(args: argparse.Namespace, text: str) -> bool:
     """An unknown licence spelling is taken for a model when it has an owner ("org/name") or
     the dataset has a model of that name; otherwise it stays a licence typo (with suggestions)."""
+    if visible(text, newlines=False) != text:  # control characters: no model id, a licence typo
+        return False
     if "/" in text:
         return True
     try:
@@ -298,6 +300,8 @@ def _names_a_model(args: argparse.Namespace, text: str) -> bool:
 
 
 def _explain_model(args: argparse.Namespace, model: str, downstream: str | None) -> int:
+    if visible(model, newlines=False) != model:
+        raise NotFoundError(f"no model {model!r} in the dataset")
     result = explain_model(store_from(args), model, downstream, args.activity)
     if args.format == "json":
         sys.stdout.write(dumps(result.to_dict()) + "\n")
