@@ -21,16 +21,21 @@ from ptmx.cli.common import (
     non_negative_int,
     store_from,
 )
-from ptmx.errors import UsageError
+from ptmx.errors import NotFoundError, PtmxError, UsageError
 from ptmx.licenses import (
     AUDIT_KEYS,
+    CHAIN_KEYS,
     Activity,
+    AuditRecord,
     AuditResult,
     Family,
     Verdict,
     audit,
     check,
     explain,
+    explain_model,
+    is_license,
+    remedies_for,
     to_sarif,
 )
 from ptmx.render import emit
@@ -38,6 +43,7 @@ from ptmx.render.output import console_for, dumps
 from ptmx.render.safe import safe_text
 from ptmx.render.styles import verdict_style
 from ptmx.safetext import visible
+from ptmx.store import Store, find_model_id
 
 TABLE_LIMIT = 100  # records drawn in table format unless --limit says otherwise
 VERDICTS = [v.value for v in Verdict]  # argparse choices, in the order of the vocabulary
@@ -64,6 +70,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     a.add_argument("--limit", type=non_negative_int, default=None,
                    help=f"records listed, 0 = all (default: {TABLE_LIMIT} for table, all for "
                         f"json/csv)")
+    _add_suggest(a)
     add_data_option(a)
     add_format_option(a)
     a.set_defaults(handler=_audit)
@@ -75,6 +82,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     a.add_argument("--project", metavar="OWNER/NAME", help="a reusing GitHub project")
     a.add_argument("--model", metavar="ID", help="a model (its links, and edges where it is the "
                                                  "base or the derived model)")
+    _add_suggest(a)
     add_data_option(a)
     add_format_option(a, ("table", "json", "csv", "sarif"))
     a.set_defaults(handler=_check)
@@ -89,32 +97,69 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="upstream licence, then optionally the downstream one")
     a.add_argument("--activity", choices=[a.value for a in Activity],
                    help="only this activity (default: all three)")
+    a.add_argument("--model", action="store_true",
+                   help="the first argument is a model of the dataset (automatic when it is no "
+                        "licence): its effective terms along its base chain, and with a second "
+                        "LICENSE their verdict")
+    add_data_option(a)
     add_format_option(a, ("table", "json"))
     a.set_defaults(handler=_explain)
 
 
 # ------------------------------------------------------------------------------------ audit
+def _add_suggest(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--suggest", action="store_true",
+                   help="for each conflict, drift and use-constrained finding: up to three models "
+                        "of the dataset that do the same job under acceptable terms, and for "
+                        "drift the licence to carry (JSON key 'remedy', SARIF fixes)")
+
+
+def _with_remedies(store: Store, records: list[AuditRecord],
+                   rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``rows`` (one per record, same order) with a 'remedy' key where one applies."""
+    for row, remedy in zip(rows, remedies_for(store, records), strict=True):
+        if remedy is not None:
+            row["remedy"] = remedy.to_dict()
+            row["remedy_text"] = remedy.text()
+    return rows
+
+
 def _audit(args: argparse.Namespace) -> int:
-    result = audit(store_from(args))
+    store = store_from(args)
+    result = audit(store)
     rows = result.rows()
+    if args.suggest:
+        rows = _with_remedies(store, result.records, rows)
     if args.verdict:
         wanted = set(args.verdict)
         rows = [r for r in rows if r["verdict"] in wanted]
     if args.format != "table":
         if args.limit:
             rows = rows[: args.limit]
-        emit(rows, args.format, columns=AUDIT_KEYS)
+        _emit_records(rows, args.format)
         return 0
     limit = TABLE_LIMIT if args.limit is None else args.limit
     rows.sort(key=lambda r: -Verdict(r["verdict"]).rank)  # stable: dataset order within a verdict
     shown = rows[:limit] if limit else rows
-    _print_records(shown, AUDIT_KEYS,
+    _print_records(shown, _table_columns(args),
                    f"Licence verdicts (worst first; {len(shown):,} of {len(rows):,} records)")
     if len(shown) < len(rows):
         print(f"ptmx: {len(rows) - len(shown):,} more records not listed; use --limit 0, "
               f"--verdict, or --format json/csv", file=sys.stderr)
     _print_summary(result)
     return 0
+
+
+def _emit_records(rows: list[dict[str, Any]], fmt: str) -> None:
+    """JSON: each record with its own keys (the chain keys only where the model has bases);
+    CSV: the documented columns plus the chain (as JSON) and inherited_from."""
+    if fmt == "json":
+        for row in rows:
+            row.pop("remedy_text", None)
+        sys.stdout.write(dumps(rows) + "\n")
+    else:
+        extra = ("remedy",) if any("remedy" in r for r in rows) else ()
+        emit(rows, fmt, columns=(*AUDIT_KEYS, *CHAIN_KEYS, *extra))
 
 
 def _bar(share: float, width: int = 24) -> str:
@@ -180,21 +225,35 @@ def _family(name: str) -> Text:
 
 
 # ------------------------------------------------------------------------------------ check
+def _table_columns(args: argparse.Namespace) -> tuple[str, ...]:
+    if args.suggest:  # the remedy replaces the long reason and fix (JSON keeps everything)
+        return ("model", "project", "derived", "upstream", "downstream", "verdict",
+                "remedy_text")
+    return AUDIT_KEYS
+
+
 def _check(args: argparse.Namespace) -> int:
-    result = check(store_from(args), project=args.project, model=args.model)
+    store = store_from(args)
+    result = check(store, project=args.project, model=args.model)
+    remedies = remedies_for(store, result.findings) if args.suggest else None
     if args.format == "sarif":
-        sys.stdout.write(dumps(to_sarif(result)) + "\n")
+        sys.stdout.write(dumps(to_sarif(result, remedies)) + "\n")
         return result.exit_code
     rows = result.rows()
+    if remedies is not None:
+        for row, remedy in zip(rows, remedies, strict=True):
+            if remedy is not None:
+                row["remedy"] = remedy.to_dict()
+                row["remedy_text"] = remedy.text()
     if args.format != "table":
-        emit(rows, args.format, columns=AUDIT_KEYS)
+        _emit_records(rows, args.format)
         return result.exit_code
     # The scope echoes the user's --project/--model: shown with control characters made visible.
     scope = " and ".join(f"{k} {visible(v, newlines=False)}" for k, v in result.scope.items()
                          if v) or "the whole dataset"
     counts = ", ".join(f"{v} {n:,}" for v, n in result.counts.items()) or "nothing"
     if rows:
-        _print_records(rows, AUDIT_KEYS, f"Licence findings for {scope} ({len(rows):,} of "
+        _print_records(rows, _table_columns(args), f"Licence findings for {scope} ({len(rows):,} of "
                                          f"{result.checked:,} relations)")
     noun = "relation" if result.checked == 1 else "relations"
     print(f"ptmx: checked {result.checked:,} {noun} of {scope}: {counts}; "
@@ -210,6 +269,8 @@ def _explain(args: argparse.Namespace) -> int:
                          hint="quote an expression: 'mit AND cc-by-nc-4.0'")
     upstream = args.licenses[0]
     downstream = args.licenses[1] if len(args.licenses) == 2 else None
+    if args.model or (not is_license(upstream) and _names_a_model(args, upstream)):
+        return _explain_model(args, upstream, downstream)
     result = explain(upstream, downstream, args.activity)
     if args.format == "json":
         sys.stdout.write(dumps(result.to_dict()) + "\n")
@@ -221,6 +282,42 @@ def _explain(args: argparse.Namespace) -> int:
     _print_records([v.to_dict() for v in result.verdicts],
                    ("activity", "verdict", "rule", "explanation", "fix"),
                    f"{upstream} → {downstream}")
+    return 0
+
+
+def _names_a_model(args: argparse.Namespace, text: str) -> bool:
+    """An unknown licence spelling is taken for a model when it has an owner ("org/name") or
+    the dataset has a model of that name; otherwise it stays a licence typo (with suggestions)."""
+    if visible(text, newlines=False) != text:  # control characters: no model id, a licence typo
+        return False
+    if "/" in text:
+        return True
+    try:
+        store = store_from(args)
+    except PtmxError:  # no dataset to look in: report the licence spelling instead
+        return False
+    return find_model_id(store, text) is not None
+
+
+def _explain_model(args: argparse.Namespace, model: str, downstream: str | None) -> int:
+    if visible(model, newlines=False) != model:
+        raise NotFoundError(f"no model {model!r} in the dataset")
+    result = explain_model(store_from(args), model, downstream, args.activity)
+    if args.format == "json":
+        sys.stdout.write(dumps(result.to_dict()) + "\n")
+        return 0
+    terms = [{"from": t["source"], "licence": t["license"] or "—",
+              "imposes": ", ".join(t["imposes"]) or "—", "path / note": t["note"] or t["via"]}
+             for t in result.terms()]
+    _print_records(terms, ("from", "licence", "imposes", "path / note"),
+                   f"Effective terms of {result.model} ({len(result.chain.ancestors)} "
+                   f"ancestors)")
+    rows = [{**e.judgement.to_dict(),
+             "inherited_from": e.inherited_from.model if e.inherited_from else "—"}
+            for e in result.verdicts]
+    against = result.downstream or "any project (use)"
+    _print_records(rows, ("activity", "verdict", "inherited_from", "explanation", "fix"),
+                   f"{result.model} → {against}")
     return 0
 
 

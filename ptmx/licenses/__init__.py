@@ -15,9 +15,28 @@ The vocabulary (:class:`Verdict`, :class:`Activity`, :class:`Family`) lives in
 :mod:`ptmx.licenses.vocabulary`; the rules' texts in ``data/rules.json``.
 """
 
-from ptmx.licenses.audit import AUDIT_KEYS, AuditRecord, AuditResult, CheckResult, audit, check
-from ptmx.licenses.explain import Explanation, describe, explain
+from ptmx.licenses.audit import (
+    AUDIT_KEYS,
+    CHAIN_KEYS,
+    AuditRecord,
+    AuditResult,
+    CheckResult,
+    audit,
+    check,
+    lineage,
+)
+from ptmx.licenses.chains import Ancestor, Chain, Effective, Lineage, imposes, judge_effective
+from ptmx.licenses.explain import (
+    Explanation,
+    ModelExplanation,
+    describe,
+    explain,
+    explain_model,
+    is_license,
+)
 from ptmx.licenses.expressions import NONE, parse
+from ptmx.licenses.other import Resolution, is_other, resolve_other
+from ptmx.licenses.remedies import Alternative, Remedy, remedies_for
 from ptmx.licenses.sarif import to_sarif
 from ptmx.licenses.symbols import License, knowledge, lookup, resolve, tags_in_family
 from ptmx.licenses.verdicts import (
@@ -33,27 +52,44 @@ from ptmx.licenses.vocabulary import Activity, Family, Verdict, worst
 __all__ = [
     "ACTIVITIES",
     "AUDIT_KEYS",
+    "CHAIN_KEYS",
     "NONE",
     "Activity",
+    "Alternative",
+    "Ancestor",
     "AuditRecord",
     "AuditResult",
+    "Chain",
     "CheckResult",
+    "Effective",
     "Explanation",
     "Family",
     "Judgement",
     "License",
+    "Lineage",
+    "ModelExplanation",
+    "Remedy",
+    "Resolution",
     "Verdict",
     "audit",
     "check",
     "check_activity",
     "describe",
     "explain",
+    "explain_model",
     "family_of",
+    "imposes",
+    "is_license",
+    "is_other",
+    "judge_effective",
     "knowledge",
+    "lineage",
     "link_activity",
     "lookup",
     "parse",
+    "remedies_for",
     "resolve",
+    "resolve_other",
     "tags_in_family",
     "to_sarif",
     "verdict_for",

@@ -9,7 +9,9 @@ hundred), so the whole audit costs little more than its two queries.
 
 from __future__ import annotations
 
+import json
 import time
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -18,7 +20,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ptmx.licenses import queries
-from ptmx.licenses.rules import outcome
+from ptmx.licenses.chains import Chain, Effective, Lineage, judge_effective
+from ptmx.licenses.other import Resolution, resolve_other
+from ptmx.licenses.rules import fragment, outcome
 from ptmx.licenses.verdicts import Judgement, link_activity, verdict_for
 from ptmx.licenses.vocabulary import Activity, Family, Verdict
 from ptmx.store import Store, require_model_id, require_project_id
@@ -26,6 +30,9 @@ from ptmx.store import Store, require_model_id, require_project_id
 # The keys of one audit record, in output order (`ptmx licenses audit --format json`).
 AUDIT_KEYS = ("model", "project", "derived", "upstream", "downstream", "activity", "verdict",
               "reason", "fix")
+# Keys a record carries only when its upstream model has base models (issue 18): the chain of
+# ancestors with what each imposes, and the ancestor whose terms decided (None: its own licence).
+CHAIN_KEYS = ("chain", "inherited_from")
 
 
 @dataclass(slots=True)
@@ -48,6 +55,8 @@ class AuditRecord:
     model_id: int | None = None
     project_id: int | None = None
     derived_id: int | None = None
+    chain: str | None = None  # JSON list of ancestors (see Effective.chain_rows), None: no bases
+    inherited_from: str | None = None  # the ancestor whose licence decided the verdict
 
     @property
     def severity(self) -> int:
@@ -56,9 +65,17 @@ class AuditRecord:
 
     def to_dict(self, *, full: bool = False) -> dict[str, Any]:
         """The record as plain data: the documented keys, or every field with ``full``."""
-        if not full:
-            return {k: getattr(self, k) for k in AUDIT_KEYS}
-        return {k: getattr(self, k) for k in self.__slots__}
+        keys = AUDIT_KEYS if not full else tuple(k for k in self.__slots__ if k not in CHAIN_KEYS)
+        return with_chain({k: getattr(self, k) for k in keys}, self.chain, self.inherited_from)
+
+
+def with_chain(row: dict[str, Any], chain: str | None, inherited_from: str | None) -> dict[str, Any]:
+    """``row`` plus the chain keys when the model has bases (records of models without bases
+    keep exactly the keys they always had)."""
+    if chain is not None:
+        row["chain"] = json.loads(chain)
+        row["inherited_from"] = inherited_from
+    return row
 
 
 class AuditResult:
@@ -87,8 +104,12 @@ class AuditResult:
 
     def rows(self, *, full: bool = False) -> list[dict[str, Any]]:
         """The records as plain dicts (see :data:`AUDIT_KEYS`)."""
-        table = self.table if full else self.table.select(list(AUDIT_KEYS))
-        rows: list[dict[str, Any]] = table.to_pylist()
+        names = [n for n in self.table.column_names if n not in CHAIN_KEYS] if full else \
+            list(AUDIT_KEYS)
+        rows: list[dict[str, Any]] = self.table.select([*names, *CHAIN_KEYS]).to_pylist()
+        for row in rows:
+            chain, inherited = row.pop("chain"), row.pop("inherited_from")
+            with_chain(row, chain, inherited)
         return rows
 
     def findings(self) -> list[AuditRecord]:
@@ -124,70 +145,160 @@ _NULL = "\x00null"  # stands for a missing licence in the pair key (never a real
 _SEP = "\x00|\x00"
 # Verdict columns, taken once per distinct (upstream, downstream) pair.
 _VERDICT_FIELDS = ("activity", "verdict", "reason", "fix", "rule", "upstream_family",
-                   "downstream_family")
+                   "downstream_family", "chain", "inherited_from")
 SCHEMA = pa.schema([
     ("kind", pa.string()), ("model", pa.string()), ("project", pa.string()),
     ("derived", pa.string()), ("upstream", pa.string()), ("downstream", pa.string()),
     ("activity", pa.string()), ("verdict", pa.string()), ("reason", pa.string()),
     ("fix", pa.string()), ("rule", pa.string()), ("upstream_family", pa.string()),
     ("downstream_family", pa.string()), ("model_id", pa.int64()), ("project_id", pa.int64()),
-    ("derived_id", pa.int64()),
+    ("derived_id", pa.int64()), ("chain", pa.string()), ("inherited_from", pa.string()),
 ])
 
 
-def _link_verdict(upstream: str | None, downstream: str | None) -> Judgement:
-    return verdict_for(upstream, downstream, link_activity(upstream, downstream))
+@dataclass(frozen=True)
+class _Judged:
+    """The verdict columns of one distinct relation."""
+
+    activity: str
+    verdict: str
+    reason: str
+    fix: str
+    rule: str
+    upstream_family: str
+    downstream_family: str
+    chain: str | None
+    inherited_from: str | None
+
+    @classmethod
+    def of(cls, j: Judgement, eff: Effective | None = None) -> _Judged:
+        chain = eff.chain_json() if eff is not None else None
+        by = eff.inherited_from.model if eff is not None and eff.inherited_from else None
+        return cls(j.activity, j.verdict, j.reason, j.fix, j.rule, j.upstream_family,
+                   j.downstream_family, chain, by)
 
 
-def _link_table(store: Store, *, model_id: int | None = None,
+def _chain_signatures(ids: pa.Array, lineage: Lineage) -> tuple[pa.Array, dict[str, Chain]]:
+    """Per row, its model's id when the model has bases ('' otherwise: judged on its licence
+    alone), and the chains by that id. A chain names its model, so it is its own signature;
+    each is computed once (memoised by the lineage)."""
+    ids = ids.cast(pa.int64())
+    uniq = pc.unique(ids)
+    chains: dict[str, Chain] = {}
+    sigs = []
+    for mid in uniq.to_pylist():
+        if not lineage.has_bases(mid):
+            sigs.append("")
+            continue
+        sig = str(mid)
+        sigs.append(sig)
+        chains[sig] = lineage.chain(mid)
+    column = pa.array(sigs, pa.string()).take(pc.index_in(ids, uniq))
+    return pc.fill_null(column, ""), chains
+
+
+def _spread(encoded: pa.DictionaryArray, judged: list[_Judged]) -> dict[str, pa.Array]:
+    """The verdict columns of each distinct key, spread to every row with one ``take``."""
+    return {f: pa.array([getattr(v, f) for v in judged], pa.string()).take(encoded.indices)
+            for f in _VERDICT_FIELDS}
+
+
+def _link_table(store: Store, lineage: Lineage, *, model_id: int | None = None,
                 project_id: int | None = None) -> pa.Table:
-    """Links with verdicts, vectorised: each distinct licence pair is judged once and its
-    verdict columns are spread to every link of that pair with one ``take``."""
+    """Links with verdicts, vectorised: each distinct (licence pair, chain) is judged once and
+    its verdict columns are spread to every link of that pair with one ``take``."""
     links = queries.links(store, model_id=model_id, project_id=project_id)
     n = links.num_rows
     up = links.column("upstream").cast(pa.string())
     down = links.column("downstream").cast(pa.string())
-    key = pc.binary_join_element_wise(pc.fill_null(up, _NULL), pc.fill_null(down, _NULL), _SEP)
-    encoded = pc.dictionary_encode(key).combine_chunks() if n else None
     columns: dict[str, Any] = {f: pa.array([], pa.string()) for f in _VERDICT_FIELDS}
-    if encoded is not None and n:
-        pairs = [k.split(_SEP) for k in encoded.dictionary.to_pylist()]
-        verdicts = [_link_verdict(None if u == _NULL else u, None if d == _NULL else d)
-                    for u, d in pairs]
-        indices = encoded.indices
-        columns = {f: pa.array([getattr(v, f) for v in verdicts], pa.string()).take(indices)
-                   for f in _VERDICT_FIELDS}
+    if n:
+        sig, chains = _chain_signatures(links.column("model_id"), lineage)
+        family, resolved = _other_by_family(links.column("model").cast(pa.string()), up)
+        key = pc.binary_join_element_wise(pc.fill_null(up, _NULL), pc.fill_null(down, _NULL),
+                                          sig, family, _SEP)
+        encoded = pc.dictionary_encode(key).combine_chunks()
+        judged = []
+        for k in encoded.dictionary.to_pylist():
+            u, d, chain_key, model = k.split(_SEP)
+            upstream, downstream = (None if u == _NULL else u), (None if d == _NULL else d)
+            judged.append(_judge_link(upstream, downstream, chains.get(chain_key),
+                                      resolved.get(model) if model else None))
+        columns = _spread(encoded, judged)
     nulls = pa.nulls(n, pa.string())
     return pa.table({
         "kind": pa.array(["link"] * n, pa.string()), "model": links.column("model"),
         "project": links.column("project"), "derived": nulls, "upstream": up, "downstream": down,
-        **columns,
+        **{f: columns[f] for f in _VERDICT_FIELDS if f not in ("chain", "inherited_from")},
         "model_id": links.column("model_id").cast(pa.int64()),
         "project_id": links.column("project_id").cast(pa.int64()),
         "derived_id": pa.nulls(n, pa.int64()),
+        "chain": columns["chain"], "inherited_from": columns["inherited_from"],
     }, schema=SCHEMA)
 
 
+def _other_by_family(models: pa.Array, up: pa.Array) -> tuple[pa.Array, dict[str, Resolution]]:
+    """For links whose model says ``other``: the model's name where its family tells the licence
+    ('' elsewhere), and the resolutions by name."""
+    mask = pc.fill_null(pc.equal(pc.utf8_lower(up), "other"), False)
+    resolved: dict[str, Resolution] = {}
+    for name in pc.unique(models.filter(mask)).to_pylist():
+        found = resolve_other(model=name) if name else None
+        if found is not None:
+            resolved[name] = found
+    if not resolved:
+        return pa.array([""] * len(models), pa.string()), resolved
+    hit = pc.and_(mask, pc.is_in(models, pa.array(list(resolved), pa.string())))
+    column = pc.if_else(pc.fill_null(hit, False), models, pa.scalar("", pa.string()))
+    return column, resolved
+
+
+def _judge_link(upstream: str | None, downstream: str | None, chain: Chain | None,
+                other: Resolution | None) -> _Judged:
+    """One distinct link: its licence (``other`` read through the model family when known),
+    judged with its chain when it has one."""
+    judged_up = other.license.symbol if other is not None else upstream
+    if chain is None:
+        j = verdict_for(judged_up, downstream, link_activity(judged_up, downstream))
+        eff = None
+    else:
+        eff = judge_effective(judged_up, chain, downstream)
+        j = eff.judgement
+    if other is not None:
+        note = fragment("other.resolved", tag=upstream, name=other.license.name, how=other.how,
+                        source=other.source)
+        j = replace(j, upstream=upstream, explanation=note + j.explanation,
+                    reason=f"{j.rule}: {note}{j.explanation}")
+    return _Judged.of(j, eff)
+
+
 def _edge_verdict(upstream: str | None, downstream: str | None, relation: str | None,
-                  base: str | None, base_known: bool) -> Judgement:
+                  base: str | None, base_known: bool, chain: Chain | None) -> _Judged:
+    eff = None
     if upstream is None and not base_known:
         out = outcome("upstream.base-outside-dataset", None, Activity.DERIVE, base=base)
         v = Judgement(out.verdict, Activity.DERIVE, out.rule, f"{out.rule}: {out.reason}",
                       out.fix, None, downstream, Family.UNKNOWN,
                       verdict_for(None, downstream, Activity.DERIVE).downstream_family, None,
                       out.reason, out.rule_id)
+    elif chain is not None:
+        eff = judge_effective(upstream, chain, downstream, Activity.DERIVE)
+        v = eff.judgement
     else:
         v = verdict_for(upstream, downstream, Activity.DERIVE)
     if relation and relation != "unspecified":
         v = replace(v, reason=f"[{relation}] {v.reason}",
                     explanation=f"[{relation}] {v.explanation}")
-    return v
+    return _Judged.of(v, eff)
 
 
-def _edge_table(store: Store, *, model_id: int | None = None) -> pa.Table:
-    """Edges with verdicts, vectorised like links (the key adds the relation, and the base's
-    name only when the base is outside the dataset, since the reason then names it)."""
-    edges = queries.edges(store, model_id=model_id)
+def _edge_table(store: Store, lineage: Lineage, edges: pa.Table | None = None, *,
+                model_id: int | None = None) -> pa.Table:
+    """Edges with verdicts, vectorised like links (the key adds the relation, the base's chain,
+    and the base's name only when the base is outside the dataset, since the reason then
+    names it). The base's own bases bind the derived model too."""
+    if edges is None:
+        edges = queries.edges(store, model_id=model_id)
     n = edges.num_rows
     if not n:
         return SCHEMA.empty_table()
@@ -198,22 +309,25 @@ def _edge_table(store: Store, *, model_id: int | None = None) -> pa.Table:
     base_id = edges.column("base_id").cast(pa.int64())
     outside = pc.and_(pc.is_null(up), pc.is_null(base_id))
     base_part = pc.if_else(outside, pc.fill_null(base, ""), pa.scalar("", pa.string()))
+    sig, chains = _chain_signatures(base_id, lineage)
     key = pc.binary_join_element_wise(pc.fill_null(up, _NULL), pc.fill_null(down, _NULL),
-                                      relation, base_part, pc.cast(outside, pa.string()), _SEP)
+                                      relation, base_part, pc.cast(outside, pa.string()), sig,
+                                      _SEP)
     encoded = pc.dictionary_encode(key).combine_chunks()
-    verdicts = []
+    judged = []
     for k in encoded.dictionary.to_pylist():
-        u, d, rel, b, out = k.split(_SEP)
-        verdicts.append(_edge_verdict(None if u == _NULL else u, None if d == _NULL else d,
-                                      rel, b or None, out != "true"))
-    columns = {f: pa.array([getattr(v, f) for v in verdicts], pa.string()).take(encoded.indices)
-               for f in _VERDICT_FIELDS}
+        u, d, rel, b, out, chain_key = k.split(_SEP)
+        judged.append(_edge_verdict(None if u == _NULL else u, None if d == _NULL else d,
+                                    rel, b or None, out != "true", chains.get(chain_key)))
+    columns = _spread(encoded, judged)
     return pa.table({
         "kind": pa.array(["edge"] * n, pa.string()), "model": base,
         "project": pa.nulls(n, pa.string()), "derived": edges.column("derived").cast(pa.string()),
-        "upstream": up, "downstream": down, **columns,
+        "upstream": up, "downstream": down,
+        **{f: columns[f] for f in _VERDICT_FIELDS if f not in ("chain", "inherited_from")},
         "model_id": base_id, "project_id": pa.nulls(n, pa.int64()),
         "derived_id": edges.column("derived_id").cast(pa.int64()),
+        "chain": columns["chain"], "inherited_from": columns["inherited_from"],
     }, schema=SCHEMA)
 
 
@@ -249,10 +363,28 @@ def flows(table: pa.Table) -> list[dict[str, Any]]:
 
 
 # ------------------------------------------------------------------------------------ API
+# One lineage per open store: a dataset folder is read-only while it is open, so its chains
+# (and their JSON) are built once and shared by every audit, check and explain on that store.
+_LINEAGES: weakref.WeakKeyDictionary[Store, Lineage] = weakref.WeakKeyDictionary()
+
+
+def lineage(store: Store, edges: pa.Table | None = None) -> Lineage:
+    """The dataset's base edges as a :class:`Lineage` (chains per model, memoised), built once
+    per open store (from ``edges`` when the caller has read them already)."""
+    found = _LINEAGES.get(store)
+    if found is None:
+        found = Lineage(queries.edges(store) if edges is None else edges)
+        _LINEAGES[store] = found
+    return found
+
+
 def audit(store: Store) -> AuditResult:
-    """Judge every model→project link and base→derived edge of the dataset."""
+    """Judge every model→project link and base→derived edge of the dataset against the
+    effective terms of the upstream model (its licence and its bases')."""
     started = time.perf_counter()
-    table = pa.concat_tables([_link_table(store), _edge_table(store)])
+    edges = queries.edges(store)
+    chains = lineage(store, edges)
+    table = pa.concat_tables([_link_table(store, chains), _edge_table(store, chains, edges)])
     return AuditResult(table, time.perf_counter() - started)
 
 
@@ -261,9 +393,10 @@ def check(store: Store, project: str | None = None, model: str | None = None) ->
     whole dataset). Unknown names raise NotFoundError with suggestions."""
     project_id = require_project_id(store, project) if project else None
     model_id = require_model_id(store, model) if model else None
-    tables = [_link_table(store, model_id=model_id, project_id=project_id)]
+    chains = lineage(store)
+    tables = [_link_table(store, chains, model_id=model_id, project_id=project_id)]
     if project_id is None:
-        tables.append(_edge_table(store, model_id=model_id))
+        tables.append(_edge_table(store, chains, model_id=model_id))
     table = pa.concat_tables(tables)
     verdicts = table.column("verdict").to_pylist()
     counts = Counter(verdicts)

@@ -86,3 +86,117 @@ def edges(store: Store, *, model_id: int | None = None) -> pa.Table:
         ORDER BY b.base_model_id NULLS LAST, b.model_id, b.base_model
     """
     return store.query(sql, [model_id, model_id, model_id])
+
+
+def model_license(store: Store, model_id: int) -> tuple[str, str | None]:
+    """A model's name and licence (the dataset's, else its card's), by id."""
+    sql = f"""
+        {_ctes(store)}
+        SELECT ms.model, coalesce(ms.license, card.license) AS license
+        FROM model_summary ms LEFT JOIN card ON card.model_id = ms.model_id
+        WHERE ms.model_id = ?
+    """
+    row = store.query(sql, [model_id]).to_pylist()
+    return (row[0]["model"], row[0]["license"]) if row else ("", None)
+
+
+# ------------------------------------------------------------------------------------ remedies
+_CANDIDATE_COLUMNS = """ms.model_id, ms.model, coalesce(ms.license, card.license) AS license,
+               ms.reuse_count, ms.downloads"""
+_CANDIDATE_ORDER = "ORDER BY ms.reuse_count DESC, ms.downloads DESC NULLS LAST, ms.model LIMIT ?"
+
+
+def tasks(store: Store, model_ids: list[int], pipeline_tags: list[str]) -> dict[int, str]:
+    """Each model's task: a pipeline tag among its tags, else its card's task (normalised to the
+    tag spelling). Models with neither are left out."""
+    found: dict[int, str] = {}
+    if store.has("model_to_tag") and store.has("tag"):
+        rows = store.query("""
+            SELECT mt.model_id, min(t.name) AS task
+            FROM model_to_tag mt JOIN tag t ON t.id = mt.tag_id
+            WHERE mt.model_id IN (SELECT unnest(CAST(? AS BIGINT[])))
+              AND t.name IN (SELECT unnest(CAST(? AS VARCHAR[])))
+            GROUP BY 1""", [model_ids, pipeline_tags]).to_pylist()
+        found.update({r["model_id"]: r["task"] for r in rows})
+    if store.has("model_card"):
+        rows = store.query("""
+            SELECT model_id, any_value(regexp_replace(lower(trim(task)), '[ _]+', '-', 'g')) AS task
+            FROM model_card
+            WHERE model_id IN (SELECT unnest(CAST(? AS BIGINT[]))) AND task IS NOT NULL
+            GROUP BY 1""", [model_ids]).to_pylist()
+        for r in rows:
+            if r["task"] in pipeline_tags:
+                found.setdefault(r["model_id"], r["task"])
+    return found
+
+
+def architectures(store: Store, model_ids: list[int]) -> dict[int, str]:
+    """Each model's architecture (e.g. BertForMaskedLM), where the dataset records one."""
+    if not (store.has("model_to_architecture") and store.has("architecture")):
+        return {}
+    rows = store.query("""
+        SELECT ma.model_id, min(a.name) AS architecture
+        FROM model_to_architecture ma JOIN architecture a ON a.id = ma.architecture_id
+        WHERE ma.model_id IN (SELECT unnest(CAST(? AS BIGINT[])))
+        GROUP BY 1""", [model_ids]).to_pylist()
+    return {r["model_id"]: r["architecture"] for r in rows}
+
+
+def candidates_by_task(store: Store, task: str, limit: int) -> pa.Table:
+    """The most reused models with this task (pipeline tag or card task), best first."""
+    parts = []
+    params: list[object] = []
+    if store.has("model_to_tag") and store.has("tag"):
+        parts.append("""SELECT mt.model_id FROM model_to_tag mt JOIN tag t ON t.id = mt.tag_id
+                        WHERE t.name = ?""")
+        params.append(task)
+    if store.has("model_card"):
+        parts.append("""SELECT model_id FROM model_card
+                        WHERE regexp_replace(lower(trim(task)), '[ _]+', '-', 'g') = ?""")
+        params.append(task)
+    if not parts:
+        return pa.table({})
+    sql = f"""
+        {_ctes(store)}, job AS ({" UNION ".join(parts)})
+        SELECT {_CANDIDATE_COLUMNS}
+        FROM model_summary ms JOIN job ON job.model_id = ms.model_id
+        LEFT JOIN card ON card.model_id = ms.model_id
+        {_CANDIDATE_ORDER}"""
+    return store.query(sql, [*params, limit])
+
+
+def candidates_by_architecture(store: Store, architecture: str, limit: int) -> pa.Table:
+    """The most reused models of this architecture, best first."""
+    sql = f"""
+        {_ctes(store)}
+        SELECT {_CANDIDATE_COLUMNS}
+        FROM model_summary ms
+        JOIN model_to_architecture ma ON ma.model_id = ms.model_id
+        JOIN architecture a ON a.id = ma.architecture_id
+        LEFT JOIN card ON card.model_id = ms.model_id
+        WHERE a.name = ?
+        {_CANDIDATE_ORDER}"""
+    return store.query(sql, [architecture, limit])
+
+
+def candidates_by_ids(store: Store, model_ids: list[int], limit: int) -> pa.Table:
+    """These models (a base family), most reused first."""
+    sql = f"""
+        {_ctes(store)}
+        SELECT {_CANDIDATE_COLUMNS}
+        FROM model_summary ms LEFT JOIN card ON card.model_id = ms.model_id
+        WHERE ms.model_id IN (SELECT unnest(CAST(? AS BIGINT[])))
+        {_CANDIDATE_ORDER}"""
+    return store.query(sql, [model_ids, limit])
+
+
+def candidates_by_name(store: Store, pattern: str, limit: int) -> pa.Table:
+    """Models whose name (after the owner) matches ``pattern`` (a regular expression on the
+    lower-case id, bound as a parameter), most reused first."""
+    sql = f"""
+        {_ctes(store)}
+        SELECT {_CANDIDATE_COLUMNS}
+        FROM model_summary ms LEFT JOIN card ON card.model_id = ms.model_id
+        WHERE regexp_matches(ms.model_lc, ?)
+        {_CANDIDATE_ORDER}"""
+    return store.query(sql, [pattern, limit])

@@ -12,6 +12,7 @@ from typing import Any
 
 from ptmx import __version__
 from ptmx.licenses.audit import AuditRecord, CheckResult
+from ptmx.licenses.remedies import Remedy
 from ptmx.licenses.vocabulary import Verdict
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -66,7 +67,36 @@ def _rule(verdict: Verdict) -> dict[str, Any]:
     }
 
 
-def _result(rec: AuditRecord) -> dict[str, Any]:
+def _insertion(uri: str, text: str) -> dict[str, Any]:
+    """An artifact change that inserts ``text`` at the top of ``uri`` (an empty deleted region
+    is SARIF's insertion point)."""
+    return {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+            "replacements": [{"deletedRegion": {"startLine": 1, "startColumn": 1,
+                                                "endLine": 1, "endColumn": 1},
+                              "insertedContent": {"text": text + "\n"}}]}
+
+
+def fixes(rec: AuditRecord, remedy: Remedy) -> list[dict[str, Any]]:
+    """SARIF fixes for one finding: the licence to carry (a model card line for a derived model,
+    a notice in the project's LICENSE for shipped weights), then each alternative model."""
+    out: list[dict[str, Any]] = []
+    if remedy.carry:
+        c = remedy.carry
+        uri = "README.md" if rec.derived else LOCATION_URI
+        out.append({"description": {"text": f"Declare {c['license']} on {c['for']} "
+                                            f"({c['where']})."},
+                    "artifactChanges": [_insertion(uri, str(c["text"]))]})
+    for alt in remedy.alternatives:
+        what = (f"Derive from {alt.model} ({alt.license}) instead of {rec.model}"
+                if rec.derived else f"Use {alt.model} ({alt.license}) instead of {rec.model}")
+        note = (f"{what}: same {remedy.job}; reused by {alt.reuse_count:,} projects; "
+                f"verdict {alt.verdict}.")
+        out.append({"description": {"text": note},
+                    "artifactChanges": [_insertion(LOCATION_URI, f"Model choice: {note}")]})
+    return out
+
+
+def _result(rec: AuditRecord, remedy: Remedy | None = None) -> dict[str, Any]:
     downstream_name = rec.project or rec.derived or ""
     target = f"project {rec.project}" if rec.project else f"derived model {rec.derived}"
     text = (f"{rec.verdict}: {rec.model} ({rec.upstream or 'no licence recorded'}) → {target} "
@@ -82,7 +112,7 @@ def _result(rec: AuditRecord) -> dict[str, Any]:
         logical.append({"name": rec.derived, "kind": "module",
                         "fullyQualifiedName": f"huggingface:{rec.derived}"})
     verdict = Verdict(rec.verdict)
-    return {
+    result: dict[str, Any] = {
         "ruleId": RULES[verdict]["id"],
         "ruleIndex": _ORDER.index(verdict),
         "level": RULES[verdict]["level"],
@@ -101,10 +131,20 @@ def _result(rec: AuditRecord) -> dict[str, Any]:
             "activity": rec.activity, "verdict": rec.verdict, "rule": rec.rule, "fix": rec.fix,
         },
     }
+    if rec.inherited_from:
+        result["properties"]["inherited_from"] = rec.inherited_from
+    if remedy is not None:
+        found = fixes(rec, remedy)
+        if found:
+            result["fixes"] = found
+        result["properties"]["remedy"] = remedy.to_dict()
+    return result
 
 
-def to_sarif(result: CheckResult) -> dict[str, Any]:
-    """The check's findings as a SARIF 2.1.0 log (a JSON-ready dict)."""
+def to_sarif(result: CheckResult, remedies: list[Remedy | None] | None = None) -> dict[str, Any]:
+    """The check's findings as a SARIF 2.1.0 log (a JSON-ready dict); with ``remedies`` (one per
+    finding, from :func:`ptmx.licenses.remedies_for`) each result carries its ``fixes``."""
+    paired = remedies if remedies is not None else [None] * len(result.findings)
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -114,7 +154,7 @@ def to_sarif(result: CheckResult) -> dict[str, Any]:
                 "rules": [_rule(v) for v in _ORDER],
             }},
             "automationDetails": {"id": "ptmx/licenses/check/"},
-            "results": [_result(r) for r in result.findings],
+            "results": [_result(r, m) for r, m in zip(result.findings, paired, strict=True)],
             "invocations": [{"executionSuccessful": True,
                              "exitCode": result.exit_code,
                              "properties": {"scope": result.scope, "checked": result.checked,

@@ -70,6 +70,7 @@ class License:
     source: str = ""
     curated: bool = True
     note: str | None = None
+    version: str | None = None  # the licence text's version or date the record was read from
 
     def __post_init__(self) -> None:
         # A family spelled as a string (a caller's own record) becomes the enum, so the rules
@@ -95,8 +96,8 @@ class License:
             "agreement": self.agreement, "cap": self.cap, "naming": self.naming,
             "obligations": list(self.obligations), "carriers": list(self.carriers),
             "candidates": list(self.candidates), "may_declare": self.may_declare,
-            "clauses": dict(self.clauses), "url": self.url, "source": self.source,
-            "curated": self.curated, "note": self.note,
+            "clauses": dict(self.clauses), "url": self.url, "version": self.version,
+            "source": self.source, "curated": self.curated, "note": self.note,
         }
 
 
@@ -251,7 +252,7 @@ def _record(raw: Mapping[str, Any]) -> License:
         candidates=tuple(raw.get("candidates", ())), may_declare=raw.get("may_declare", ""),
         clauses=dict(raw.get("clauses") or {}), weights_signal=bool(raw.get("weights_signal")),
         or_later=raw.get("or_later"), url=raw.get("url"), source=raw.get("source", ""),
-        curated=bool(raw.get("curated", True)), note=raw.get("note"),
+        curated=bool(raw.get("curated", True)), note=raw.get("note"), version=raw.get("version"),
     )
 
 

@@ -43,7 +43,8 @@ from ptmx.licenses.rules import (
     short_name,
     unknown_upstream,
 )
-from ptmx.licenses.symbols import knowledge
+from ptmx.licenses.rules.book import preferred_id
+from ptmx.licenses.symbols import License, knowledge
 from ptmx.licenses.vocabulary import Activity, Family, Verdict
 
 ACTIVITIES = tuple(Activity)  # kept for callers outside licenses until they use the enum
@@ -149,16 +150,18 @@ def _judge_ambiguous(leaf: Leaf, downstream: list[Terms] | None, activity: Activ
     """A family tag: judge every licence it may stand for and report the spread."""
     u = leaf.license
     kb = knowledge()
-    results = []
+    results: list[tuple[License, Outcome]] = []
     for symbol in u.candidates:
         cand = kb.get(symbol) or kb.resolve(symbol)
         if cand is None:
             continue
-        results.append((cand, _judge_leaf(Leaf(cand, symbol), downstream, activity).verdict))
-    verdicts = sorted({v for _, v in results}, key=lambda v: v.rank)
+        results.append((cand, _judge_leaf(Leaf(cand, symbol), downstream, activity)))
+    verdicts = sorted({o.verdict for _, o in results}, key=lambda v: v.rank)
     listed = ", ".join(short_name(c) for c, _ in results)
     if len(verdicts) == 1:
         spread = fragment("spread.same", names=listed, first=verdicts[0], activity=activity)
+        if not verdicts[0].undecided:
+            return _all_candidates(leaf, results, spread, activity)
     else:
         spread = fragment("spread.range", names=listed, first=verdicts[0], last=verdicts[-1],
                           activity=activity)
@@ -166,6 +169,18 @@ def _judge_ambiguous(leaf: Leaf, downstream: list[Terms] | None, activity: Activ
     example = fragment("example", example=short_name(first)) if first else ""
     out = outcome("ambiguous.tag", u, activity, tag=leaf.text, spread=spread, example=example)
     return replace(out, deciding=u.symbol)
+
+
+def _all_candidates(leaf: Leaf, results: list[tuple[License, Outcome]], spread: str,
+                    activity: Activity) -> Outcome:
+    """Every licence a family tag may stand for gives the same decided verdict: that is the
+    verdict, whichever reading is meant (the first candidate's reason and fix show why)."""
+    lic, first = results[0]
+    out = outcome(f"ambiguous.all-candidates.{first.verdict}", lic, activity, tag=leaf.text,
+                  spread=spread, verdict=first.verdict, example_name=short_name(lic),
+                  example_reason=first.reason, example_fix=first.fix,
+                  example_id=preferred_id(lic.symbol))
+    return replace(out, deciding=leaf.license.symbol)
 
 
 # ------------------------------------------------------------------------------------ folding

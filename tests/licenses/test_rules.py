@@ -17,6 +17,11 @@ from ptmx.store import Store
 # (rule id, upstream, downstream, activity, verdict): real licenses, as a user writes them.
 CASES = [
     ("ambiguous.tag", "cc", None, "use", "ambiguous"),
+    ("ambiguous.all-candidates.ok", "bsd", "mit", "use", "ok"),
+    ("ambiguous.all-candidates.ok-with-obligations", "openrail", "mit", "use",
+     "ok-with-obligations"),
+    ("ambiguous.all-candidates.drift", "lgpl", "mit", "redistribute", "drift"),
+    ("ambiguous.all-candidates.conflict", "openrail", "mit", "derive", "conflict"),
     ("upstream.none-recorded", None, None, "use", "unknown"),
     ("upstream.not-a-license", "classpath-exception-2.0", None, "use", "unknown"),
     ("upstream.other", "other", None, "use", "unknown"),
@@ -93,6 +98,7 @@ SPECIAL = {
     "upstream.family-tag", "upstream.base-outside-dataset", "osadl.separate.derive",
     "redistribute.obligations.limited", "redistribute.obligations.verbatim.limited",
     "redistribute.permissive.osadl-no", "derive.permissive.osadl-no",
+    "ambiguous.all-candidates.use-constrained",
 }
 
 
@@ -218,3 +224,29 @@ def test_osadl_no_turns_a_public_domain_ok_into_obligations(
     assert v.explanation.endswith("However, CC0-1.0 material cannot become part of a MIT work: "
                                   "keep it separate.")
     assert v.fix == "Declare a licence compatible with CC0-1.0."
+
+
+def test_a_family_tag_whose_every_reading_agrees_is_decided() -> None:
+    v = verdict_for("openrail", "mit", "derive")
+    assert v.verdict is Verdict.CONFLICT
+    assert "every candidate (CreativeML OpenRAIL-M, CreativeML Open RAIL++-M" in v.explanation
+    assert "so conflict holds for every reading of the tag" in v.explanation
+    assert v.rule.startswith("'openrail' family tag, every reading: ")
+    assert v.fix.endswith("Replace the tag with the exact licence id on the model card all the "
+                          "same (e.g. creativeml-openrail-m).")
+    # candidates that disagree keep the tag ambiguous
+    assert verdict_for("cc", "mit", "use").verdict is Verdict.AMBIGUOUS
+    # candidates that agree only on "unknown" (nothing scanned) stay undecided as well
+    assert verdict_for("openrail", None, "redistribute").verdict is Verdict.AMBIGUOUS
+
+
+def test_family_tag_of_non_commercial_readings_is_use_constrained(
+        extra_licenses: KnowledgeBase) -> None:
+    tag = resolve("cc")
+    assert tag is not None
+    _add(extra_licenses, replace(tag, symbol="LicenseRef-test-family-nc",
+                                 candidates=("CC-BY-NC-4.0", "CC-BY-NC-SA-4.0")))
+    v = verdict_for("LicenseRef-test-family-nc", "mit", "use")
+    assert (v.rule_id, v.verdict) == ("ambiguous.all-candidates.use-constrained",
+                                      Verdict.USE_CONSTRAINED)
+    assert "holds for every reading of the tag" in v.explanation

@@ -1,0 +1,267 @@
+"""From verdict to remedy: for a conflict, drift or use-constrained finding, up to three models of
+the dataset that do the same job under terms the downstream licence accepts, and for drift the
+exact licence the downstream should carry.
+
+"The same job", first that the dataset can answer: the model's task (a Hugging Face pipeline tag,
+or its card's task), its architecture, its base family (its bases and their other derivatives),
+its name family (``bert-base-uncased`` → ``bert*``). The remedy says which was used. A candidate
+qualifies when its *effective* terms (its licence and its bases') give ``ok`` or
+``ok-with-obligations`` for the same downstream licence and activity; candidates come most reused
+first, then most downloaded.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ptmx.licenses import queries
+from ptmx.licenses.audit import AuditRecord
+from ptmx.licenses.audit import lineage as load_lineage
+from ptmx.licenses.chains import Lineage, judge_effective
+from ptmx.licenses.expressions import NONE, leaves, parse
+from ptmx.licenses.rules.book import preferred_id
+from ptmx.licenses.verdicts import verdict_for
+from ptmx.licenses.vocabulary import Activity, Family, Verdict
+from ptmx.store import Store
+
+Pool = Callable[[], list[dict[str, Any]]]
+MAX_ALTERNATIVES = 3
+POOL = 60  # candidates read per job before judging; the best qualifying three are kept
+REMEDIED = frozenset({Verdict.CONFLICT, Verdict.DRIFT, Verdict.USE_CONSTRAINED})
+_ACCEPTABLE = frozenset({Verdict.OK, Verdict.OK_WITH_OBLIGATIONS})
+
+# Hugging Face pipeline tags (huggingface/hub-docs, tasks): tags that name what a model does.
+PIPELINE_TAGS = (
+    "text-classification", "token-classification", "table-question-answering",
+    "question-answering", "zero-shot-classification", "translation", "summarization",
+    "feature-extraction", "text-generation", "text2text-generation", "fill-mask",
+    "sentence-similarity", "text-to-speech", "text-to-audio", "automatic-speech-recognition",
+    "audio-to-audio", "audio-classification", "voice-activity-detection", "depth-estimation",
+    "image-classification", "object-detection", "image-segmentation", "text-to-image",
+    "image-to-text", "image-to-image", "image-to-video", "unconditional-image-generation",
+    "video-classification", "reinforcement-learning", "robotics", "tabular-classification",
+    "tabular-regression", "time-series-forecasting", "visual-question-answering",
+    "document-question-answering", "zero-shot-image-classification", "graph-ml",
+    "mask-generation", "zero-shot-object-detection", "text-to-3d", "image-to-3d",
+    "image-feature-extraction", "text-to-video", "conversational", "multiple-choice",
+    "any-to-any", "image-text-to-text", "keypoint-detection", "video-text-to-text",
+)
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A model that does the same job under acceptable terms."""
+
+    model: str
+    license: str
+    verdict: str
+    reuse_count: int
+    downloads: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data."""
+        return {"model": self.model, "license": self.license, "verdict": self.verdict,
+                "reuse_count": self.reuse_count, "downloads": self.downloads}
+
+
+@dataclass
+class Remedy:
+    """What to do about one finding: alternatives (with the job they match) and, where a
+    licence change fixes it, the licence to carry."""
+
+    job: str | None = None  # e.g. "task text-classification", "name family bert*"
+    alternatives: list[Alternative] = field(default_factory=list)
+    carry: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON and SARIF."""
+        out: dict[str, Any] = {"job": self.job,
+                               "alternatives": [a.to_dict() for a in self.alternatives]}
+        if self.carry is not None:
+            out["carry"] = self.carry
+        return out
+
+    def text(self) -> str:
+        """One line for a table."""
+        parts = []
+        if self.carry:
+            parts.append(f"declare {self.carry['license']}")
+        if self.alternatives:
+            names = ", ".join(f"{a.model} ({a.license})" for a in self.alternatives)
+            parts.append(f"or use {names} [{self.job}]" if parts else
+                         f"use {names} [{self.job}]")
+        elif self.job:
+            parts.append(f"no alternative found [{self.job}]")
+        return "; ".join(parts)
+
+
+# ------------------------------------------------------------------------------------ jobs
+def name_family(model: str) -> tuple[str, str] | None:
+    """The name family of a model id and a regular expression matching its members:
+    ``google/bert-base-uncased`` → ``bert``; ``spacy/en_core_web_sm`` → ``en-core``."""
+    name = model.rsplit("/", 1)[-1].lower()
+    tokens = [t for t in re.split(r"[-_.]+", name) if t]
+    if not tokens:
+        return None
+    head = tokens[:1] if len(tokens[0]) >= 3 or len(tokens) == 1 else tokens[:2]
+    if len(head[0]) < 2:
+        return None
+    pattern = "(^|/)" + "[-_.]".join(re.escape(t) for t in head) + r"([-_.]|$|\d)"
+    return "-".join(head), pattern
+
+
+class Remedies:
+    """Remedies for findings of one dataset; candidate pools and judgements are cached, so a
+    whole-dataset check asks the store once per job."""
+
+    def __init__(self, store: Store, lineage: Lineage) -> None:
+        self.store = store
+        self.lineage = lineage
+        self._pools: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self._tasks: dict[int, str] = {}
+        self._archs: dict[int, str] = {}
+        self._found: dict[tuple[str, int | None, str | None, Activity],
+                          tuple[str | None, list[Alternative]]] = {}
+
+    def prepare(self, model_ids: list[int]) -> None:
+        """Read the task and architecture of these models in two queries."""
+        ids = sorted({m for m in model_ids if m is not None})
+        if ids:
+            self._tasks.update(queries.tasks(self.store, ids, list(PIPELINE_TAGS)))
+            self._archs.update(queries.architectures(self.store, ids))
+
+    def _pool(self, kind: str, value: str, ids: list[int] | None = None) -> list[dict[str, Any]]:
+        key = (kind, value)
+        if key not in self._pools:
+            if kind == "task":
+                table = queries.candidates_by_task(self.store, value, POOL)
+            elif kind == "architecture":
+                table = queries.candidates_by_architecture(self.store, value, POOL)
+            elif kind == "base family":
+                table = queries.candidates_by_ids(self.store, ids or [], POOL)
+            else:
+                table = queries.candidates_by_name(self.store, value, POOL)
+            self._pools[key] = table.to_pylist() if table.num_columns else []
+        return self._pools[key]
+
+    def _jobs(self, model: str, model_id: int | None) -> Iterator[tuple[str, Pool]]:
+        """The ways to find models doing the same job, in order of precision; each pool is
+        read only when the ones before it gave nothing."""
+        if model_id is not None and model_id in self._tasks:
+            task = self._tasks[model_id]
+            yield f"task {task}", lambda: self._pool("task", task)
+        if model_id is not None and model_id in self._archs:
+            arch = self._archs[model_id]
+            yield f"architecture {arch}", lambda: self._pool("architecture", arch)
+        if model_id is not None:
+            relatives = self.lineage.relatives(model_id)
+            if relatives:
+                key = ",".join(map(str, sorted(relatives)))
+                yield (f"base family of {model}",
+                       lambda: self._pool("base family", key, relatives))
+        family = name_family(model)
+        if family is not None:
+            yield f"name family {family[0]}*", lambda: self._pool("name", family[1])
+
+    def alternatives(self, model: str, model_id: int | None, downstream: str | None,
+                     activity: Activity) -> tuple[str | None, list[Alternative]]:
+        """Up to three models doing the same job whose effective terms are acceptable under
+        ``downstream`` for ``activity``; the job used (the first that yields any). Cached per
+        (model, downstream, activity): a model's findings share their answer."""
+        key = (model, model_id, downstream, activity)
+        if key not in self._found:
+            self._found[key] = self._alternatives(model, model_id, downstream, activity)
+        return self._found[key]
+
+    def _alternatives(self, model: str, model_id: int | None, downstream: str | None,
+                      activity: Activity) -> tuple[str | None, list[Alternative]]:
+        first = None
+        for job, pool in self._jobs(model, model_id):
+            first = first or job
+            found = []
+            for row in pool():
+                if row["model_id"] == model_id or not row["license"]:
+                    continue
+                chain = self.lineage.chain(row["model_id"], row["model"])
+                act = None if activity is not Activity.DERIVE else activity
+                judged = judge_effective(row["license"], chain, downstream, act).judgement
+                if judged.verdict in _ACCEPTABLE:
+                    found.append(Alternative(row["model"], row["license"], judged.verdict,
+                                             int(row["reuse_count"] or 0), row["downloads"]))
+                    if len(found) == MAX_ALTERNATIVES:
+                        break
+            if found:
+                return job, found
+        return first, []
+
+    def for_record(self, rec: AuditRecord) -> Remedy | None:
+        """The remedy of one audit record (None when its verdict needs none)."""
+        verdict = Verdict(rec.verdict)
+        if verdict not in REMEDIED:
+            return None
+        activity = Activity(rec.activity)
+        # a link: replace the used model; an edge: derive from another base
+        model = rec.model or ""
+        job, found = self.alternatives(model, rec.model_id, rec.downstream, activity)
+        remedy = Remedy(job, found)
+        if verdict in (Verdict.DRIFT, Verdict.CONFLICT):
+            remedy.carry = carry(rec)
+        return remedy
+
+
+# ------------------------------------------------------------------------------------ carry
+def _deciding_license(rec: AuditRecord) -> str | None:
+    """The licence whose terms decided: the ancestor's when inherited, else the model's own."""
+    if rec.inherited_from and rec.chain:
+        for a in json.loads(rec.chain):
+            if a.get("model") == rec.inherited_from:
+                return str(a.get("license"))
+    return rec.upstream
+
+
+def carry(rec: AuditRecord) -> dict[str, Any] | None:
+    """The exact licence the downstream should carry so the finding goes away (checked with the
+    engine): for a derived model the upstream licence (or its copyleft carrier); for a project
+    that ships weights, its own licences AND the model's. None when no licence change helps."""
+    upstream = _deciding_license(rec)
+    if not upstream or upstream.strip().upper() == NONE:
+        return None
+    terms = [leaf.license for leaf in leaves(parse(upstream)) if leaf.license.family.is_grant]
+    if not terms or any(t.family in (Family.NO_GRANT, Family.NO_DERIVATIVES) for t in terms):
+        return None
+    activity = Activity(rec.activity)
+    ids = [preferred_id(t.carriers[0] if t.carriers else t.symbol) for t in terms]
+    target = " AND ".join(dict.fromkeys(ids))
+    options = [target]
+    if activity is not Activity.DERIVE and rec.downstream and rec.downstream != NONE:
+        options.insert(0, f"{rec.downstream} AND {target}")
+    for option in options:
+        judged = verdict_for(upstream, option, activity)
+        if not judged.verdict.failing and not judged.verdict.undecided:
+            first = terms[0]
+            who = rec.derived or rec.project
+            where = "model card" if activity is Activity.DERIVE else "LICENSE / NOTICE"
+            return {
+                "license": option, "for": who, "where": where,
+                "text": f"license: {option}" if activity is Activity.DERIVE else
+                f"The model weights {rec.model} are licensed under {first.name} "
+                f"({preferred_id(first.symbol)}), not under this project's licence"
+                + (f": {first.url}" if first.url else "") + ".",
+                "licence_text": first.url, "version": first.version,
+                "verdict_after": judged.verdict.value,
+            }
+    return None
+
+
+def remedies_for(store: Store, records: list[AuditRecord],
+                 lineage: Lineage | None = None) -> list[Remedy | None]:
+    """The remedy of each record (None for records that need none), in order."""
+    chains = lineage if lineage is not None else load_lineage(store)
+    finder = Remedies(store, chains)
+    finder.prepare([r.model_id for r in records
+                    if r.model_id is not None and Verdict(r.verdict) in REMEDIED])
+    return [finder.for_record(r) for r in records]
