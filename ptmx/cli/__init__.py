@@ -60,8 +60,9 @@ class _Parser(argparse.ArgumentParser):
                      f"(see `{self.prog} --help`)\n")
 
 
-def _top_level() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[argparse.ArgumentParser]]:
-    parser = _Parser(
+def _top_level() -> tuple[argparse.ArgumentParser,
+                          argparse._SubParsersAction[argparse.ArgumentParser]]:
+    parser: argparse.ArgumentParser = _Parser(
         prog="ptmx",
         description="Explore pre-trained-model supply chains: PeaTMOSS models, the GitHub "
                     "projects that reuse them, their licenses and documentation.",
@@ -69,7 +70,8 @@ def _top_level() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[ar
     parser.add_argument("--version", action="version", version=f"ptmx {__version__}")
     parser.add_argument("--data", metavar="DIR",
                         help="PeaTMOSS Parquet folder (default: $PTMX_DATA, else the bundled sample)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub: argparse._SubParsersAction[argparse.ArgumentParser] = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser)
     return parser, sub
 
 

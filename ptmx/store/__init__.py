@@ -13,6 +13,7 @@ from ptmx.store.lookup import (
     normalise_project,
     require_model_id,
     require_project_id,
+    search_model_rows,
     search_models,
     suggest_models,
     suggest_projects,
@@ -27,5 +28,5 @@ __all__ = [
     "find_model_id", "find_project_id", "license_names", "model_page", "normalise_model_id",
     "normalise_project",
     "open", "open_store", "project_page", "require_model_id", "require_project_id",
-    "run_readonly", "search_models", "stats", "suggest_models", "suggest_projects",
+    "run_readonly", "search_model_rows", "search_models", "stats", "suggest_models", "suggest_projects",
 ]
