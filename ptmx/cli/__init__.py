@@ -75,27 +75,51 @@ def _top_level() -> tuple[argparse.ArgumentParser,
     return parser, sub
 
 
-def build_parser(areas: Sequence[str] = AREAS) -> argparse.ArgumentParser:
+def build_parser(areas: Sequence[str] = AREAS, *, placeholders: bool = True
+                 ) -> argparse.ArgumentParser:
     """The command-line parser; the commands of ``areas`` complete, every other command a
-    placeholder that knows only its name and help line (default: every area complete)."""
+    placeholder that knows only its name and help line (default: every area complete).
+    ``placeholders=False`` leaves the other commands out (they change nothing of a parse
+    whose command is known, nor of its ``--help``)."""
     parser, sub = _top_level()
     for area in AREAS:
         if area in areas:
             importlib.import_module(f"ptmx.cli.{area}").register(sub)
             continue
-        for name, owner, help_line in COMMANDS:
+        for name, owner, help_line in COMMANDS if placeholders else ():
             if owner == area:
                 # No options of its own: whatever follows the name is left for the real parser.
                 sub.add_parser(name, help=help_line, add_help=False)
     return parser
 
 
+_AREA_OF = {name: area for name, area, _help in COMMANDS}
+
+
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The command of the common spellings (``[--data DIR | --data=DIR] COMMAND ...``);
+    None for anything else, which the placeholder parser sorts out."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--data":
+            i += 2
+        elif arg.startswith("--data="):
+            i += 1
+        else:
+            return arg if arg in _AREA_OF else None
+    return None
+
+
 def parser_for(argv: Sequence[str]) -> argparse.ArgumentParser:
     """The parser ``argv`` needs: only the area of its command is imported. ``--help``,
     ``--version``, a missing or unknown command exit (or fail) here, importing no area."""
+    command = _command_of(argv)
+    if command is not None:
+        return build_parser((_AREA_OF[command],), placeholders=False)
     placeholders = build_parser(())
     known, _rest = placeholders.parse_known_args(argv)
-    area = {name: owner for name, owner, _ in COMMANDS}.get(known.command or "")
+    area = _AREA_OF.get(known.command or "")
     if area is None:
         return placeholders
     return build_parser((area,))
