@@ -150,7 +150,7 @@ class Question:
 def questions(targets: dict[str, str], limit: int, ids: dict[str, int]) -> list[Question]:
     """The rows of the table, from the dataset's targets (``ids``: the targets' ids)."""
     from ptmx import licenses
-    from ptmx.graph import neighbourhood
+    from ptmx.graph import neighborhood
     from ptmx.store import model_page, project_page, search_models
 
     out: list[Question] = []
@@ -183,7 +183,7 @@ def questions(targets: dict[str, str], limit: int, ids: dict[str, int]) -> list[
         "walk_depth2", "`graph neighbors` depth 2, most reused, no limit",
         ["graph", "neighbors", top, "--kind", "model", "--depth", "2", "--limit", "0",
          "--format", "json"],
-        lambda s: neighbourhood(s, top, kind="model", depth=2, limit=0),
+        lambda s: neighborhood(s, top, kind="model", depth=2, limit=0),
         [(WALK_SQL, {"name": top})], f"sb.neighbourhood(con, {top!r}, 2)"))
     out.append(Question(
         "license_audit", "`licenses audit --format json` (floor: join only)",

@@ -68,6 +68,10 @@ def _jsonable(value: Any) -> Any:
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
+# One line, items still spaced (``"ok": 1``): the C encoder's speed, readable by grep.
+_COMPACT = json.JSONEncoder(default=_jsonable, ensure_ascii=False)
+
+
 def _pretty(pretty: bool | None) -> bool:
     if pretty is not None:
         return pretty
@@ -85,10 +89,7 @@ def dumps(value: Any, *, pretty: bool | None = None) -> str:
     """
     if _pretty(pretty):
         return json.dumps(value, default=_jsonable, ensure_ascii=False, indent=2)
-    return json.dumps(value, default=_jsonable, ensure_ascii=False, separators=(",", ":"))
-
-
-_COMPACT = json.JSONEncoder(default=_jsonable, ensure_ascii=False, separators=(",", ":"))
+    return _COMPACT.encode(value)
 
 
 def _indented(value: Any) -> str:

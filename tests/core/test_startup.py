@@ -188,7 +188,7 @@ def test_empty_results_are_still_valid_json() -> None:
 
 def test_dumps_indents_only_for_people() -> None:
     value = {"a": [1, 2], "b": None}
-    assert dumps(value, pretty=False) == '{"a":[1,2],"b":null}'
+    assert dumps(value, pretty=False) == '{"a": [1, 2], "b": null}'
     assert json.loads(dumps(value, pretty=True)) == value and "\n  " in dumps(value, pretty=True)
 
 
