@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ptmx.errors import NotFoundError
@@ -68,9 +68,14 @@ def search_models(
     Exact and prefix matches come before substring matches; ties break on ``order_by``.
     ``license`` keeps models carrying that tag; ``licenses`` those carrying any of the tags.
     """
-    table: pa.Table = _search(store, store.query, text, limit, offset, order_by, descending,
-                              license, author, licenses)
-    return table.drop_columns(["_rank"])
+    import pyarrow as pa
+
+    rows = search_model_rows(store, text, limit=limit, offset=offset, order_by=order_by,
+                             descending=descending, license=license, author=author,
+                             licenses=licenses)
+    # The columns' types as DuckDB gives them, even for an empty page.
+    schema = store.query(f"SELECT {_COLUMNS} FROM model_summary LIMIT 0").schema
+    return pa.Table.from_pylist(rows, schema=schema)
 
 
 def search_model_rows(
@@ -86,11 +91,23 @@ def search_model_rows(
     licenses: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
     """:func:`search_models` as plain dicts (no Arrow: for a one-shot command)."""
-    rows: list[dict[str, Any]] = _search(store, store.rows, text, limit, offset, order_by,
-                                         descending, license, author, licenses)
-    for row in rows:
-        del row["_rank"]
-    return rows
+    if order_by not in SORTABLE:
+        raise ValueError(f"cannot sort by {order_by!r}")
+    needle = text.strip().lower()
+    where, params = _filters(license, author, licenses)
+    bound: dict[str, object] = {"n": needle, **params}
+    matches = f"FROM model_summary WHERE contains(model_lc, $n){where}"
+    if order_by == "downloads" and descending:
+        found = _by_downloads(store, needle, matches, bound, offset + limit)[offset:]
+    else:
+        direction = "DESC" if descending else "ASC"
+        found = store.rows(f"""SELECT {_COLUMNS}, {_RANK} AS _rank {matches}
+                               ORDER BY _rank, {order_by} {direction} NULLS LAST, model
+                               LIMIT $limit OFFSET $offset""",
+                           {**bound, "limit": limit, "offset": offset})
+    for row in found:
+        row.pop("_rank", None)
+    return found
 
 
 _COLUMNS = "model_id, model, author, downloads, likes, license, reuse_count"
@@ -99,53 +116,34 @@ _RANK = ("CASE WHEN $n = '' THEN 0 WHEN model_lc = $n THEN 0 "
          "WHEN starts_with(model_lc, $n) OR contains(model_lc, '/' || $n) THEN 1 ELSE 2 END")
 
 
-def _search(store: Store, fetch: Callable[[str, dict[str, object]], Any], text: str, limit: int,
-            offset: int, order_by: str, descending: bool, license: str | None,
-            author: str | None, licenses: Sequence[str] | None) -> Any:
-    """One ranked scan of model_summary (Arrow or rows, whatever ``fetch`` returns), with a
-    ``_rank`` column.
+def _by_downloads(store: Store, needle: str, matches: str, bound: dict[str, object],
+                  want: int) -> list[dict[str, Any]]:
+    """The first ``want`` matches by rank, then downloads, with at most one full scan.
 
-    The default order (downloads) is model_summary's storage order, so a filtered scan with a
-    LIMIT and no ORDER BY returns matches in that order and stops as soon as it has enough: for
-    a common text that is a fraction of one scan. Its rows, ranked, are the answer when they
-    are every match, or when they are all exact or prefix matches and no exact match was left
-    behind. Otherwise (and for other orders) one ranked top-N scan answers.
+    model_summary is stored in downloads order, so a filtered scan with a LIMIT and no ORDER
+    BY returns matches in that order and stops as soon as it has enough. ``early``, the first
+    ``want`` matches, is the answer when it holds every match. Otherwise the answer is the exact
+    ids (an index lookup), then the prefix matches in order, then early's other matches: the
+    prefix matches come from early when it holds nothing else, else from one scan of them
+    alone, which also stops at ``want`` (and is the only full scan when they are few).
     """
-    if order_by not in SORTABLE:
-        raise ValueError(f"cannot sort by {order_by!r}")
-    needle = text.strip().lower()
-    where, params = _filters(license, author, licenses)
-    bound: dict[str, object] = {"n": needle, **params}
-    matches = f"FROM model_summary WHERE (contains(model_lc, $n)){where}"
-    if order_by == "downloads" and descending:
-        want = offset + limit
-        early = fetch(f"""SELECT {_COLUMNS}, _rank FROM (
-                             SELECT {_COLUMNS}, {_RANK} AS _rank, rowid AS _pos {matches}
-                             LIMIT $want)
-                          ORDER BY _rank, _pos""", {**bound, "want": want})
-        ranks = _ranks(early)
-        if len(ranks) < want or not needle or (
-                max(ranks) <= 1 and ranks.count(0) == _exact_matches(store, needle)):
-            return early[offset:want]
-        order = "rowid"
+    early = store.rows(f"SELECT {_COLUMNS}, {_RANK} AS _rank {matches} LIMIT $want",
+                       {**bound, "want": want})
+    if len(early) < want or not needle:
+        return sorted(early, key=lambda r: int(r["_rank"]))  # stable: downloads order within
+    exact = store.rows(
+        f"""SELECT {_COLUMNS}, 0 AS _rank {matches}
+            AND model_id IN (SELECT id FROM model WHERE lower(context_id) = $n)
+            ORDER BY downloads DESC NULLS LAST, model""", bound)
+    if all(r["_rank"] <= 1 for r in early):
+        prefix = [r for r in early if r["_rank"] == 1]
     else:
-        direction = "DESC" if descending else "ASC"
-        order = f"{order_by} {direction} NULLS LAST, model"
-    return fetch(f"""SELECT {_COLUMNS}, {_RANK} AS _rank {matches}
-                     ORDER BY _rank, {order} LIMIT $limit OFFSET $offset""",
-                 {**bound, "limit": limit, "offset": offset})
-
-
-def _ranks(found: Any) -> list[int]:
-    if isinstance(found, list):
-        return [int(r["_rank"]) for r in found]
-    ranks: list[int] = found.column("_rank").to_pylist()
-    return ranks
-
-
-def _exact_matches(store: Store, needle: str) -> int:
-    """Models whose id is ``needle`` (case-insensitive), through the index on model."""
-    return int(store.scalar("SELECT count(*) FROM model WHERE lower(context_id) = ?", [needle]))
+        prefix = store.rows(
+            f"""SELECT {_COLUMNS}, 1 AS _rank {matches} AND model_lc <> $n
+                AND (starts_with(model_lc, $n) OR contains(model_lc, '/' || $n)) LIMIT $want""",
+            {**bound, "want": want})
+    rest = [r for r in early if r["_rank"] == 2]
+    return (exact + prefix + rest)[:want]
 
 
 def count_models(store: Store, text: str = "", *, license: str | None = None,
