@@ -6,22 +6,49 @@ Each area module under ``ptmx.cli`` has ``register(subparsers)``; handlers retur
 world can cause (an unreadable file, a full disk, input nested too deeply): never a traceback.
 Messages echo user input (ids, paths, "did you mean" names), so they reach the terminal only
 through :func:`ptmx.safetext.visible`. Textual is imported only by `browse`.
+
+Start-up is paid by every shell lookup, so only the area of the command given is imported:
+:data:`COMMANDS` lists every top-level command with its area module and help line, which is all
+that ``ptmx --help``, ``--version`` and a mistyped command need. The chosen area then registers
+its subcommands as usual; the others stay placeholders. (A test checks the table against the
+areas' own ``register``, so it cannot drift.)
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
 from ptmx import __version__
-from ptmx.cli import cards, core, graph, hub, licenses, paper, scan
 from ptmx.errors import PtmxError
 from ptmx.safetext import visible
 
 # Area modules, each adding its subcommands. Order is the order in `ptmx --help`.
-AREAS = (core, licenses, graph, cards, hub, scan, paper)
+AREAS = ("core", "licenses", "graph", "cards", "hub", "scan", "paper")
+
+# Every top-level command: (name, area module under ptmx.cli, the help line its area registers).
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("browse", "core", "open the terminal explorer (TUI)"),
+    ("stats", "core", "dataset counts: models, projects, links, licenses, hubs"),
+    ("query", "core", "run read-only SQL over all tables"),
+    ("search", "core", "find models by name, best match first"),
+    ("model", "core", "everything the dataset says about one model"),
+    ("project", "core", "the models a GitHub project reuses, and its licenses"),
+    ("import", "core", "convert the published PeaTMOSS.db (SQLite) to a Parquet folder"),
+    ("sample", "core", "the bundled real sample"),
+    ("licenses", "licenses", "licence verdicts for model→project and base→derived relations: "
+                             "audit, check (CI), explain"),
+    ("graph", "graph", "supply-chain graph: neighbours, lineage, impact, rankings"),
+    ("cards", "cards", "model-card documentation: report, show one model, CI check"),
+    ("hub", "hub", "live Hugging Face Hub lookups and drift since the snapshot"),
+    ("scan", "scan", "find the pre-trained models a local project loads; check licenses and "
+                     "cards; write an AI BOM"),
+    ("paper", "paper", "the PeaTMOSS paper's analyses reproduced on this dataset, beside its "
+                       "figures"),
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -33,9 +60,9 @@ class _Parser(argparse.ArgumentParser):
                      f"(see `{self.prog} --help`)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full command-line parser."""
-    parser = _Parser(
+def _top_level() -> tuple[argparse.ArgumentParser,
+                          argparse._SubParsersAction[argparse.ArgumentParser]]:
+    parser: argparse.ArgumentParser = _Parser(
         prog="ptmx",
         description="Explore pre-trained-model supply chains: PeaTMOSS models, the GitHub "
                     "projects that reuse them, their licenses and documentation.",
@@ -43,10 +70,59 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ptmx {__version__}")
     parser.add_argument("--data", metavar="DIR",
                         help="PeaTMOSS Parquet folder (default: $PTMX_DATA, else the bundled sample)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub: argparse._SubParsersAction[argparse.ArgumentParser] = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser)
+    return parser, sub
+
+
+def build_parser(areas: Sequence[str] = AREAS, *, placeholders: bool = True
+                 ) -> argparse.ArgumentParser:
+    """The command-line parser; the commands of ``areas`` complete, every other command a
+    placeholder that knows only its name and help line (default: every area complete).
+    ``placeholders=False`` leaves the other commands out (they change nothing of a parse
+    whose command is known, nor of its ``--help``)."""
+    parser, sub = _top_level()
     for area in AREAS:
-        area.register(sub)
+        if area in areas:
+            importlib.import_module(f"ptmx.cli.{area}").register(sub)
+            continue
+        for name, owner, help_line in COMMANDS if placeholders else ():
+            if owner == area:
+                # No options of its own: whatever follows the name is left for the real parser.
+                sub.add_parser(name, help=help_line, add_help=False)
     return parser
+
+
+_AREA_OF = {name: area for name, area, _help in COMMANDS}
+
+
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The command of the common spellings (``[--data DIR | --data=DIR] COMMAND ...``);
+    None for anything else, which the placeholder parser sorts out."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--data":
+            i += 2
+        elif arg.startswith("--data="):
+            i += 1
+        else:
+            return arg if arg in _AREA_OF else None
+    return None
+
+
+def parser_for(argv: Sequence[str]) -> argparse.ArgumentParser:
+    """The parser ``argv`` needs: only the area of its command is imported. ``--help``,
+    ``--version``, a missing or unknown command exit (or fail) here, importing no area."""
+    command = _command_of(argv)
+    if command is not None:
+        return build_parser((_AREA_OF[command],), placeholders=False)
+    placeholders = build_parser(())
+    known, _rest = placeholders.parse_known_args(argv)
+    area = _AREA_OF.get(known.command or "")
+    if area is None:
+        return placeholders
+    return build_parser((area,))
 
 
 def _fail(message: str, code: int = 2) -> int:
@@ -63,7 +139,8 @@ def _os_error(exc: OSError) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the process exit code."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = parser_for(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help(sys.stderr)

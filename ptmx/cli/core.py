@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ptmx.cli.common import add_data_option, add_format_option, positive_int, seconds, store_from
 from ptmx.render import emit
-from ptmx.render.output import dumps
+from ptmx.render.output import ROW_FORMATS, dumps
 from ptmx.safetext import visible
 
 
@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="stop the query after this long (default: $PTMX_QUERY_TIMEOUT, else 30; "
                         "0: no limit)")
     add_data_option(p)
-    add_format_option(p)
+    add_format_option(p, ROW_FORMATS)
     p.set_defaults(handler=_query)
 
     p = sub.add_parser("search", help="find models by name, best match first")
@@ -39,7 +39,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--sort", default="downloads",
                    choices=["model", "author", "downloads", "likes", "license", "reuse_count"])
     add_data_option(p)
-    add_format_option(p)
+    add_format_option(p, ROW_FORMATS)
     p.set_defaults(handler=_search)
 
     p = sub.add_parser("model", help="everything the dataset says about one model")
@@ -108,10 +108,10 @@ def _query(args: argparse.Namespace) -> int:
 
 
 def _search(args: argparse.Namespace) -> int:
-    from ptmx.store import search_models
+    from ptmx.store import search_model_rows
 
-    rows = search_models(store_from(args), args.text, limit=args.limit, order_by=args.sort,
-                         descending=args.sort not in ("model", "author", "license"))
+    rows = search_model_rows(store_from(args), args.text, limit=args.limit, order_by=args.sort,
+                             descending=args.sort not in ("model", "author", "license"))
     emit(rows, args.format, columns=["model", "downloads", "license", "reuse_count"])
     return 0
 

@@ -17,13 +17,16 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import duckdb
-import pyarrow as pa
 
 from ptmx import config
 from ptmx.errors import QueryError, UsageError
 from ptmx.store.store import Store
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 ALLOWED = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 # What EXPLAIN may precede: `EXPLAIN [ANALYZE | (options)]`, then the explained statement.
@@ -125,6 +128,8 @@ def run_readonly(store: Store, sql: str, limit: int = 1000,
 
     Pass ``cursor`` to be able to ``interrupt()`` the query from another thread.
     """
+    import pyarrow as pa
+
     check_read_only(sql)
     seconds_allowed = query_timeout(timeout)
     started = time.perf_counter()

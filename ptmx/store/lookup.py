@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from ptmx.errors import NotFoundError
 from ptmx.store.store import Store
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 SORTABLE = ("model", "author", "downloads", "likes", "license", "reuse_count")
 
@@ -30,22 +32,22 @@ def normalise_project(text: str) -> str:
     return ref.strip("/").removesuffix(".git")
 
 
-def _filters(text: str, license: str | None, author: str | None,
-             licenses: Sequence[str] | None) -> tuple[list[str], list[object]]:
-    """WHERE terms and their bind parameters shared by the search and its count."""
-    needle = text.strip().lower()
-    where = ["(? = '' OR contains(model_lc, ?))"]
-    params: list[object] = [needle, needle]
+def _filters(license: str | None, author: str | None,
+             licenses: Sequence[str] | None) -> tuple[str, dict[str, object]]:
+    """The WHERE terms beyond the text (" AND ..."), and their named bind parameters, shared by
+    the search and its count."""
+    where = ""
+    params: dict[str, object] = {}
     if license:
-        where.append("list_contains(string_split(lower(license), ' and '), lower(?))")
-        params.append(license)
+        where += " AND list_contains(string_split(lower(license), ' and '), lower($license))"
+        params["license"] = license
     if licenses is not None:
         # Any of these tags (e.g. every tag of one license family), compared case-insensitively.
-        where.append("len(list_intersect(string_split(lower(license), ' and '), ?)) > 0")
-        params.append([t.lower() for t in licenses])
+        where += " AND len(list_intersect(string_split(lower(license), ' and '), $tags)) > 0"
+        params["tags"] = [t.lower() for t in licenses]
     if author:
-        where.append("lower(author) = lower(?)")
-        params.append(author)
+        where += " AND lower(author) = lower($author)"
+        params["author"] = author
     return where, params
 
 
@@ -66,70 +68,90 @@ def search_models(
     Exact and prefix matches come before substring matches; ties break on ``order_by``.
     ``license`` keeps models carrying that tag; ``licenses`` those carrying any of the tags.
     """
+    import pyarrow as pa
+
+    rows = search_model_rows(store, text, limit=limit, offset=offset, order_by=order_by,
+                             descending=descending, license=license, author=author,
+                             licenses=licenses)
+    # The columns' types as DuckDB gives them, even for an empty page.
+    schema = store.query(f"SELECT {_COLUMNS} FROM model_summary LIMIT 0").schema
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+def search_model_rows(
+    store: Store,
+    text: str = "",
+    *,
+    limit: int = 100,
+    offset: int = 0,
+    order_by: str = "downloads",
+    descending: bool = True,
+    license: str | None = None,
+    author: str | None = None,
+    licenses: Sequence[str] | None = None,
+) -> list[dict[str, Any]]:
+    """:func:`search_models` as plain dicts (no Arrow: for a one-shot command)."""
     if order_by not in SORTABLE:
         raise ValueError(f"cannot sort by {order_by!r}")
     needle = text.strip().lower()
-    where, params = _filters(text, license, author, licenses)
+    where, params = _filters(license, author, licenses)
+    bound: dict[str, object] = {"n": needle, **params}
+    matches = f"FROM model_summary WHERE contains(model_lc, $n){where}"
     if order_by == "downloads" and descending:
-        return _search_by_downloads(store, needle, where, params, limit, offset)
-    direction = "DESC" if descending else "ASC"
-    sql = f"""
-        SELECT {_COLUMNS} FROM model_summary WHERE {' AND '.join(where)}
-        ORDER BY {_RANK}, {order_by} {direction} NULLS LAST, model
-        LIMIT ? OFFSET ?
-    """
-    return store.query(sql, [*params, needle, needle, needle, needle, limit, offset])
+        found = _by_downloads(store, needle, matches, bound, offset + limit)[offset:]
+    else:
+        direction = "DESC" if descending else "ASC"
+        found = store.rows(f"""SELECT {_COLUMNS}, {_RANK} AS _rank {matches}
+                               ORDER BY _rank, {order_by} {direction} NULLS LAST, model
+                               LIMIT $limit OFFSET $offset""",
+                           {**bound, "limit": limit, "offset": offset})
+    for row in found:
+        row.pop("_rank", None)
+    return found
 
 
 _COLUMNS = "model_id, model, author, downloads, likes, license, reuse_count"
 # 0: the id itself, 1: the id or its name part starts with the text, 2: contains it elsewhere.
-_RANK = ("CASE WHEN ? = '' THEN 0 WHEN model_lc = ? THEN 0 "
-         "WHEN starts_with(model_lc, ?) OR contains(model_lc, '/' || ?) THEN 1 ELSE 2 END")
-_PREFIX = "(model_lc = ? OR starts_with(model_lc, ?) OR contains(model_lc, '/' || ?))"
+_RANK = ("CASE WHEN $n = '' THEN 0 WHEN model_lc = $n THEN 0 "
+         "WHEN starts_with(model_lc, $n) OR contains(model_lc, '/' || $n) THEN 1 ELSE 2 END")
 
 
-def _rank(model: str, needle: str) -> int:
-    lc = model.lower()
-    if not needle or lc == needle:
-        return 0
-    return 1 if lc.startswith(needle) or f"/{needle}" in lc else 2
+def _by_downloads(store: Store, needle: str, matches: str, bound: dict[str, object],
+                  want: int) -> list[dict[str, Any]]:
+    """The first ``want`` matches by rank, then downloads, with at most one full scan.
 
-
-def _search_by_downloads(store: Store, needle: str, where: list[str], params: list[object],
-                         limit: int, offset: int) -> pa.Table:
-    """The default order, without sorting 281k rows per keystroke.
-
-    model_summary is stored in downloads order, and a filtered scan with LIMIT and no ORDER BY
-    returns rows in that order and stops as soon as it has enough: for a common text that is
-    ~1 ms instead of a full scan and sort. Same result as ORDER BY rank, downloads, model.
+    model_summary is stored in downloads order, so a filtered scan with a LIMIT and no ORDER
+    BY returns matches in that order and stops as soon as it has enough. ``early``, the first
+    ``want`` matches, is the answer when it holds every match. Otherwise the answer is the exact
+    ids (an index lookup), then the prefix matches in order, then early's other matches: the
+    prefix matches come from early when it holds nothing else, else from one scan of them
+    alone, which also stops at ``want`` (and is the only full scan when they are few).
     """
-    want = offset + limit
-    base = f"SELECT {_COLUMNS} FROM model_summary WHERE {' AND '.join(where)}"
-    found = store.query(f"{base} LIMIT ?", [*params, want])
-    if found.num_rows < want or not needle:
-        # Every match is here (or no ranking applies): rank them; the sort is stable, so
-        # downloads order holds within a rank.
-        names = found.column("model").to_pylist()
-        order = sorted(range(len(names)), key=lambda i: _rank(names[i], needle))
-        return found.take(pa.array(order[offset:want], pa.int64()))
-    prefix_params = [needle, needle, needle]
-    leading = store.query(f"{base} AND {_PREFIX} LIMIT ?", [*params, *prefix_params, want])
-    names = leading.column("model").to_pylist()
-    leading = leading.take(pa.array(sorted(range(len(names)), key=lambda i: _rank(names[i], needle)),
-                                    pa.int64()))
-    if leading.num_rows >= want:
-        return leading.slice(offset, limit)
-    rest = store.query(f"{base} AND NOT {_PREFIX} LIMIT ?",
-                       [*params, *prefix_params, want - leading.num_rows])
-    return pa.concat_tables([leading, rest]).slice(offset, limit)
+    early = store.rows(f"SELECT {_COLUMNS}, {_RANK} AS _rank {matches} LIMIT $want",
+                       {**bound, "want": want})
+    if len(early) < want or not needle:
+        return sorted(early, key=lambda r: int(r["_rank"]))  # stable: downloads order within
+    exact = store.rows(
+        f"""SELECT {_COLUMNS}, 0 AS _rank {matches}
+            AND model_id IN (SELECT id FROM model WHERE lower(context_id) = $n)
+            ORDER BY downloads DESC NULLS LAST, model""", bound)
+    if all(r["_rank"] <= 1 for r in early):
+        prefix = [r for r in early if r["_rank"] == 1]
+    else:
+        prefix = store.rows(
+            f"""SELECT {_COLUMNS}, 1 AS _rank {matches} AND model_lc <> $n
+                AND (starts_with(model_lc, $n) OR contains(model_lc, '/' || $n)) LIMIT $want""",
+            {**bound, "want": want})
+    rest = [r for r in early if r["_rank"] == 2]
+    return (exact + prefix + rest)[:want]
 
 
 def count_models(store: Store, text: str = "", *, license: str | None = None,
                  author: str | None = None, licenses: Sequence[str] | None = None) -> int:
     """How many models ``search_models`` would page through with the same arguments."""
-    where, params = _filters(text, license, author, licenses)
-    return int(store.scalar(f"SELECT count(*) FROM model_summary WHERE {' AND '.join(where)}",
-                            params))
+    where, params = _filters(license, author, licenses)
+    return int(store.scalar(f"SELECT count(*) FROM model_summary WHERE contains(model_lc, $n)"
+                            f"{where}", {"n": text.strip().lower(), **params}))
 
 
 def license_names(store: Store) -> list[str]:

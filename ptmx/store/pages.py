@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ptmx.store.detail import MODEL_LISTS
@@ -44,8 +44,8 @@ class ModelPage:
     missing_tables: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready dict."""
-        return asdict(self)
+        """Plain JSON-ready dict (its values are the page's own lists and dicts, not copies)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass
@@ -61,8 +61,8 @@ class ProjectPage:
     missing_tables: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready dict."""
-        return asdict(self)
+        """Plain JSON-ready dict (its values are the page's own lists and dicts, not copies)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def model_page(store: Store, ref: str) -> ModelPage:
@@ -120,12 +120,12 @@ def _plain_card(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _model_projects(store: Store, model_id: int) -> list[dict[str, Any]]:
-    # Through Arrow: for thousands of rows with a list column it is 2-3x faster than tuples.
-    rows: list[dict[str, Any]] = store.query(
+    # As tuples, not Arrow: Arrow converts thousands of rows with a list column faster, but
+    # importing pyarrow costs a one-shot `ptmx model` more than that.
+    return store.rows(
         "SELECT project, url, files FROM reuse_link WHERE model_id = ? ORDER BY project",
         [model_id],
-    ).to_pylist()
-    return rows
+    )
 
 
 def project_page(store: Store, ref: str) -> ProjectPage:
@@ -151,11 +151,11 @@ def project_page(store: Store, ref: str) -> ProjectPage:
         missing.append("reuse_repository_license")
     if not store.has("reuse_file"):
         missing.append("reuse_file")
-    models = store.query(
+    models = store.rows(
         """SELECT model, license, downloads, reuse_count, files FROM reuse_link
            WHERE project_id = ? ORDER BY model""",
         [project_id],
-    ).to_pylist()
+    )
     return ProjectPage(id=project_id, project=head["project"], url=head["url"], licenses=licenses,
                        license_source=source, models=models, missing_tables=missing)
 

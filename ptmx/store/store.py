@@ -24,10 +24,9 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pyarrow as pa
 
 from ptmx import __version__
 from ptmx.errors import DataError, MissingTableError, QueryError, UsageError
@@ -35,6 +34,9 @@ from ptmx.store.base_link import build_base_link
 from ptmx.store.detail import build_model_detail
 from ptmx.store.schema import HOT_TABLES, OPTIONAL_COLUMNS
 from ptmx.store.validate import TableFiles, check, discover, read_manifest
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 Params = Sequence[Any] | dict[str, Any]
 # Built by the store: see _build_summary, detail.build_model_detail, base_link.build_base_link.
@@ -80,42 +82,59 @@ class Store:
         # One-line notes for the user (a corrupt cache rebuilt); the CLI prints them on stderr.
         self.notices: list[str] = []
         self.memory_limit = _memory_limit()
-        self._root, self.row_counts = self._open(cache_dir)
+        self._root = self._open(cache_dir)
+        self._row_counts: dict[str, int] | None = None
         self.open_seconds = time.perf_counter() - started
         self.last_query_seconds: float | None = None
 
     # -- opening -------------------------------------------------------------------------
-    def _open(self, cache_dir: Path | None) -> tuple[duckdb.DuckDBPyConnection, dict[str, int]]:
+    @property
+    def row_counts(self) -> dict[str, int]:
+        """Rows of every dataset table (counted on first use: only `stats` needs them)."""
+        if self._row_counts is None:
+            with self.cursor() as cur:
+                try:
+                    self._row_counts = self._count_rows(cur)
+                except duckdb.Error as exc:
+                    raise self.failure(exc) from exc
+        return self._row_counts
+
+    def _open(self, cache_dir: Path | None) -> duckdb.DuckDBPyConnection:
         if cache_dir is not None:
             target = cache_dir / f"{fingerprint(self.folder, self._files)}.duckdb"
             with _SHARED_LOCK, contextlib.suppress(OSError, duckdb.IOException):
                 shared = _SHARED_ROOTS.get(target)
                 if shared is not None and target.exists():
                     self.cache_file = target
-                    return shared, self._count_rows(shared)
+                    return shared
                 opened = self._open_cache(target)
                 if opened is not None:
-                    _SHARED_ROOTS[target] = opened[0]
+                    _SHARED_ROOTS[target] = opened
                     self.cache_file = target
                     return opened
+        # No cache: the files were never checked against a build that succeeded.
+        check(self.folder, self._files)
         con = duckdb.connect(":memory:", config={"threads": "2"})
         con.execute("SET enable_progress_bar=false")
         self._materialise(con)
         self._lock_down(con)
-        return con, self._count_rows(con)
+        return con
 
-    def _open_cache(self, target: Path) -> tuple[duckdb.DuckDBPyConnection, dict[str, int]] | None:
+    def _open_cache(self, target: Path) -> duckdb.DuckDBPyConnection | None:
         """The cache file, built if absent; a corrupt one (truncated, overwritten) is deleted
         and built again once, with a notice. None: no usable cache (the caller builds in memory)."""
         for attempt in range(2):
             if not target.exists():
+                # The cache is keyed by every file's size and mtime: the Parquet files are
+                # checked (footers read) only when a cache is built from them.
+                check(self.folder, self._files)
                 self._build_cache(target)
             con: duckdb.DuckDBPyConnection | None = None
             try:
                 con = duckdb.connect(str(target), read_only=True, config={"threads": "2"})
                 self._lock_down(con)
                 _check_complete(con, target)
-                return con, self._count_rows(con)
+                return con
             except duckdb.Error as exc:
                 if con is not None:
                     con.close()
@@ -191,17 +210,22 @@ class Store:
     def _lock_down(self, con: duckdb.DuckDBPyConnection) -> None:
         # From here on only the dataset folder is readable and nothing is writable. Cursors
         # inherit these settings (and no progress bar may draw over the TUI).
-        con.execute("SET enable_progress_bar=false")
-        # The bound on a user's query (the console): larger sorts and joins spill or fail.
-        con.execute(f"SET memory_limit={_sql_string(self.memory_limit)}")
-        con.execute(f"SET allowed_directories=[{_sql_string(str(self.folder.resolve()) + '/')}]")
-        con.execute("SET enable_external_access=false")
-        con.execute("SET autoinstall_known_extensions=false")
-        con.execute("SET autoload_known_extensions=false")
-        con.execute("SET lock_configuration=true")
+        # One call: each execute() has a fixed cost that every command would pay.
+        con.execute("; ".join([
+            "SET enable_progress_bar=false",
+            # The bound on a user's query (the console): larger sorts and joins spill or fail.
+            f"SET memory_limit={_sql_string(self.memory_limit)}",
+            f"SET allowed_directories=[{_sql_string(str(self.folder.resolve()) + '/')}]",
+            "SET enable_external_access=false",
+            "SET autoinstall_known_extensions=false",
+            "SET autoload_known_extensions=false",
+            "SET lock_configuration=true",
+        ]))
 
     def _select_list(self, name: str, tf: TableFiles) -> str:
         """All columns as stored, plus NULLs for optional columns a file lacks."""
+        import pyarrow as pa
+
         star = "*"
         if name == "model" and not pa.types.is_string(tf.schema.field("context_id").type):
             # context_id is declared INTEGER in PeaTMOSS but holds names: always read it as text.
@@ -425,7 +449,6 @@ def open_store(folder: str | Path, *, cache: bool = True) -> Store:
     """
     path = Path(folder).expanduser()
     tables = discover(path)
-    check(path, tables)
     manifest = read_manifest(path)
     from ptmx.config import cache_dir
 

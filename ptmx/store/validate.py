@@ -1,20 +1,24 @@
 """Find a dataset folder's tables and check them before DuckDB sees them.
 
 Every problem becomes one :class:`~ptmx.errors.DataError` line that names the file at fault.
+Finding the tables only lists the folder; a table's schema (its Parquet footer) is read when
+first asked for, which :func:`check` does before the store builds its cache from the files. A
+run that finds the cache of exactly these files (sizes and mtimes) reads no footer at all.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-import pyarrow as pa
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING, Any
 
 from ptmx.errors import DataError
 from ptmx.store.schema import MANIFEST, REQUIRED, expected_columns
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 @dataclass(frozen=True)
@@ -23,7 +27,16 @@ class TableFiles:
 
     name: str
     files: tuple[Path, ...]
-    schema: pa.Schema
+
+    @cached_property
+    def schema(self) -> pa.Schema:
+        """The table's columns (read from the Parquet footers; every part must agree)."""
+        schemas = [_read_schema(p, p) for p in self.files]
+        for part, schema in zip(self.files[1:], schemas[1:], strict=True):
+            if schema.names != schemas[0].names:
+                raise DataError(f"{part}: columns differ from {self.files[0].name} in "
+                                f"{self.files[0].parent}")
+        return schemas[0]
 
     @property
     def location(self) -> Path:
@@ -33,6 +46,8 @@ class TableFiles:
 
 
 def _kind_ok(kind: str, arrow_type: pa.DataType) -> bool:
+    import pyarrow as pa
+
     if kind == "integer":
         # A text id column cannot be joined as a number; every integer width (and null-only) works.
         return bool(pa.types.is_integer(arrow_type) or pa.types.is_null(arrow_type))
@@ -51,6 +66,9 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _read_schema(path: Path, shown: Path) -> pa.Schema:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     try:
         return pq.read_schema(path)
     except (pa.ArrowInvalid, OSError) as exc:
@@ -70,16 +88,11 @@ def discover(folder: Path) -> dict[str, TableFiles]:
         if entry.name.startswith("."):
             continue
         if entry.is_file() and entry.suffix == ".parquet":
-            tables[entry.stem] = TableFiles(entry.stem, (entry,), _read_schema(entry, entry))
+            tables[entry.stem] = TableFiles(entry.stem, (entry,))
         elif entry.is_dir():
             parts = tuple(sorted(p for p in entry.glob("*.parquet") if p.is_file()))
-            if not parts:
-                continue
-            schemas = [_read_schema(p, p) for p in parts]
-            for part, schema in zip(parts[1:], schemas[1:], strict=True):
-                if schema.names != schemas[0].names:
-                    raise DataError(f"{part}: columns differ from {parts[0].name} in {entry}")
-            tables[entry.name] = TableFiles(entry.name, parts, schemas[0])
+            if parts:
+                tables[entry.name] = TableFiles(entry.name, parts)
     if not tables:
         raise DataError(f"{folder}: no Parquet tables found (the folder is empty or holds no "
                         "*.parquet)", hint="import one with `ptmx import PeaTMOSS.db OUT`")
@@ -87,7 +100,10 @@ def discover(folder: Path) -> dict[str, TableFiles]:
 
 
 def check(folder: Path, tables: dict[str, TableFiles]) -> None:
-    """Raise on the first required table or column that is missing or of the wrong kind."""
+    """Raise on the first unreadable file, or required table or column that is missing or of
+    the wrong kind."""
+    for tf in tables.values():
+        tf.schema  # noqa: B018  (reads every footer: an unreadable file is named here)
     for name in REQUIRED:
         if name not in tables:
             raise DataError(f"{folder / (name + '.parquet')}: required table '{name}' is missing",
