@@ -97,4 +97,4 @@ async def test_status_line_theme_and_function_keys(sample_store):
         await pilot.press("f2")  # back down the stack, not a second models screen
         await settle(pilot)
         assert isinstance(app.screen, ModelsScreen)
-        assert len(app.screen_stack) == 2
+        assert len(app.screen_stack) == 1  # areas are modes: nothing stacked under it

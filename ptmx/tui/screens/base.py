@@ -100,11 +100,8 @@ class PtmxScreen(Screen[None]):
         self.query_one(StatusLine).context = text
 
     def action_back(self) -> None:
-        """Pop this screen (the first screen quits instead)."""
-        if len([s for s in self.app.screen_stack if isinstance(s, PtmxScreen)]) > 1:
-            self.dismiss()
-        else:
-            self.app.exit()
+        """Pop this screen (an area's first screen goes back to the models; that one quits)."""
+        self.ptmx.go_back()
 
     # -- workers --------------------------------------------------------------------------
     def timed(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
