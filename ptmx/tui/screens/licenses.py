@@ -103,10 +103,8 @@ class LicensesScreen(PtmxScreen):
         self.findings = findings[:FINDINGS_SHOWN]
         table = self.query_one("#findings-table", DataTable)
         table.clear(columns=True)
-        half = max(24, (self.size.width - 24) // 2)  # long ids must not hide the other side
-        table.add_column("verdict")
-        table.add_column("model", width=half)
-        table.add_column("→ project / derived model", width=half)
+        # Sized to their content (never cut: the table scrolls sideways when it must).
+        table.add_columns("verdict", "model", "→ project / derived model")
         for i, f in enumerate(self.findings):
             table.add_row(verdict_cell(f.verdict), safe_text(text(f.model), newlines=False),
                           safe_text(text(f.project or f.derived), newlines=False), key=str(i))

@@ -115,11 +115,11 @@ class ModelsScreen(PtmxScreen):
 
     def _columns(self) -> list[Column]:
         columns = [
-            Column("model", "model", 24, flex=True),
+            Column("model", "model", 24, flex=True, whole=True),
             Column("author", "author", 14, drop=4, fmt=text),
             Column("downloads", "downloads", 11, numeric=True, fmt=num),
             Column("likes", "likes", 6, numeric=True, drop=3, fmt=num),
-            Column("license", "license", 14, fmt=text),
+            Column("license", "license", 14, whole=True, fmt=text),
             Column("reuse_count", "projects", 8, numeric=True, fmt=num),
         ]
         if self._scores:
@@ -281,6 +281,9 @@ class ModelsScreen(PtmxScreen):
         else:
             count = plural(total, "model") if total is not None else f"{table.row_count - 1:,}+ models"
             what = f"row {message.index + 1:,} of {count}"
+            row = message.row
+            if row is not None:  # the full id and licence, however narrow their columns
+                what = f"{row['model']} · {text(row.get('license'))} · {what}"
         self.set_context(what)
 
     def _show_filters(self) -> None:
