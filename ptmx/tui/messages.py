@@ -188,3 +188,12 @@ class LevelLoaded(WorkerMessage):
 class Exported(Done[str]):
     """The graph was written to this path."""
 
+
+
+class SheetExported(WorkerMessage):
+    """A table was written to ``path`` (``rows`` rows)."""
+
+    def __init__(self, path: str, rows: int) -> None:
+        super().__init__()
+        self.path = path
+        self.rows = rows

@@ -23,7 +23,10 @@ from ptmx.render.values import pct, text
 from ptmx.tui.audit_cache import license_audit
 from ptmx.tui.messages import AuditFailed, AuditLoaded
 from ptmx.tui.screens.base import PtmxScreen, error_text, is_not_available
+from ptmx.tui.sheet import Sheet
 
+FINDING_COLUMNS = ("verdict", "model", "project", "derived", "upstream", "downstream",
+                   "activity", "rule", "reason", "fix")
 FINDINGS_SHOWN = 2000  # worst first; the CLI (`ptmx licenses check`) lists them all
 WHAT_IT_SHOWS = (
     "The license audit checks every model → project link in the dataset: for each it gives a "
@@ -161,6 +164,21 @@ class LicensesScreen(PtmxScreen):
                           safe_text(f" · {text(f.upstream)} → {text(f.downstream)} "
                                     f"({f.activity}): {f.reason}")),
             safe_text(f"fix: {f.fix}", "italic")))
+
+    def sheet(self) -> Sheet | None:
+        """The findings, with their full records (rule, reason, fix)."""
+        if self.query_one(TabbedContent).active != "findings":
+            return None
+        table = self.query_one("#findings-table", DataTable)
+        records = [[getattr(f, c) for c in FINDING_COLUMNS] for f in self.findings]
+        if not records:
+            return Sheet("findings", list(FINDING_COLUMNS), lambda: records)
+        index = min(table.cursor_row, len(records) - 1)
+        f = self.findings[index]
+        column = FINDING_COLUMNS.index(("verdict", "model", "project")[
+            min(table.cursor_column, 2)]) if table.cursor_column < 3 else 0
+        return Sheet("findings", list(FINDING_COLUMNS), lambda: records, records[index],
+                     records[index][column], f.model)
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab

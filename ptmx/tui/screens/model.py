@@ -59,8 +59,6 @@ class ModelScreen(PtmxScreen):
                 tooltip="Open the highlighted project or model"),
         Binding("g", "graph", "Graph", id="model.graph", tooltip="This model's neighbourhood"),
         Binding("h", "hub", "Hub", id="model.hub", tooltip="Look the model up live on the hub"),
-        Binding("y", "copy", "Copy id", show=False, id="model.copy",
-                tooltip="Copy the model id to the clipboard"),
         Binding("1", "tab('overview')", "Overview", show=False, id="model.tab-overview"),
         Binding("2", "tab('projects')", "Projects", show=False, id="model.tab-projects"),
         Binding("3", "tab('lineage')", "Lineage", show=False, id="model.tab-lineage"),
@@ -323,10 +321,12 @@ class ModelScreen(PtmxScreen):
     def action_graph(self) -> None:
         self.ptmx.open_graph(self.page.model if self.page else self.ref, "model")
 
+    def page_id(self) -> str | None:
+        return self.page.model if self.page else self.ref
+
     def action_copy(self) -> None:
-        model = self.page.model if self.page else self.ref
-        self.app.copy_to_clipboard(model)
-        self.notify(visible(f"copied {model}"), markup=False)
+        """Copy the model id (the palette's command; ``y`` copies a highlighted row's id)."""
+        self._copy(self.page_id() or self.ref, "id")
 
     def action_hub(self) -> None:
         model = self.page.model if self.page else self.ref

@@ -33,15 +33,18 @@ from ptmx.tui.messages import (
 from ptmx.tui.screens.base import PtmxScreen
 from ptmx.tui.screens.filters import FilterScreen
 from ptmx.tui.search_state import (
+    EXPORT_COLUMNS,
     PAGE,
     TEXT_COLUMNS,
     Filters,
     Row,
     SearchParams,
     card_scores,
+    fetch_all,
     fetch_count,
     fetch_page,
 )
+from ptmx.tui.sheet import Sheet
 from ptmx.tui.widgets.paged_table import Column, PagedTable
 
 
@@ -300,6 +303,16 @@ class ModelsScreen(PtmxScreen):
         self.params = replace(self.params, **changes)
         self._show_filters()
         self.search()
+
+    # -- copy and export ------------------------------------------------------------------
+    def sheet(self) -> Sheet | None:
+        """Every model of the current search (fetched in full on export)."""
+        table, params, store = self.table, self.shown or self.params, self.store
+        row = table.current
+        current = [row.get(c) for c in EXPORT_COLUMNS] if row else None
+        cell = row.get(table.current_column.key) if row else None
+        return Sheet("models", list(EXPORT_COLUMNS), lambda: fetch_all(store, params), current,
+                     cell, row["model"] if row else None)
 
     # -- actions --------------------------------------------------------------------------
     def action_back(self) -> None:
