@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 
@@ -50,7 +51,7 @@ def data_table_sheet(table: DataTable[Any], name: str,
     if row_id is not None:
         ident = row_id(index)
     else:
-        key = table.coordinate_to_cell_key((index, 0)).row_key.value
+        key = table.coordinate_to_cell_key(Coordinate(index, 0)).row_key.value
         ident = key.partition(":")[2] if key and ":" in key else str(current[0])
     column = min(table.cursor_column, len(current) - 1)
     return Sheet(name, columns, lambda: rows, current, current[column], ident)
