@@ -172,6 +172,10 @@ class QueryDone(Done[QueryResult]):
     """The SQL console's query result."""
 
 
+class SchemaLoaded(Done[dict[str, list[tuple[str, str]]]]):
+    """The console's schema: each table's columns and their types."""
+
+
 class QueryFailed(Failed):
     """The SQL console's query failed (or was cancelled)."""
 

@@ -216,7 +216,7 @@ class PtmxScreen(Screen[None]):
     def _copy(self, text: str, what: str) -> None:
         self.app.copy_to_clipboard(text)
         shown = visible(text if len(text) <= 60 else text[:59] + "…", newlines=False)
-        self.notify(f"copied {what}: {shown}", markup=False)
+        self.notify(f"copied {shown}", title=f"copied the {what}", markup=False)
 
     def action_copy_id(self) -> None:
         sheet = self.sheet()
