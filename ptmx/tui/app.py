@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widgets import Input, TextArea
 
 from ptmx.hub import HubClient
 from ptmx.store import Store
@@ -91,6 +93,18 @@ class PtmxApp(App[None]):
     def on_mount(self) -> None:
         self.theme = self._start_theme
         self.switch_mode("models")
+
+    async def _on_key(self, event: events.Key) -> None:
+        # A printable key typed to a table that has since given the focus to a text box (the
+        # same burst as '/'): it is text for the box, not a key of the screen.
+        from ptmx.tui.widgets.paged_table import typed_to
+
+        table, focused = typed_to.pop(event, None), self.focused
+        if (table is not None and focused is not table and event.is_printable
+                and isinstance(focused, Input | TextArea)):
+            focused.post_message(events.Key(event.key, event.character))
+            event.prevent_default()  # App._on_key (bindings) is not to see it
+        # Otherwise Textual goes on to App._on_key itself (handlers run along the MRO).
 
     def on_ptmx_app_query_timed(self, message: QueryTimed) -> None:
         self.last_query = message.seconds

@@ -79,7 +79,7 @@ async def test_filters_from_the_row_and_from_the_dialog(app, sample_store):
         # The dialog: the sample has no tag/library tables, and it says so.
         await pilot.press("f")
         await settle(pilot)
-        assert "task: needs the table model_to_tag" in screen_text(app)
+        assert "task: this dataset has no model_to_tag table" in screen_text(app)
         app.screen.query_one("#author").focus()
         await pilot.press(*"google", "enter")
         await settle(pilot)

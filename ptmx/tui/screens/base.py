@@ -32,6 +32,7 @@ from ptmx.errors import MissingTableError, PtmxError
 from ptmx.render.tabular import write_table
 from ptmx.safetext import visible
 from ptmx.tui.messages import Failed, JobFailed, SheetExported, WorkerMessage
+from ptmx.tui.pointers import tui_hint
 from ptmx.tui.sheet import Sheet, data_table_sheet, row_text
 from ptmx.tui.widgets.bars import StatusLine, TitleBar
 from ptmx.tui.widgets.keybar import KeyBar
@@ -272,9 +273,12 @@ class PtmxScreen(Screen[None]):
 
 
 def error_text(error: BaseException) -> str:
-    """One line for a user: the ptmx message (and hint), or the exception's type and text."""
+    """One line for a user: the ptmx message (and hint), or the exception's type and text.
+    Hints are rewritten to name what a TUI user has (see :mod:`ptmx.tui.pointers`)."""
     if isinstance(error, PtmxError):
-        return visible(error.one_line(), newlines=False)
+        hint = tui_hint(error)
+        line = " ".join(error.message.split()) + (f" (hint: {hint})" if hint else "")
+        return visible(line, newlines=False)
     return visible(f"{type(error).__name__}: {error}", newlines=False)
 
 

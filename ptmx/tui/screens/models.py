@@ -326,7 +326,9 @@ class ModelsScreen(PtmxScreen):
         self.app.exit()
 
     def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        # At once, not on the next idle: keys typed in the same burst as / belong to the box
+        # (they were taken as table keys: 'e' exported, 'g' opened the graph).
+        self.set_focus(self.query_one("#search", Input))
 
     def action_focus_table(self) -> None:
         self.table.focus()

@@ -11,6 +11,7 @@ produced it, so a late page from an earlier search can never land in a newer res
 from __future__ import annotations
 
 from typing import Any, ClassVar
+from weakref import WeakKeyDictionary
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -27,7 +28,10 @@ from ptmx.safetext import visible
 from ptmx.tui.widgets.fit import Column, fit, floor
 
 Row = dict[str, Any]
-__all__ = ["Column", "PagedTable", "Row"]
+__all__ = ["Column", "PagedTable", "Row", "typed_to"]
+
+#: Key events and the table they were typed to (weak: an event is forgotten once handled).
+typed_to: WeakKeyDictionary[events.Key, PagedTable] = WeakKeyDictionary()
 
 
 class PagedTable(ScrollView, can_focus=True):
@@ -419,6 +423,12 @@ class PagedTable(ScrollView, can_focus=True):
             if x < edge:
                 return i
         return len(self._layout()) - 1
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Remember which widget this key was typed to: keys typed in one burst are all queued
+        # here before a binding among them (the models' '/') moves the focus; the app then
+        # hands the rest to the new focus (see PtmxApp._on_key).
+        typed_to[event] = self  # Textual then runs Widget._on_key itself (along the MRO)
 
     async def _on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
