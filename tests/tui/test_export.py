@@ -142,3 +142,16 @@ async def test_the_export_dialog_completes_paths(app, tmp_path):
         await pilot.press("right")  # → takes the suggestion
         await pilot.pause()
         assert box.value == str(tmp_path / "results-folder") + "/"
+
+
+async def test_the_palette_offers_export_and_copy(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        from ptmx.tui.commands import PtmxCommands
+
+        provider = PtmxCommands(app.screen)
+        labels = [label for label, _, _ in provider._commands()]
+        assert "table: export to .csv, .json or .parquet" in labels
+        assert "table: copy the highlighted row's id" in labels
