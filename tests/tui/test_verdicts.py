@@ -92,3 +92,43 @@ def test_the_projects_whose_verdict_changes_are_listed():
     assert "2 projects change verdict" in text
     for name in ("alice/bot", "bob/app", "use-constrained", "conflict", "mit"):
         assert name in text
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+async def test_hub_tab_lists_the_projects_whose_verdict_changes(app, size, tmp_path,
+                                                                monkeypatch):
+    """A real HTTP server speaking the hub's JSON: the live licence turned non-commercial."""
+    from textual.widgets import Static
+
+    from tests.hub.conftest import HF_VARS
+    from tests.hub.fakehub import FakeHub
+
+    server = FakeHub().start()
+    try:
+        server.add_model(MODEL, sha="d" * 40, downloads=3_087_168, likes=2000,
+                         tags=["transformers", "license:cc-by-nc-4.0"],
+                         cardData={"license": "cc-by-nc-4.0"})
+        for name in HF_VARS:
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("HF_ENDPOINT", server.url)
+        monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+        monkeypatch.setenv("PTMX_CACHE", str(tmp_path / "cache"))
+        monkeypatch.setenv("PTMX_HUB_RETRIES", "1")
+        monkeypatch.setenv("PTMX_HUB_TIMEOUT", "5")
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            app.open_model(MODEL)
+            await settle(pilot)
+            await pilot.press("h")
+            await settle(pilot)
+            out = io.StringIO()
+            Console(file=out, width=200).print(app.screen.query_one("#hub", Static).content)
+            text = out.getvalue()
+            assert "3,087,168" in text and "3087168" not in text
+            assert "change verdict" in text and "use-constrained" in text
+            asked = len(server.seen("/api/models"))
+            await pilot.press("r")  # again, not from the cache
+            await settle(pilot)
+            assert len(server.seen("/api/models")) > asked
+    finally:
+        server.stop()
