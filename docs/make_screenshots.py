@@ -1,4 +1,5 @@
-"""Regenerate the README screenshots of `ptmx browse`: docs/browse.svg and docs/model.svg.
+"""Regenerate the README screenshots of `ptmx browse`: docs/browse.svg, docs/model.svg and
+docs/console.svg.
 
     .venv/bin/python docs/make_screenshots.py [--data DIR]
 
@@ -17,7 +18,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from textual.widgets import Input  # noqa: E402
+from textual.widgets import Input, TextArea  # noqa: E402
 
 from ptmx.config import bundled_data_dir  # noqa: E402
 from ptmx.store import open_store  # noqa: E402
@@ -25,6 +26,8 @@ from ptmx.tui.app import PtmxApp  # noqa: E402
 
 SIZE = (100, 30)
 SEARCH = "bert"
+CONSOLE_SQL = ("SELECT license, count(*) AS models, sum(reuse_count) AS projects\n"
+               "FROM model_summary\nGROUP BY license ORDER BY models DESC")
 MODEL = "microsoft/layoutlmv3-base"  # non-commercial licence: its verdicts explain themselves
 
 
@@ -44,6 +47,8 @@ async def shoot(app: PtmxApp, pilot, path: Path) -> None:
     await settle(pilot)
     for box in app.screen.query(Input):
         box.cursor_blink = False
+    for area in app.screen.query(TextArea):
+        area.cursor_blink = False
     await pilot.pause()
     app.save_screenshot(path.name, str(path.parent))
     print(f"wrote {path}")
@@ -61,6 +66,11 @@ async def main(data: Path) -> None:
         await shoot(app, pilot, HERE / "browse.svg")
         app.open_model(MODEL)
         await shoot(app, pilot, HERE / "model.svg")
+        await pilot.press("f5")
+        await settle(pilot)
+        app.screen.query_one("#sql", TextArea).text = CONSOLE_SQL
+        app.screen.action_run()
+        await shoot(app, pilot, HERE / "console.svg")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -18,7 +19,7 @@ from ptmx.hub import HubLookup
 from ptmx.licenses.vocabulary import Verdict
 from ptmx.render.safe import safe_text
 from ptmx.render.styles import verdict_style
-from ptmx.render.values import NONE, text
+from ptmx.render.values import NONE, figure, text
 
 _UNRANKED = len(Verdict)  # anything that is not a verdict sorts after every verdict
 
@@ -87,6 +88,20 @@ def bar_chart(rows: Iterable[tuple[str, int, str]], width: int = 28,
     return table
 
 
+def verdict_changes(moved: list[dict[str, Any]]) -> Table:
+    """The projects whose verdict changes with the live licence: project, its licence,
+    verdict then → now."""
+    table = Table(box=None, padding=(0, 1), title_justify="left",
+                  title=f"{len(moved):,} project{'s' if len(moved) != 1 else ''} change verdict",
+                  title_style="bold")
+    for column in ("project", "project licence", "snapshot verdict", "live verdict"):
+        table.add_column(column, no_wrap=column == "project")
+    for v in sorted(moved, key=lambda v: str(v.get("project"))):
+        table.add_row(safe_text(text(v.get("project"))), safe_text(text(v.get("project_license"))),
+                      verdict_cell(v.get("before")), verdict_cell(v.get("after")))
+    return table
+
+
 def hub_renderable(result: HubLookup) -> Group:
     """A hub lookup: status, then the drift table (snapshot vs live), then warnings."""
     source = f" (from {result.source})" if result.source else ""
@@ -103,9 +118,14 @@ def hub_renderable(result: HubLookup) -> Group:
         for row in drift.rows:
             style = "" if row.change in ("same", "unknown") else "bold"
             detail = f"{row.change}" + (f": {row.detail}" if row.detail else "")
-            table.add_row(safe_text(row.field), safe_text(text(row.snapshot)),
-                          safe_text(text(row.live)), safe_text(detail), style=style)
+            percent = "completeness" in row.field
+            table.add_row(safe_text(row.field), safe_text(figure(row.snapshot, percent=percent)),
+                          safe_text(figure(row.live, percent=percent)), safe_text(detail),
+                          style=style)
         parts.append(table)
+        moved = [v for v in drift.project_verdicts if v.get("before") != v.get("after")]
+        if moved:
+            parts.append(verdict_changes(moved))
         parts.extend(safe_text(note, "italic") for note in drift.notes)
     elif result.info is not None:
         info = result.info.to_dict()

@@ -47,3 +47,17 @@ def listing(values: Iterable[Any], empty: str = NONE) -> str:
 def plural(n: int, word: str, words: str | None = None) -> str:
     """plural(1, 'model') → '1 model'; plural(2, 'model') → '2 models'."""
     return f"{n:,} {word if n == 1 else (words or word + 's')}"
+
+
+def figure(value: Any, *, percent: bool = False) -> str:
+    """A measured value as the CLI prints it: 3087168 → '3,087,168'; with ``percent``,
+    100.0 → '100 %'; other values as :func:`text`."""
+    if isinstance(value, bool):
+        return text(value)
+    if percent and isinstance(value, int | float):
+        return f"{float(value):.0f} %"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
+    return text(value)

@@ -7,18 +7,41 @@ notifications — never a crash). Screens do the rest.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Input, TextArea
 
 from ptmx.hub import HubClient
 from ptmx.store import Store
 from ptmx.tui.commands import PtmxCommands
 
 DARK, LIGHT = "textual-dark", "textual-light"
+#: The top-level areas, each a Textual mode with its own screen stack (F2–F5 switch).
+AREAS = ("models", "licenses", "documentation", "console")
+
+
+def _area_screen(area: str) -> Callable[[], Screen[None]]:
+    """A factory of the area's first screen (imported late: ``ptmx browse`` starts faster)."""
+
+    def make() -> Screen[None]:
+        from ptmx.tui.screens.console import ConsoleScreen
+        from ptmx.tui.screens.docs import DocumentationScreen
+        from ptmx.tui.screens.licenses import LicensesScreen
+        from ptmx.tui.screens.models import ModelsScreen
+
+        kinds: dict[str, type[Screen[None]]] = {
+            "models": ModelsScreen, "licenses": LicensesScreen,
+            "documentation": DocumentationScreen, "console": ConsoleScreen}
+        return kinds[area]()
+
+    return make
 
 
 class PtmxApp(App[None]):
@@ -27,6 +50,8 @@ class PtmxApp(App[None]):
     CSS_PATH = "ptmx.tcss"
     TITLE = "ptmx"
     COMMANDS = App.COMMANDS | {PtmxCommands}
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[None]]]] = {
+        area: _area_screen(area) for area in AREAS}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", id="app.help", tooltip="Every key of this screen"),
         Binding("question_mark", "help", "Help", show=False, key_display="?", id="app.help-?"),
@@ -66,10 +91,20 @@ class PtmxApp(App[None]):
 
     # -- lifecycle ------------------------------------------------------------------------
     def on_mount(self) -> None:
-        from ptmx.tui.screens.models import ModelsScreen
-
         self.theme = self._start_theme
-        self.push_screen(ModelsScreen())
+        self.switch_mode("models")
+
+    async def _on_key(self, event: events.Key) -> None:
+        # A printable key typed to a table that has since given the focus to a text box (the
+        # same burst as '/'): it is text for the box, not a key of the screen.
+        from ptmx.tui.widgets.paged_table import typed_to
+
+        table, focused = typed_to.pop(event, None), self.focused
+        if (table is not None and focused is not table and event.is_printable
+                and isinstance(focused, Input | TextArea)):
+            focused.post_message(events.Key(event.key, event.character))
+            event.prevent_default()  # App._on_key (bindings) is not to see it
+        # Otherwise Textual goes on to App._on_key itself (handlers run along the MRO).
 
     def on_ptmx_app_query_timed(self, message: QueryTimed) -> None:
         self.last_query = message.seconds
@@ -100,42 +135,52 @@ class PtmxApp(App[None]):
                     markup=False)
 
     # -- navigation -----------------------------------------------------------------------
+    def _leave(self) -> None:
+        """What belonged to the screen being left goes with it: its notifications."""
+        self.clear_notifications()
+
     def open_model(self, ref: str) -> None:
-        """Push the page of model ``ref``."""
+        """Push the page of model ``ref`` onto the current area's stack."""
         from ptmx.tui.screens.model import ModelScreen
 
+        self._leave()
         self.push_screen(ModelScreen(ref))
 
     def open_project(self, ref: str) -> None:
         """Push the page of project ``owner/name``."""
         from ptmx.tui.screens.project import ProjectScreen
 
+        self._leave()
         self.push_screen(ProjectScreen(ref))
 
     def open_graph(self, ref: str, kind: str) -> None:
         """Push the neighbourhood tree of a model or project."""
         from ptmx.tui.screens.graph import GraphScreen
 
+        self._leave()
         self.push_screen(GraphScreen(ref, kind))
 
-    def action_area(self, area: str) -> None:
-        """Go to a top-level area: back down the stack if it is open, else push it."""
-        from ptmx.tui.screens.console import ConsoleScreen
-        from ptmx.tui.screens.docs import DocumentationScreen
-        from ptmx.tui.screens.licenses import LicensesScreen
-        from ptmx.tui.screens.models import ModelsScreen
+    def go_back(self) -> None:
+        """Pop the current screen; from an area's first screen, back to the models."""
+        self._leave()
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+        elif self.current_mode != "models":
+            self.switch_mode("models")
+        else:
+            self.exit()
 
-        kinds = {"models": ModelsScreen, "licenses": LicensesScreen,
-                 "documentation": DocumentationScreen, "console": ConsoleScreen}
-        kind = kinds[area]
-        if isinstance(self.screen, kind):
+    def action_area(self, area: str) -> None:
+        """Switch to a top-level area (a mode): its own stack, as it was left; never stacked
+        on the current page."""
+        from ptmx.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+        if self.current_mode == area:
             return
-        for i, screen in enumerate(self.screen_stack):
-            if isinstance(screen, kind):
-                while len(self.screen_stack) > i + 1:
-                    self.pop_screen()
-                return
-        self.push_screen(kind())
+        self._leave()
+        self.switch_mode(area)
 
     def action_help(self) -> None:
         """Show every key of the current screen (or close help if it is open)."""

@@ -33,6 +33,13 @@ class PtmxCommands(Provider):
         screen_commands = getattr(self.screen, "palette_commands", None)
         if screen_commands is not None:
             yield from screen_commands()
+        # Every ptmx screen with a table (the graph's e exports the graph: its own command).
+        if hasattr(self.screen, "sheet") and getattr(self.screen, "AREA", "") != "graph":
+            screen: Any = self.screen
+            yield ("table: export to .csv, .json or .parquet", "e / ctrl+s", screen.action_export)
+            yield ("table: copy the highlighted row's id", "y", screen.action_copy_id)
+            yield ("table: copy the highlighted cell", "c", screen.action_copy_cell)
+            yield ("table: copy the highlighted row", "Y", screen.action_copy_row)
         yield ("models: browse and search models", "F2",
                partial(app.action_area, "models"))
         yield ("licenses: audit summary, family flow, findings", "F3",

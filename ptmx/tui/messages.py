@@ -172,6 +172,10 @@ class QueryDone(Done[QueryResult]):
     """The SQL console's query result."""
 
 
+class SchemaLoaded(Done[dict[str, list[tuple[str, str]]]]):
+    """The console's schema: each table's columns and their types."""
+
+
 class QueryFailed(Failed):
     """The SQL console's query failed (or was cancelled)."""
 
@@ -188,3 +192,12 @@ class LevelLoaded(WorkerMessage):
 class Exported(Done[str]):
     """The graph was written to this path."""
 
+
+
+class SheetExported(WorkerMessage):
+    """A table was written to ``path`` (``rows`` rows)."""
+
+    def __init__(self, path: str, rows: int) -> None:
+        super().__init__()
+        self.path = path
+        self.rows = rows

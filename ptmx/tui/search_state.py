@@ -78,6 +78,21 @@ def fetch_page(store: Store, params: SearchParams, page: int) -> list[Row]:
     return rows
 
 
+EXPORT_COLUMNS = ("model", "author", "downloads", "likes", "license", "reuse_count")
+
+
+def fetch_all(store: Store, params: SearchParams) -> list[list[Any]]:
+    """Every model matching ``params``, in order, as rows of :data:`EXPORT_COLUMNS` (export)."""
+    args = _filter_args(store, params.filters)
+    if args is None:
+        return []
+    total = fetch_count(store, params)
+    table = search_models(store, params.text, limit=max(total, 1), offset=0,
+                          order_by=params.order_by, descending=params.descending,
+                          license=args.license, author=args.author, licenses=args.licenses)
+    return [[row.get(c) for c in EXPORT_COLUMNS] for row in table.to_pylist()]
+
+
 def fetch_count(store: Store, params: SearchParams) -> int:
     """How many models match ``params``."""
     args = _filter_args(store, params.filters)

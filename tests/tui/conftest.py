@@ -66,6 +66,12 @@ def _no_loading_flicker(monkeypatch):
     monkeypatch.setattr(models, "SCORE_DELAY", 0.01)
 
 
+@pytest.fixture(autouse=True)
+def _state_dir(monkeypatch, tmp_path):
+    """The console history goes to a test folder, never the user's."""
+    monkeypatch.setenv("PTMX_STATE_DIR", str(tmp_path / "state"))
+
+
 @pytest.fixture
 def card_scores(monkeypatch):
     """Compute card completeness in the models table, as the app does for users."""

@@ -39,7 +39,9 @@ async def test_model_page_shows_what_the_dataset_says(app, sample_store):
         await settle(pilot)
         table = screen.query_one("#project-table", DataTable)
         assert table.row_count == len(page.projects)
-        await pilot.press("y")
+        await pilot.press("y")  # on the projects tab: the highlighted project
+        assert app.clipboard == page.projects[0]["project"]
+        await pilot.press("1", "y")  # on the overview: the model itself
         assert app.clipboard == MODEL
 
 

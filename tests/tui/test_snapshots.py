@@ -7,7 +7,7 @@ worker finished before the picture is taken.
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from ptmx.tui.app import PtmxApp
 from tests.tui.conftest import SIZE, settle
@@ -28,6 +28,8 @@ def still(*keys: str, then=None):
             await settle(pilot)
         for box in pilot.app.screen.query(Input):
             box.cursor_blink = False
+        for area in pilot.app.screen.query(TextArea):
+            area.cursor_blink = False
         await pilot.pause()
 
     return run_before
@@ -61,3 +63,24 @@ def test_console_result(snap_compare, sample_store):
 def test_help(snap_compare, sample_store):
     assert snap_compare(PtmxApp(sample_store, show_timings=False), terminal_size=SIZE,
                         run_before=still("f1"))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+def test_models_screen_sized_to_content(snap_compare, sample_store, size):
+    """Columns sized to their content: at 160 no id or licence is cut; at 80 the status line
+    carries the highlighted row's full id and licence."""
+    assert snap_compare(PtmxApp(sample_store, show_timings=False), terminal_size=size,
+                        run_before=still("down"))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+def test_console_layout(snap_compare, sample_store, size):
+    """The results get most of the screen; the schema panel is open from 120 columns."""
+    def query(app) -> None:
+        app.screen.query_one("#sql").text = ("SELECT license, count(*) AS models\n"
+                                             "FROM model_summary GROUP BY license\n"
+                                             "ORDER BY models DESC, license")
+        app.screen.action_run()
+
+    assert snap_compare(PtmxApp(sample_store, show_timings=False), terminal_size=size,
+                        run_before=still("f5", then=query))

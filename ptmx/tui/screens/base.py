@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -24,11 +25,15 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
+from textual.widgets import DataTable
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ptmx.errors import MissingTableError, PtmxError
+from ptmx.render.tabular import write_table
 from ptmx.safetext import visible
-from ptmx.tui.messages import Failed, JobFailed, WorkerMessage
+from ptmx.tui.messages import Failed, JobFailed, SheetExported, WorkerMessage
+from ptmx.tui.pointers import tui_hint
+from ptmx.tui.sheet import Sheet, data_table_sheet, row_text
 from ptmx.tui.widgets.bars import StatusLine, TitleBar
 from ptmx.tui.widgets.keybar import KeyBar
 
@@ -47,6 +52,14 @@ class PtmxScreen(Screen[None]):
         Binding("escape", "back", "Back", id="back", tooltip="Back to the previous screen"),
         Binding("q", "back", "Back", show=False, id="back-q",
                 tooltip="Back to the previous screen"),
+        Binding("y", "copy_id", "Copy id", show=False, id="copy-id",
+                tooltip="Copy the highlighted row's id (model id, owner/name) to the clipboard"),
+        Binding("c", "copy_cell", "Copy cell", show=False, id="copy-cell",
+                tooltip="Copy the highlighted cell to the clipboard"),
+        Binding("Y", "copy_row", "Copy row", show=False, id="copy-row", key_display="Y",
+                tooltip="Copy the highlighted row (tab-separated) to the clipboard"),
+        Binding("e,ctrl+s", "export", "Export", show=False, id="export",
+                tooltip="Export the table to a .csv, .json or .parquet file"),
     ]
     #: Keys that are not bindings (typing, mouse), listed by the help screen: (key, meaning).
     HELP_EXTRA: ClassVar[list[tuple[str, str]]] = []
@@ -100,11 +113,8 @@ class PtmxScreen(Screen[None]):
         self.query_one(StatusLine).context = text
 
     def action_back(self) -> None:
-        """Pop this screen (the first screen quits instead)."""
-        if len([s for s in self.app.screen_stack if isinstance(s, PtmxScreen)]) > 1:
-            self.dismiss()
-        else:
-            self.app.exit()
+        """Pop this screen (an area's first screen goes back to the models; that one quits)."""
+        self.ptmx.go_back()
 
     # -- workers --------------------------------------------------------------------------
     def timed(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -184,11 +194,91 @@ class PtmxScreen(Screen[None]):
         """An error as a notification: one line for ptmx errors, type and text otherwise."""
         self.ptmx.report(error, what)
 
+    # -- copy and export: every table ------------------------------------------------------
+    def sheet(self) -> Sheet | None:
+        """The table the user is looking at, as data (None: there is none on screen).
+        Default: the focused DataTable, else the first one shown; screens with other tables
+        (or better ids) override it."""
+        tables = [t for t in self.query(DataTable) if t.display and t.region.area]
+        focused = self.focused if isinstance(self.focused, DataTable) else None
+        table = focused or (tables[0] if tables else None)
+        if table is None:
+            return None
+        return data_table_sheet(table, self.sheet_name())
+
+    def sheet_name(self) -> str:
+        """A default file name stem for an export of this screen's table."""
+        return self.AREA.replace(" ", "-")
+
+    def page_id(self) -> str | None:
+        """What ``y`` copies when no table row is highlighted (the page's own id)."""
+        return None
+
+    def _copy(self, text: str, what: str) -> None:
+        self.app.copy_to_clipboard(text)
+        shown = visible(text if len(text) <= 60 else text[:59] + "…", newlines=False)
+        self.notify(f"copied {shown}", title=f"copied the {what}", markup=False)
+
+    def action_copy_id(self) -> None:
+        sheet = self.sheet()
+        ident = (sheet.row_id if sheet else None) or self.page_id()
+        if ident:
+            self._copy(ident, "id")
+        else:
+            self.notify("nothing to copy here", severity="warning", markup=False)
+
+    def action_copy_cell(self) -> None:
+        sheet = self.sheet()
+        if sheet is None or sheet.current is None:
+            self.notify("no cell highlighted", severity="warning", markup=False)
+            return
+        self._copy("" if sheet.cell is None else str(sheet.cell), "cell")
+
+    def action_copy_row(self) -> None:
+        sheet = self.sheet()
+        if sheet is None or sheet.current is None:
+            self.notify("no row highlighted", severity="warning", markup=False)
+            return
+        self._copy(row_text(sheet.current), "row")
+
+    def action_export(self) -> None:
+        sheet = self.sheet()
+        if sheet is None or not sheet.columns:
+            self.notify("no table to export here", severity="warning", markup=False)
+            return
+        from ptmx.tui.screens.prompt import PromptScreen
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self.export_sheet(sheet, path)
+
+        self.app.push_screen(PromptScreen(
+            f"export {sheet.name} to", f"ptmx-{sheet.name}.csv",
+            "the suffix picks the format: .csv .json .parquet", paths=True), chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="export")
+    def export_sheet(self, sheet: Sheet, path: str) -> None:
+        """Write every row of ``sheet`` to ``path`` (in a worker: rows may be queried)."""
+        def write() -> SheetExported:
+            rows = sheet.rows()
+            target = write_table(sheet.columns, rows, Path(path).expanduser())
+            return SheetExported(str(target), len(rows))
+
+        self.deliver(lambda: self.timed(write), lambda done: done, "export")
+
+    @on(SheetExported)
+    def _sheet_exported(self, message: SheetExported) -> None:
+        self.notify(visible(f"{message.rows:,} rows written to {message.path}",
+                            newlines=False), title="exported", markup=False)
+
 
 def error_text(error: BaseException) -> str:
-    """One line for a user: the ptmx message (and hint), or the exception's type and text."""
+    """One line for a user: the ptmx message (and hint), or the exception's type and text.
+    Hints are rewritten to name what a TUI user has (see :mod:`ptmx.tui.pointers`)."""
     if isinstance(error, PtmxError):
-        return visible(error.one_line(), newlines=False)
+        hint = tui_hint(error)
+        line = " ".join(error.message.split()) + (f" (hint: {hint})" if hint else "")
+        return visible(line, newlines=False)
     return visible(f"{type(error).__name__}: {error}", newlines=False)
 
 

@@ -96,8 +96,7 @@ class DocumentationScreen(PtmxScreen):
         self.query_one("#fields-body", Static).update(Group(*parts))
         table = self.query_one("#worst", DataTable)
         table.clear(columns=True)
-        table.add_column("model", width=max(24, self.size.width - 60))
-        table.add_columns("projects", "card", "risk", "missing critical fields")
+        table.add_columns("model", "projects", "card", "risk", "missing critical fields")
         self.models = []
         for m in report.riskiest:
             self.models.append(m.model)

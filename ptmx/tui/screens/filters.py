@@ -51,9 +51,10 @@ class FilterScreen(ModalScreen[Filters | None]):
             notes = []
             for what, table in NOT_YET:
                 if store is not None and not store.has(table):
-                    notes.append(f"{what}: needs the table {table}, absent in this dataset")
-                else:
-                    notes.append(f"{what}: not available yet (the store cannot filter by it)")
+                    notes.append(f"{what}: this dataset has no {table} table")
+                else:  # the dataset has it; this list cannot filter by it, the console can
+                    notes.append(f"{what}: not a filter of this list; the SQL console (F5) "
+                                 f"has table {table}")
             if notes:
                 yield Static("\n".join(notes), classes="note", markup=False)
             with Horizontal(classes="buttons"):

@@ -143,6 +143,12 @@ class GraphScreen(PtmxScreen):
         event.stop()
         self.action_open()
 
+    def page_id(self) -> str | None:
+        node = self._current()
+        if node is not None and node.data is not None and node.data.kind != "info":
+            return node.data.ref
+        return self.ref
+
     def action_export(self) -> None:
         if not self.subgraphs:
             self.notify("nothing to export yet: the tree is still loading", title="graph",
@@ -156,7 +162,7 @@ class GraphScreen(PtmxScreen):
 
         self.app.push_screen(PromptScreen(
             "export the shown subgraph to", default,
-            "the suffix picks the format: .graphml .gexf .dot .json"), chosen)
+            "the suffix picks the format: .graphml .gexf .dot .json", paths=True), chosen)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def export(self, path: str) -> None:

@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
-from ptmx.licenses import AuditRecord, AuditResult
+from ptmx.licenses import AuditRecord, AuditResult, Verdict
 from ptmx.render.renderables import bar_chart, verdict_cell
 from ptmx.render.safe import safe_text
 from ptmx.render.styles import verdict_style
@@ -23,7 +23,10 @@ from ptmx.render.values import pct, text
 from ptmx.tui.audit_cache import license_audit
 from ptmx.tui.messages import AuditFailed, AuditLoaded
 from ptmx.tui.screens.base import PtmxScreen, error_text, is_not_available
+from ptmx.tui.sheet import Sheet
 
+FINDING_COLUMNS = ("verdict", "model", "project", "derived", "upstream", "downstream",
+                   "activity", "rule", "reason", "fix")
 FINDINGS_SHOWN = 2000  # worst first; the CLI (`ptmx licenses check`) lists them all
 WHAT_IT_SHOWS = (
     "The license audit checks every model → project link in the dataset: for each it gives a "
@@ -42,6 +45,8 @@ class LicensesScreen(PtmxScreen):
                 tooltip="Open the highlighted finding's project (or derived model)"),
         Binding("m", "open('model')", "Model", id="licenses.open-model",
                 tooltip="Open the highlighted finding's (upstream) model"),
+        Binding("v", "filter_verdict", "Verdict", id="licenses.verdict",
+                tooltip="Findings: show only one verdict (again: the next; then all)"),
         Binding("1", "tab('summary')", "Summary", show=False, id="licenses.tab-summary"),
         Binding("2", "tab('flow')", "Flow", show=False, id="licenses.tab-flow"),
         Binding("3", "tab('findings')", "Findings", show=False, id="licenses.tab-findings"),
@@ -50,7 +55,10 @@ class LicensesScreen(PtmxScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.findings: list[AuditRecord] = []
+        self.all_findings: list[AuditRecord] = []
+        self.findings: list[AuditRecord] = []  # the rows of the findings table
+        self.verdict_filter: str | None = None
+        self.total_findings = 0
 
     @property
     def crumb(self) -> str:
@@ -100,22 +108,36 @@ class LicensesScreen(PtmxScreen):
         audit, findings = message.audit, message.findings
         self._show_summary(audit)
         self._show_flow(audit.flow)
-        self.findings = findings[:FINDINGS_SHOWN]
+        self.all_findings, self.total_findings = findings, len(findings)
+        self._fill_findings()
+        self.set_context(f"{audit.links:,} links and {audit.edges:,} lineage edges judged · "
+                         f"{len(findings):,} findings")
+
+    def _fill_findings(self) -> None:
+        matching = [f for f in self.all_findings
+                    if self.verdict_filter is None or f.verdict == self.verdict_filter]
+        self.findings = matching[:FINDINGS_SHOWN]
         table = self.query_one("#findings-table", DataTable)
         table.clear(columns=True)
-        half = max(24, (self.size.width - 24) // 2)  # long ids must not hide the other side
-        table.add_column("verdict")
-        table.add_column("model", width=half)
-        table.add_column("→ project / derived model", width=half)
+        # Sized to their content (never cut: the table scrolls sideways when it must).
+        table.add_columns("verdict", "model", "→ project / derived model")
         for i, f in enumerate(self.findings):
             table.add_row(verdict_cell(f.verdict), safe_text(text(f.model), newlines=False),
                           safe_text(text(f.project or f.derived), newlines=False), key=str(i))
-        shown = (f"{len(findings):,}" if len(findings) <= FINDINGS_SHOWN
-                 else f"{FINDINGS_SHOWN:,} of {len(findings):,}")
-        self.query_one(TabbedContent).get_tab("findings").label = f"findings ({shown})"
-        self.set_context(f"{audit.links:,} links and {audit.edges:,} lineage edges judged · "
-                         f"{len(findings):,} findings")
+        shown = (f"{len(matching):,}" if len(matching) <= FINDINGS_SHOWN
+                 else f"{FINDINGS_SHOWN:,} of {len(matching):,}")
+        which = f"{self.verdict_filter} " if self.verdict_filter else ""
+        self.query_one(TabbedContent).get_tab("findings").label = f"{which}findings ({shown})"
         self._explain()
+
+    def action_filter_verdict(self) -> None:
+        present = sorted({f.verdict for f in self.all_findings},
+                         key=lambda v: -Verdict(v).rank)
+        cycle: list[str | None] = [*present, None]
+        at = cycle.index(self.verdict_filter) if self.verdict_filter in cycle else -1
+        self.verdict_filter = cycle[(at + 1) % len(cycle)]
+        self.action_tab("findings")
+        self._fill_findings()
 
     def _show_summary(self, audit: AuditResult) -> None:
         links = [(r["verdict"], r["links"], verdict_style(r["verdict"]))
@@ -156,6 +178,7 @@ class LicensesScreen(PtmxScreen):
     def _explain(self, _event: Any = None) -> None:
         table = self.query_one("#findings-table", DataTable)
         if not table.row_count:
+            self.query_one("#finding", Static).update("")
             return
         f = self.findings[table.cursor_row]
         self.query_one("#finding", Static).update(Group(
@@ -163,6 +186,21 @@ class LicensesScreen(PtmxScreen):
                           safe_text(f" · {text(f.upstream)} → {text(f.downstream)} "
                                     f"({f.activity}): {f.reason}")),
             safe_text(f"fix: {f.fix}", "italic")))
+
+    def sheet(self) -> Sheet | None:
+        """The findings, with their full records (rule, reason, fix)."""
+        if self.query_one(TabbedContent).active != "findings":
+            return None
+        table = self.query_one("#findings-table", DataTable)
+        records = [[getattr(f, c) for c in FINDING_COLUMNS] for f in self.findings]
+        if not records:
+            return Sheet("findings", list(FINDING_COLUMNS), lambda: records)
+        index = min(table.cursor_row, len(records) - 1)
+        f = self.findings[index]
+        column = FINDING_COLUMNS.index(("verdict", "model", "project")[
+            min(table.cursor_column, 2)]) if table.cursor_column < 3 else 0
+        return Sheet("findings", list(FINDING_COLUMNS), lambda: records, records[index],
+                     records[index][column], f.model)
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab

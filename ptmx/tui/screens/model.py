@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from ptmx.cards import assess, completeness
 from ptmx.hub import HubLookup, lookup_with_drift
-from ptmx.licenses import verdict_for
+from ptmx.licenses import Verdict, verdict_for
 from ptmx.render.renderables import (
     hub_renderable,
     kv_table,
@@ -59,8 +59,12 @@ class ModelScreen(PtmxScreen):
                 tooltip="Open the highlighted project or model"),
         Binding("g", "graph", "Graph", id="model.graph", tooltip="This model's neighbourhood"),
         Binding("h", "hub", "Hub", id="model.hub", tooltip="Look the model up live on the hub"),
-        Binding("y", "copy", "Copy id", show=False, id="model.copy",
-                tooltip="Copy the model id to the clipboard"),
+        Binding("r", "hub(True)", "Refresh hub", show=False, id="model.hub-refresh",
+                tooltip="Look the model up on the hub again, bypassing the cache"),
+        Binding("s", "sort_projects", "Sort", show=False, id="model.sort",
+                tooltip="Projects tab: sort by the next column (verdict, project, licence)"),
+        Binding("v", "filter_verdict", "Verdict", show=False, id="model.verdict",
+                tooltip="Projects tab: show only one verdict (again: the next; then all)"),
         Binding("1", "tab('overview')", "Overview", show=False, id="model.tab-overview"),
         Binding("2", "tab('projects')", "Projects", show=False, id="model.tab-projects"),
         Binding("3", "tab('lineage')", "Lineage", show=False, id="model.tab-lineage"),
@@ -76,6 +80,9 @@ class ModelScreen(PtmxScreen):
         super().__init__()
         self.ref = ref
         self.page: ModelPage | None = None
+        self.links: dict[str, tuple[str, str | None]] = {}  # project → (verdict, licence)
+        self.sort_by = "verdict"
+        self.verdict_filter: str | None = None
 
     @property
     def crumb(self) -> str:
@@ -172,25 +179,70 @@ class ModelScreen(PtmxScreen):
         lineage = len(page.base_models) + len(page.derived_models)
         tabs.get_tab("lineage").label = f"lineage ({lineage})"
 
-    def _fill_projects(self, page: ModelPage, verdicts: dict[str, str] | None = None) -> None:
+    def _fill_projects(self, page: ModelPage) -> None:
+        """The projects tab: verdict and project licence once the audit is in; sorted by
+        ``sort_by`` (verdict: worst first) and narrowed to ``verdict_filter``."""
         table = self.query_one("#project-table", DataTable)
         table.clear(columns=True)
         with_files = self.store.has("reuse_file")
-        if verdicts is not None:  # first: a long project name must not push it off-screen
+        judged = bool(self.links)
+        if judged:  # first: a long project name must not push it off-screen
             table.add_column("verdict", key="verdict")
         table.add_column("project", key="project")
+        if judged:
+            table.add_column("project licence", key="licence")
         if with_files:
             table.add_column("files where it is used", key="files")
-        self.query_one("#projects-note", Static).update(
-            "" if with_files else "the files where each project uses the model are not in "
-            "this dataset (table reuse_file)")
-        for project in page.projects:
-            cells: list[Text] = [safe_text(project["project"], newlines=False)]
-            if verdicts is not None:
-                cells.insert(0, verdict_cell(verdicts.get(project["project"])))
+        rows = [p for p in page.projects
+                if self.verdict_filter is None
+                or self.links.get(p["project"], ("", None))[0] == self.verdict_filter]
+        rows.sort(key=self._project_order)
+        for project in rows:
+            name = project["project"]
+            verdict, licence = self.links.get(name, (None, None))
+            cells: list[Text] = [safe_text(name, newlines=False)]
+            if judged:
+                cells = [verdict_cell(verdict), *cells, safe_text(text(licence), newlines=False)]
             if with_files:
                 cells.append(safe_text(listing(project.get("files") or []), newlines=False))
-            table.add_row(*cells, key="project:" + project["project"])
+            table.add_row(*cells, key="project:" + name)
+        shown = (f"{len(rows):,} of {len(page.projects):,} projects: verdict "
+                 f"{self.verdict_filter} (v: next verdict)" if self.verdict_filter else "")
+        order = f"sorted by {self.sort_by}" + (" (worst first)" if self.sort_by == "verdict"
+                                               else "")
+        note = " · ".join(filter(None, [shown, order + " (s: next column)" if judged else ""]))
+        if not with_files:
+            note = " · ".join(filter(None, [note, "the files where each project uses the model "
+                                                  "are not in this dataset (table reuse_file)"]))
+        self.query_one("#projects-note", Static).update(note)
+
+    def _project_order(self, project: dict[str, Any]) -> tuple[Any, ...]:
+        name = project["project"]
+        verdict, licence = self.links.get(name, (None, None))
+        rank = -verdict_rank(verdict)
+        if self.sort_by == "licence":
+            return (text(licence).lower(), name.lower())
+        if self.sort_by == "project":
+            return (name.lower(),)
+        return (rank, name.lower())
+
+    def action_sort_projects(self) -> None:
+        order = ("verdict", "project", "licence")
+        self.sort_by = order[(order.index(self.sort_by) + 1) % len(order)]
+        if self.page is not None:
+            self._fill_projects(self.page)
+
+    def action_filter_verdict(self) -> None:
+        present = sorted({v for v, _ in self.links.values()}, key=lambda v: -verdict_rank(v))
+        if not present:
+            self.notify("no verdicts yet for this model's projects", severity="warning",
+                        markup=False)
+            return
+        cycle: list[str | None] = [*present, None]
+        at = cycle.index(self.verdict_filter) if self.verdict_filter in cycle else -1
+        self.verdict_filter = cycle[(at + 1) % len(cycle)]
+        if self.page is not None:
+            self._fill_projects(self.page)
 
     def _fill_lineage(self, page: ModelPage) -> None:
         table = self.query_one("#lineage-table", DataTable)
@@ -226,8 +278,9 @@ class ModelScreen(PtmxScreen):
         self.query_one("#verdicts", Static).update(Group(
             Text("license verdicts", style="bold"),
             *([line for line in lines if line.plain] or [Text("no links or lineage edges")])))
+        self.links = {r.project: (r.verdict, r.downstream) for r in links if r.project}
         if self.page is not None:
-            self._fill_projects(self.page, {r.project: r.verdict for r in links if r.project})
+            self._fill_projects(self.page)
 
     @on(VerdictsFailed)
     def _verdicts_failed(self, message: VerdictsFailed) -> None:
@@ -323,38 +376,52 @@ class ModelScreen(PtmxScreen):
     def action_graph(self) -> None:
         self.ptmx.open_graph(self.page.model if self.page else self.ref, "model")
 
-    def action_copy(self) -> None:
-        model = self.page.model if self.page else self.ref
-        self.app.copy_to_clipboard(model)
-        self.notify(visible(f"copied {model}"), markup=False)
+    def page_id(self) -> str | None:
+        return self.page.model if self.page else self.ref
 
-    def action_hub(self) -> None:
+    def action_copy(self) -> None:
+        """Copy the model id (the palette's command; ``y`` copies a highlighted row's id)."""
+        self._copy(self.page_id() or self.ref, "id")
+
+    def action_hub(self, refresh: bool = False) -> None:
         model = self.page.model if self.page else self.ref
         self.action_tab("hub-tab")
-        self.query_one("#hub", Static).update(safe_text(f"looking up {model} on the hub…"))
-        self.busy(self.query_one("#hub"), self.load_hub(model))
+        again = " again (not from the cache)" if refresh else ""
+        self.query_one("#hub", Static).update(safe_text(f"looking up {model} on the hub{again}…"))
+        self.busy(self.query_one("#hub"), self.load_hub(model, refresh))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="hub")
-    def load_hub(self, model: str) -> None:
+    def load_hub(self, model: str, refresh: bool = False) -> None:
         client = self.ptmx.hub
 
         def lookup() -> HubLookup:
             # client None: ptmx.hub's own client, from the environment. The engine and the card
             # scorer are passed in: the hub judges drift with them but imports neither.
-            return lookup_with_drift(self.store, model, client=client, license_judge=verdict_for,
+            return lookup_with_drift(self.store, model, refresh, client=client,
+                                     license_judge=verdict_for,
                                      completeness_fn=completeness)
 
         self.deliver(lambda: self.timed(lookup), HubAnswered, HubFailed)
 
     @on(HubAnswered)
     def _hub_answered(self, message: HubAnswered) -> None:
-        self.query_one("#hub", Static).update(hub_renderable(message.result))
+        self.query_one("#hub", Static).update(Group(
+            hub_renderable(message.result),
+            Text("r looks it up again, bypassing the cache", style="dim italic")))
 
     @on(HubFailed)
     def _hub_failed(self, message: HubFailed) -> None:
         self.query_one("#hub", Static).update(safe_text("hub: " + error_text(message.error),
                                                         "red"))
         self.report(message.error, "hub")
+
+
+def verdict_rank(verdict: str | None) -> int:
+    """How bad a verdict is (Verdict.rank; 0 for none or an unknown word)."""
+    try:
+        return Verdict(verdict).rank if verdict else 0
+    except ValueError:
+        return 0
 
 
 def _cells(*values: str) -> list[Text]:

@@ -33,15 +33,18 @@ from ptmx.tui.messages import (
 from ptmx.tui.screens.base import PtmxScreen
 from ptmx.tui.screens.filters import FilterScreen
 from ptmx.tui.search_state import (
+    EXPORT_COLUMNS,
     PAGE,
     TEXT_COLUMNS,
     Filters,
     Row,
     SearchParams,
     card_scores,
+    fetch_all,
     fetch_count,
     fetch_page,
 )
+from ptmx.tui.sheet import Sheet
 from ptmx.tui.widgets.paged_table import Column, PagedTable
 
 
@@ -115,11 +118,11 @@ class ModelsScreen(PtmxScreen):
 
     def _columns(self) -> list[Column]:
         columns = [
-            Column("model", "model", 24, flex=True),
+            Column("model", "model", 24, flex=True, whole=True),
             Column("author", "author", 14, drop=4, fmt=text),
             Column("downloads", "downloads", 11, numeric=True, fmt=num),
             Column("likes", "likes", 6, numeric=True, drop=3, fmt=num),
-            Column("license", "license", 14, fmt=text),
+            Column("license", "license", 14, whole=True, fmt=text),
             Column("reuse_count", "projects", 8, numeric=True, fmt=num),
         ]
         if self._scores:
@@ -281,6 +284,9 @@ class ModelsScreen(PtmxScreen):
         else:
             count = plural(total, "model") if total is not None else f"{table.row_count - 1:,}+ models"
             what = f"row {message.index + 1:,} of {count}"
+            row = message.row
+            if row is not None:  # the full id and licence, however narrow their columns
+                what = f"{row['model']} · {text(row.get('license'))} · {what}"
         self.set_context(what)
 
     def _show_filters(self) -> None:
@@ -298,6 +304,16 @@ class ModelsScreen(PtmxScreen):
         self._show_filters()
         self.search()
 
+    # -- copy and export ------------------------------------------------------------------
+    def sheet(self) -> Sheet | None:
+        """Every model of the current search (fetched in full on export)."""
+        table, params, store = self.table, self.shown or self.params, self.store
+        row = table.current
+        current = [row.get(c) for c in EXPORT_COLUMNS] if row else None
+        cell = row.get(table.current_column.key) if row else None
+        return Sheet("models", list(EXPORT_COLUMNS), lambda: fetch_all(store, params), current,
+                     cell, row["model"] if row else None)
+
     # -- actions --------------------------------------------------------------------------
     def action_back(self) -> None:
         search = self.query_one("#search", Input)
@@ -310,7 +326,9 @@ class ModelsScreen(PtmxScreen):
         self.app.exit()
 
     def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        # At once, not on the next idle: keys typed in the same burst as / belong to the box
+        # (they were taken as table keys: 'e' exported, 'g' opened the graph).
+        self.set_focus(self.query_one("#search", Input))
 
     def action_focus_table(self) -> None:
         self.table.focus()

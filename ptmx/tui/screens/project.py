@@ -48,8 +48,6 @@ class ProjectScreen(PtmxScreen):
                 tooltip="Open the highlighted model's page"),
         Binding("g", "graph", "Graph", id="project.graph",
                 tooltip="This project's neighbourhood"),
-        Binding("y", "copy", "Copy name", show=False, id="project.copy",
-                tooltip="Copy owner/name to the clipboard"),
     ]
 
     def __init__(self, ref: str) -> None:
@@ -172,7 +170,9 @@ class ProjectScreen(PtmxScreen):
     def action_graph(self) -> None:
         self.ptmx.open_graph(self.page.project if self.page else self.ref, "project")
 
+    def page_id(self) -> str | None:
+        return self.page.project if self.page else self.ref
+
     def action_copy(self) -> None:
-        name = self.page.project if self.page else self.ref
-        self.app.copy_to_clipboard(name)
-        self.notify(visible(f"copied {name}"), markup=False)
+        """Copy owner/name (the palette's command; ``y`` copies a highlighted row's id)."""
+        self._copy(self.page_id() or self.ref, "id")

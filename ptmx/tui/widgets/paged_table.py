@@ -10,9 +10,8 @@ produced it, so a late page from an earlier search can never land in a newer res
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, ClassVar
+from weakref import WeakKeyDictionary
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -26,25 +25,13 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ptmx.safetext import visible
+from ptmx.tui.widgets.fit import Column, fit, floor
 
 Row = dict[str, Any]
+__all__ = ["Column", "PagedTable", "Row", "typed_to"]
 
-
-def _plain(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column: where its value comes from, how wide it is, and how it is shown."""
-
-    key: str
-    label: str
-    width: int
-    numeric: bool = False
-    flex: bool = False  # takes the width the other columns leave
-    drop: int = 0  # narrow terminals hide columns with the highest ``drop`` first (0: never)
-    fmt: Callable[[Any], str] = _plain
+#: Key events and the table they were typed to (weak: an event is forgotten once handled).
+typed_to: WeakKeyDictionary[events.Key, PagedTable] = WeakKeyDictionary()
 
 
 class PagedTable(ScrollView, can_focus=True):
@@ -60,6 +47,11 @@ class PagedTable(ScrollView, can_focus=True):
         Binding("left", "column(-1)", "Previous column", show=False),
         Binding("right", "column(1)", "Next column", show=False),
         Binding("enter", "select", "Open", show=False),
+        Binding("greater_than_sign,w", "widen(4)", "Widen column", show=False,
+                key_display=">", id="table.widen",
+                tooltip="Widen the highlighted column (< narrows it)"),
+        Binding("less_than_sign", "widen(-4)", "Narrow column", show=False, key_display="<",
+                id="table.narrow"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -149,7 +141,9 @@ class PagedTable(ScrollView, can_focus=True):
         self.empty_text = "nothing to show"  # shown in place of rows when there are none
         self._pages: dict[int, list[Row]] = {}
         self._asked: tuple[int, ...] = ()
-        self._fit_cache: tuple[int, list[tuple[Column, int]]] | None = None
+        self._fit_cache: tuple[object, list[tuple[Column, int]]] | None = None
+        self._layouts = 0  # bumped whenever the widths change (line cache key)
+        self.extra: dict[str, int] = {}  # cells the user added to (or took from) a column
         self._lines: dict[tuple[object, ...], Strip] = {}
         self._styles: dict[str, Style] = {}
 
@@ -234,23 +228,27 @@ class PagedTable(ScrollView, can_focus=True):
 
     # -- layout ---------------------------------------------------------------------------
     def _layout(self) -> list[tuple[Column, int]]:
-        """Columns that fit the width, with their widths (the flex column takes the rest)."""
+        """Columns that fit the width, sized to the rows loaded so far (see ``fit``)."""
         width = self.scrollable_content_region.width or self.size.width or 80
-        if self._fit_cache and self._fit_cache[0] == width:
+        key = (width, self.generation, len(self._pages), tuple(sorted(self.extra.items())))
+        if self._fit_cache and self._fit_cache[0] == key:
             return self._fit_cache[1]
-        shown = list(self.columns)
-        flex_min = 20
-
-        def need(cols: list[Column]) -> int:
-            return sum(flex_min if c.flex else c.width for c in cols) + len(cols) - 1
-
-        while need(shown) > width and any(c.drop for c in shown):
-            worst = max(shown, key=lambda c: c.drop)
-            shown.remove(worst)
-        spare = width - need(shown)
-        layout = [(c, (flex_min + max(spare, 0)) if c.flex else c.width) for c in shown]
-        self._fit_cache = (width, layout)
+        layout = fit(self.columns, width, self.content_widths(), self.extra)
+        self._fit_cache = (key, layout)
+        self._layouts += 1
         return layout
+
+    def content_widths(self) -> dict[str, list[int]]:
+        """The widths of each column's values over the rows loaded, sorted (empty: no rows)."""
+        rows = self.loaded_rows()
+        if not rows:
+            return {}
+        return {c.key: sorted(cell_len(visible(c.fmt(row.get(c.key)), newlines=False))
+                              for row in rows) for c in self.columns}
+
+    def column_width(self, key: str) -> int:
+        """The width column ``key`` has on screen now (0: hidden)."""
+        return next((w for c, w in self._layout() if c.key == key), 0)
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit_cache = None
@@ -283,7 +281,9 @@ class PagedTable(ScrollView, can_focus=True):
         index = int(self.scroll_y) + y - 1 if y else -1
         row = self.row(index) if index >= 0 else None
         # Lines are re-rendered on every frame; most do not change between frames.
-        key = (index, self.size.width, index == self.cursor_row, self.has_focus, self.app.theme,
+        self._layout()  # current widths (bumps ``_layouts`` when they changed)
+        key = (index, self.size.width, self._layouts, index == self.cursor_row, self.has_focus,
+               self.app.theme,
                self.generation, id(row), row.get("card") if row else None, self.row_count,
                self.cursor_column if index < 0 else 0, self.sort_key, self.sort_descending)
         strip = self._lines.get(key)
@@ -298,7 +298,7 @@ class PagedTable(ScrollView, can_focus=True):
     def _render_line(self, y: int) -> Strip:
         width = self.size.width
         styles = self._styles
-        layout = self._layout()
+        layout = self._fit_cache[1] if self._fit_cache else self._layout()
         if y == 0:
             return self._render_header(layout, width)
         index = int(self.scroll_y) + y - 1
@@ -402,6 +402,15 @@ class PagedTable(ScrollView, can_focus=True):
     def action_column(self, delta: int) -> None:
         self.cursor_column += delta
 
+    def action_widen(self, cells: int) -> None:
+        """Give the highlighted column ``cells`` more (or fewer) cells; the others make room."""
+        column = self.current_column
+        shown = self.column_width(column.key)
+        self.extra[column.key] = max(self.extra.get(column.key, 0) + cells,
+                                     self.extra.get(column.key, 0) + floor(column) - shown)
+        self._lines.clear()
+        self.refresh()
+
     def action_select(self) -> None:
         row = self.current
         if row is not None:
@@ -414,6 +423,12 @@ class PagedTable(ScrollView, can_focus=True):
             if x < edge:
                 return i
         return len(self._layout()) - 1
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Remember which widget this key was typed to: keys typed in one burst are all queued
+        # here before a binding among them (the models' '/') moves the focus; the app then
+        # hands the rest to the new focus (see PtmxApp._on_key).
+        typed_to[event] = self  # Textual then runs Widget._on_key itself (along the MRO)
 
     async def _on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)

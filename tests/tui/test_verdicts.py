@@ -1,0 +1,134 @@
+"""The projects tab shows each project's licence and verdict, sorted and filtered; findings
+filter by verdict; the hub's drift lists the projects whose verdict changes, numbers as the
+CLI writes them."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from rich.console import Console
+from textual.widgets import DataTable
+
+from ptmx.render.renderables import verdict_changes
+from ptmx.render.values import figure
+from tests.tui.conftest import settle
+
+MODEL = "bert-base-uncased"
+
+
+def plain_rows(table: DataTable) -> list[list[str]]:
+    return [[getattr(c, "plain", str(c)) for c in table.get_row_at(i)]
+            for i in range(table.row_count)]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+async def test_projects_tab_licence_verdict_sort_and_filter(app, size):
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        app.open_model(MODEL)
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("2")
+        table = screen.query_one("#project-table", DataTable)
+        labels = [c.label.plain for c in table.ordered_columns]
+        assert labels[:3] == ["verdict", "project", "project licence"]
+        rows = plain_rows(table)
+        verdicts = [r[0] for r in rows]
+        assert [rank(v) for v in verdicts] == sorted((rank(v) for v in verdicts), reverse=True)
+        await pilot.press("s")  # by project
+        names = [r[1] for r in plain_rows(table)]
+        assert names == sorted(names, key=str.lower)
+        await pilot.press("v")  # the worst verdict only
+        worst = verdicts[0]
+        kept = plain_rows(table)
+        assert kept and all(r[0] == worst for r in kept)
+        assert len(kept) == verdicts.count(worst)
+
+
+def rank(verdict: str) -> int:
+    from ptmx.licenses import Verdict
+
+    try:
+        return Verdict(verdict).rank
+    except ValueError:
+        return 0
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+async def test_findings_filter_by_verdict(app, size):
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        screen = app.screen
+        everything = list(screen.all_findings)
+        await pilot.press("v")
+        first = screen.verdict_filter
+        assert first is not None
+        assert screen.findings and all(f.verdict == first for f in screen.findings)
+        assert len(screen.findings) == min(sum(f.verdict == first for f in everything), 2000)
+        present = {f.verdict for f in everything}
+        for _ in present:
+            await pilot.press("v")
+        assert screen.verdict_filter is None and len(screen.findings) == min(len(everything),
+                                                                            2000)
+
+
+def test_numbers_as_the_cli_writes_them():
+    assert figure(3087168) == "3,087,168"
+    assert figure(100.0, percent=True) == "100 %"
+    assert figure(None) == "–"
+
+
+def test_the_projects_whose_verdict_changes_are_listed():
+    moved = [{"project": "alice/bot", "project_license": "mit", "before": "ok",
+              "after": "use-constrained"},
+             {"project": "bob/app", "project_license": "apache-2.0", "before": "ok",
+              "after": "conflict"}]
+    out = io.StringIO()
+    Console(file=out, width=100).print(verdict_changes(moved))
+    text = out.getvalue()
+    assert "2 projects change verdict" in text
+    for name in ("alice/bot", "bob/app", "use-constrained", "conflict", "mit"):
+        assert name in text
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+async def test_hub_tab_lists_the_projects_whose_verdict_changes(app, size, tmp_path,
+                                                                monkeypatch):
+    """A real HTTP server speaking the hub's JSON: the live licence turned non-commercial."""
+    from textual.widgets import Static
+
+    from tests.hub.conftest import HF_VARS
+    from tests.hub.fakehub import FakeHub
+
+    server = FakeHub().start()
+    try:
+        server.add_model(MODEL, sha="d" * 40, downloads=3_087_168, likes=2000,
+                         tags=["transformers", "license:cc-by-nc-4.0"],
+                         cardData={"license": "cc-by-nc-4.0"})
+        for name in HF_VARS:
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("HF_ENDPOINT", server.url)
+        monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+        monkeypatch.setenv("PTMX_CACHE", str(tmp_path / "cache"))
+        monkeypatch.setenv("PTMX_HUB_RETRIES", "1")
+        monkeypatch.setenv("PTMX_HUB_TIMEOUT", "5")
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            app.open_model(MODEL)
+            await settle(pilot)
+            await pilot.press("h")
+            await settle(pilot)
+            out = io.StringIO()
+            Console(file=out, width=200).print(app.screen.query_one("#hub", Static).content)
+            text = out.getvalue()
+            assert "3,087,168" in text and "3087168" not in text
+            assert "change verdict" in text and "use-constrained" in text
+            asked = len(server.seen("/api/models"))
+            await pilot.press("r")  # again, not from the cache
+            await settle(pilot)
+            assert len(server.seen("/api/models")) > asked
+    finally:
+        server.stop()
