@@ -324,6 +324,16 @@ class Store:
         """Names of the tables present (dataset tables plus ptmx's derived ``model_summary``)."""
         return sorted([*self._files, *DERIVED_TABLES])
 
+    def columns(self) -> dict[str, list[tuple[str, str]]]:
+        """Every table's columns as (name, type), for schema panels and completion. Read through
+        DuckDB's relation API: the catalog, with no SQL text."""
+        with self.cursor() as cur:
+            try:
+                return {t: list(zip(rel.columns, map(str, rel.dtypes), strict=True))
+                        for t in self.tables for rel in [cur.table(t)]}
+            except duckdb.Error as exc:
+                raise self.failure(exc) from exc
+
     def dataset_files(self) -> list[Path]:
         """Every file of the dataset (table files and the manifest), resolved."""
         from ptmx.store.schema import MANIFEST

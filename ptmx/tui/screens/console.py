@@ -145,13 +145,7 @@ class ConsoleScreen(PtmxScreen):
     # -- schema ---------------------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="schema")
     def load_schema(self) -> None:
-        def columns() -> Schema:
-            # The relation API reads the catalog: no SQL text, nothing the user typed.
-            with self.store.cursor() as cur:
-                return {t: list(zip(rel.columns, map(str, rel.dtypes), strict=True))
-                        for t in self.store.tables for rel in [cur.table(t)]}
-
-        self.deliver(columns, SchemaLoaded, "schema")
+        self.deliver(self.store.columns, SchemaLoaded, "schema")
 
     @on(SchemaLoaded)
     def _schema_loaded(self, message: SchemaLoaded) -> None:
