@@ -32,6 +32,7 @@ from ptmx.scan.project_license import (
     read_pyproject,
 )
 from ptmx.scan.queries import ModelIndex, model_index
+from ptmx.scan.usage import mark_weak
 from ptmx.scan.vendored import VendorMap
 from ptmx.scan.walker import WalkStats, walk
 from ptmx.store import Store, model_page, normalise_model_id
@@ -240,14 +241,20 @@ def scan_project(
     refs: list[Reference] = []
     kwargs = {"max_bytes": max_bytes} if max_bytes else {}
     vendors = VendorMap(folder, boundary)
+    walked: list[str] = []
+    in_copies: list[str] = []
     for rel in walk(folder, stats=stats, boundary=boundary, **kwargs):
+        walked.append(rel.as_posix())
         found = detect_file(folder, rel, known, boundary=boundary)
-        if found:
-            why = vendors.reason(rel.as_posix())
-            for ref in found:
-                if why and not ref.vendored:
-                    ref.vendored, ref.vendored_reason = True, why
+        why = vendors.reason(rel.as_posix())
+        if why:
+            in_copies.append(rel.as_posix())
+        for ref in found:
+            if why and not ref.vendored:
+                ref.vendored, ref.vendored_reason = True, why
         refs.extend(found)
+    if any(not r.vendored for r in refs):
+        mark_weak(folder, walked, refs, boundary, in_copies)
 
     project_license = detect_project_license(folder, boundary)
     models = _group(store, known, refs, fill_vendored=include_vendored)
@@ -286,15 +293,20 @@ def _set_aside(refs: list[Reference], models: list[ModelUse],
     """How many references (and models found only there) were set aside, and where."""
     folders: dict[str, int] = {}
     count = 0
+    reasons: dict[str, int] = {}
     for ref in refs:
         if not ref.vendored:
             continue
         count += 1
+        if ref.set_aside:
+            reasons[ref.set_aside] = reasons.get(ref.set_aside, 0) + 1
+            continue
         where = vendors.folder_of(ref.path) or ref.path
         folders[where] = folders.get(where, 0) + 1
     return {"references": count,
             "models": sum(1 for m in models if m.vendored),
             "unresolved": sum(1 for r in refs if r.vendored and not r.resolved),
+            "weak": dict(sorted(reasons.items())),
             "folders": dict(sorted(folders.items(), key=lambda kv: (-kv[1], kv[0])))}
 
 
