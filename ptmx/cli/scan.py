@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from ptmx.scan.checks import CardCheck
     from ptmx.scan.detect import Reference
-    from ptmx.scan.report import ScanReport
+    from ptmx.scan.report import ModelUse, ScanReport
 
 FORMATS = ("table", "json", "sarif", "cyclonedx", "spdx")
 FAIL_ON_CHOICES = ("conflict", "drift", "critical", "important")
@@ -184,9 +184,12 @@ def _table(report: ScanReport, out: TextIO) -> None:
         "card": _card(u.card_check),
         "found by": u.found_by,
         "where": _where(u.shown_references(report.include_vendored)),
+        "risk": _risk(u),
     } for u in report.listed()]
-    _print_table(console, rows, ["model", "license", "verdict", "card", "found by", "where"],
-                 f"models loaded ({len(rows)})")
+    columns = ["model", "license", "verdict", "card", "found by", "where"]
+    if any(row["risk"] for row in rows):
+        columns.insert(4, "risk")
+    _print_table(console, rows, columns, f"models loaded ({len(rows)})")
     if report.unresolved:
         _print_table(console, [{"where": r.location, "call": r.call or r.kind,
                                 "why": r.reason or ""} for r in report.unresolved],
@@ -197,6 +200,17 @@ def _table(report: ScanReport, out: TextIO) -> None:
     _line(console, f"scanned {s['files_scanned']} files ({s['ignored']} ignored by .gitignore, "
                    f"{s['binary']} binary, {len(s['too_large'])} too large, "
                    f"{len(s['skipped_dirs'])} folders skipped)")
+
+
+def _risk(use: ModelUse) -> str:
+    """The hub's weights format and supply-chain risks (``--hub``), e.g. ``pickle-weights``."""
+    from ptmx.scan.report import hub_risks
+
+    risks = ", ".join(str(r["id"]) for r in hub_risks(use))
+    weights = (use.live or {}).get("weights")
+    if risks and weights:
+        return f"{risks} ({weights})"
+    return risks
 
 
 def _set_aside(report: ScanReport, console: Console) -> None:

@@ -62,6 +62,9 @@ RULES: dict[str, tuple[str, str]] = {
     "license-unknown": ("warning", "The license relation could not be decided"),
     "card-critical": ("warning", "The model card misses a critical field"),
     "card-important": ("note", "The model card misses an important field"),
+    "hub-scan-issues": ("error", "The hub's security scan flags files of the model"),
+    "pickle-weights": ("warning", "The model's weights are pickle files, which can run code "
+                                  "when loaded"),
     "model-unknown": ("note", "The model is not in the dataset"),
     "reference-unresolved": ("note", "A model is loaded under a name only known at run time"),
 }
@@ -458,6 +461,33 @@ def _unknown_findings(use: ModelUse, where: list[dict[str, Any]]) -> list[Findin
                     f"unknown{hint}", use.model, None, where)]
 
 
+# A hub risk's severity as a finding level (SARIF levels).
+_RISK_LEVEL = {"critical": "error", "important": "warning", "nice": "note"}
+_PICKLE_FIX = "prefer a safetensors revision, or pin and scan it"
+
+
+def hub_risks(use: ModelUse) -> list[dict[str, Any]]:
+    """The supply-chain risks ``--hub`` found for the model (``live["risks"]``)."""
+    risks = (use.live or {}).get("risks")
+    return [r for r in risks if isinstance(r, dict) and r.get("id")] \
+        if isinstance(risks, list) else []
+
+
+def _risk_findings(use: ModelUse, where: list[dict[str, Any]]) -> list[Finding]:
+    out = []
+    for risk in hub_risks(use):
+        rule = str(risk["id"])
+        if rule not in RULES:
+            continue  # other risks (no weights, missing license file) stay in the JSON
+        level = _RISK_LEVEL.get(str(risk.get("severity")), RULES[rule][0])
+        files = ", ".join(str(f) for f in risk.get("files") or [])
+        text = f"{use.model}: {risk.get('explanation') or RULES[rule][1]}" \
+            + (f" ({files})" if files else "")
+        fix = str(risk.get("fix") or "") or (_PICKLE_FIX if rule == "pickle-weights" else None)
+        out.append(Finding(rule, level, text, use.model, fix, where))
+    return out
+
+
 def _findings(report: ScanReport) -> list[Finding]:
     out: list[Finding] = []
     for use in report.listed():
@@ -465,6 +495,7 @@ def _findings(report: ScanReport) -> list[Finding]:
         out += _license_findings(use, report.project_license.expression, where)
         out += _card_findings(use, where)
         out += _unknown_findings(use, where)
+        out += _risk_findings(use, where)
     for ref in report.unresolved:
         out.append(Finding("reference-unresolved", RULES["reference-unresolved"][0],
                            f"{ref.call or ref.kind}: model not known before run time "
