@@ -222,9 +222,13 @@ def _set_aside(report: ScanReport, console: Console) -> None:
     more = f" and {len(folders) - 5} more" if len(folders) > 5 else ""
     verb = "listed above (--include-vendored)" if report.include_vendored \
         else "set aside (--include-vendored lists them)"
-    _line(console, f"vendored: {aside['references']} reference(s) in library copies or "
-                   f"catalogues, {aside['models']} model(s) found only there, "
-                   f"{aside.get('unresolved', 0)} unresolved: {verb}; in {where}{more}")
+    weak = aside.get("weak") or {}
+    copies = aside["references"] - sum(weak.values())
+    kinds = "".join(f", {n} {kind}" for kind, n in weak.items())
+    _line(console, f"vendored: {aside['references']} reference(s) ({copies} in library copies "
+                   f"or catalogues{kinds}), {aside['models']} model(s) found only there, "
+                   f"{aside.get('unresolved', 0)} unresolved: {verb}"
+                   + (f"; in {where}{more}" if where else ""))
 
 
 def _findings(report: ScanReport, console: Console) -> None:

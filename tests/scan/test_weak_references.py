@@ -201,3 +201,15 @@ def test_hub_file_path_that_exists_locally_is_a_path(tmp_path: Path,
         "exp1/bert/README": "local results\n",
     })
     assert _listed(scan_project(root, sample_store)) == set()
+
+
+def test_table_says_what_was_set_aside_and_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    root = _write(tmp_path / "proj", {"enc.py": EMBEDDERS})
+    monkeypatch.setenv("COLUMNS", "250")
+    assert main(["scan", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "3 unused default" in out
+    assert "acme/t5-never-used" not in out
+    assert main(["scan", str(root), "--include-vendored"]) == 0
+    assert "acme/t5-never-used" in capsys.readouterr().out
