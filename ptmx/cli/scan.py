@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from ptmx.scan.checks import CardCheck
     from ptmx.scan.detect import Reference
-    from ptmx.scan.report import ScanReport
+    from ptmx.scan.report import ModelUse, ScanReport
 
 FORMATS = ("table", "json", "sarif", "cyclonedx", "spdx")
 FAIL_ON_CHOICES = ("conflict", "drift", "critical", "important")
@@ -184,9 +184,12 @@ def _table(report: ScanReport, out: TextIO) -> None:
         "card": _card(u.card_check),
         "found by": u.found_by,
         "where": _where(u.shown_references(report.include_vendored)),
+        "risk": _risk(u),
     } for u in report.listed()]
-    _print_table(console, rows, ["model", "license", "verdict", "card", "found by", "where"],
-                 f"models loaded ({len(rows)})")
+    columns = ["model", "license", "verdict", "card", "found by", "where"]
+    if any(row["risk"] for row in rows):
+        columns.insert(4, "risk")
+    _print_table(console, rows, columns, f"models loaded ({len(rows)})")
     if report.unresolved:
         _print_table(console, [{"where": r.location, "call": r.call or r.kind,
                                 "why": r.reason or ""} for r in report.unresolved],
@@ -199,6 +202,17 @@ def _table(report: ScanReport, out: TextIO) -> None:
                    f"{len(s['skipped_dirs'])} folders skipped)")
 
 
+def _risk(use: ModelUse) -> str:
+    """The hub's weights format and supply-chain risks (``--hub``), e.g. ``pickle-weights``."""
+    from ptmx.scan.report import hub_risks
+
+    risks = ", ".join(str(r["id"]) for r in hub_risks(use))
+    weights = (use.live or {}).get("weights")
+    if risks and weights:
+        return f"{risks} ({weights})"
+    return risks
+
+
 def _set_aside(report: ScanReport, console: Console) -> None:
     aside = report.set_aside
     if not aside.get("references"):
@@ -208,9 +222,13 @@ def _set_aside(report: ScanReport, console: Console) -> None:
     more = f" and {len(folders) - 5} more" if len(folders) > 5 else ""
     verb = "listed above (--include-vendored)" if report.include_vendored \
         else "set aside (--include-vendored lists them)"
-    _line(console, f"vendored: {aside['references']} reference(s) in library copies or "
-                   f"catalogues, {aside['models']} model(s) found only there, "
-                   f"{aside.get('unresolved', 0)} unresolved: {verb}; in {where}{more}")
+    weak = aside.get("weak") or {}
+    copies = aside["references"] - sum(weak.values())
+    kinds = "".join(f", {n} {kind}" for kind, n in weak.items())
+    _line(console, f"vendored: {aside['references']} reference(s) ({copies} in library copies "
+                   f"or catalogues{kinds}), {aside['models']} model(s) found only there, "
+                   f"{aside.get('unresolved', 0)} unresolved: {verb}"
+                   + (f"; in {where}{more}" if where else ""))
 
 
 def _findings(report: ScanReport, console: Console) -> None:

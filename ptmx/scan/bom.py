@@ -23,7 +23,7 @@ from ptmx.licenses import License, resolve
 from ptmx.licenses.vocabulary import Family
 from ptmx.scan.detect import HUGGINGFACE, PYTORCH_HUB
 from ptmx.scan.project_license import NOASSERTION, spdx
-from ptmx.scan.report import ModelUse, ScanReport
+from ptmx.scan.report import ModelUse, ScanReport, hub_risks
 
 SPEC_VERSION = "1.6"
 SCHEMA_URL = "http://cyclonedx.org/schema/bom-1.6.schema.json"
@@ -275,6 +275,12 @@ def _properties(use: ModelUse) -> list[dict[str, str]]:
              _prop("found_by", use.found_by)]
     if use.license_source:
         props.append(_prop("license_source", use.license_source))
+    live = use.live or {}
+    if live.get("weights"):
+        props.append(_prop("weights", str(live["weights"])))
+    for risk in hub_risks(use):
+        props.append(_prop("risk", f"{risk['id']} ({risk.get('severity')}): "
+                                   f"{risk.get('explanation') or ''}".rstrip(": ")))
     if use.revisions:
         props.append(_prop("revision_pinned", ", ".join(use.revisions)))
     if use.reuse_count is not None:

@@ -76,6 +76,7 @@ class Reference:
     alternatives: list[str] = field(default_factory=list)  # other ids the loader would try
     vendored: bool = False       # inside a vendored library copy or a library catalogue
     vendored_reason: str | None = None
+    set_aside: str | None = None  # "unused default" / "test fixture" (with vendored=True)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict (with ``found_by``)."""
@@ -85,7 +86,7 @@ class Reference:
     def found_by(self) -> str:
         """How the reference was found, in words a reader can weigh (see :data:`FOUND_BY`)."""
         if self.vendored:
-            return "vendored"
+            return self.set_aside or "vendored"
         return _FOUND_BY_KIND.get(self.kind, "loader call")
 
     @property
@@ -98,7 +99,8 @@ class Reference:
 
 # How a reference was found, most trustworthy first (a model shows its best reference's).
 FOUND_BY = ("loader call", "config key", "shell flag", "env file", "default value",
-            "download command", "requirement", "bare string", "vendored")
+            "download command", "requirement", "bare string", "unused default", "test fixture",
+            "vendored")
 _FOUND_BY_KIND = {
     "config": "config key", "shell_flag": "shell flag", "env": "env file",
     "default": "default value", "cli": "download command", "url": "download command",
@@ -1198,6 +1200,8 @@ def default_model(key: str, value: str, known: Container[str] | None,
         if (value.count("/") == 1 and is_repo_id(value) and not looks_local(value, dirs)
                 and value.split("/")[0].lower() not in _LOCAL_HEADS):
             model = value
+    if model is None and (_PATH_KEY.search(key) or _EXTRA_KEYS.search(key)):
+        model = hub_file_repo(value, known, dirs)
     if model is None and known is not None and _CONFIG_KEY.search(key) \
             and "/" not in value and f"sentence-transformers/{value}" in known:
         model = f"sentence-transformers/{value}"
@@ -1205,6 +1209,30 @@ def default_model(key: str, value: str, known: Container[str] | None,
             and (known is None or model not in known):
         return None  # bert_models/roberta-large: a folder the project fills itself
     return model
+
+
+def hub_file_repo(value: str, known: Container[str] | None, dirs: list[Path]) -> str | None:
+    """``org/repo/checkpoint.pt``: a file inside a Hub repository, named as the Hub names it
+    (``hf_hub_download(org/repo, file)``); the repository ``org/repo``, or None.
+
+    The first two segments must be a repo id that is not a local folder (``checkpoints/x/y.pt``,
+    an existing ``org/repo`` folder) and the rest a file name (a known suffix). Deeper paths
+    (``org/repo/sub/file.pt``) count only when the dataset knows ``org/repo``.
+    """
+    value = _HF_HUB_PREFIX.sub("", value.strip())
+    parts = value.split("/")
+    if len(parts) < 3 or not all(parts) or Path(parts[-1]).suffix.lower() not in _FILE_SUFFIXES:
+        return None
+    repo = "/".join(parts[:2])
+    if not is_repo_id(repo) or value.startswith((".", "~", "$", "{", "<")):
+        return None
+    if known is not None and repo in known:
+        return repo
+    org = parts[0]
+    if (len(parts) != 3 or org.lower() in _LOCAL_HEADS or _LOCAL_HEAD.search(org)
+            or looks_local(repo, dirs)):
+        return None
+    return repo
 
 
 def _requirement_refs(code: str, path: str, n: int, line: str) -> list[Reference]:

@@ -74,7 +74,18 @@ def _info(info: HubModelInfo) -> dict[str, Any]:
     return {"id": info.id, "sha": info.sha, "licenses": info.licenses,
             "license_name": info.license_name, "author": info.author, "gated": info.gated,
             "base_models": info.base_models, "base_model_relation": info.base_model_relation,
-            "last_modified": info.last_modified}
+            "last_modified": info.last_modified, **_supply_chain(info)}
+
+
+def _supply_chain(info: HubModelInfo) -> dict[str, Any]:
+    """Weights format, risks (``pickle-weights``, ...) and the hub's own scan, as in
+    ``ptmx hub info``; a repository whose files could not be listed adds nothing."""
+    try:
+        chain = info.supply_chain()
+    except (AttributeError, TypeError, ValueError):
+        return {}
+    return {k: chain[k] for k in ("weights", "weight_formats", "pickle_only", "risks", "security")
+            if k in chain}
 
 
 def _fill_gaps(use: ModelUse, info: HubModelInfo) -> None:

@@ -32,6 +32,7 @@ from ptmx.scan.project_license import (
     read_pyproject,
 )
 from ptmx.scan.queries import ModelIndex, model_index
+from ptmx.scan.usage import mark_weak
 from ptmx.scan.vendored import VendorMap
 from ptmx.scan.walker import WalkStats, walk
 from ptmx.store import Store, model_page, normalise_model_id
@@ -61,6 +62,9 @@ RULES: dict[str, tuple[str, str]] = {
     "license-unknown": ("warning", "The license relation could not be decided"),
     "card-critical": ("warning", "The model card misses a critical field"),
     "card-important": ("note", "The model card misses an important field"),
+    "hub-scan-issues": ("error", "The hub's security scan flags files of the model"),
+    "pickle-weights": ("warning", "The model's weights are pickle files, which can run code "
+                                  "when loaded"),
     "model-unknown": ("note", "The model is not in the dataset"),
     "reference-unresolved": ("note", "A model is loaded under a name only known at run time"),
 }
@@ -240,14 +244,20 @@ def scan_project(
     refs: list[Reference] = []
     kwargs = {"max_bytes": max_bytes} if max_bytes else {}
     vendors = VendorMap(folder, boundary)
+    walked: list[str] = []
+    in_copies: list[str] = []
     for rel in walk(folder, stats=stats, boundary=boundary, **kwargs):
+        walked.append(rel.as_posix())
         found = detect_file(folder, rel, known, boundary=boundary)
-        if found:
-            why = vendors.reason(rel.as_posix())
-            for ref in found:
-                if why and not ref.vendored:
-                    ref.vendored, ref.vendored_reason = True, why
+        why = vendors.reason(rel.as_posix())
+        if why:
+            in_copies.append(rel.as_posix())
+        for ref in found:
+            if why and not ref.vendored:
+                ref.vendored, ref.vendored_reason = True, why
         refs.extend(found)
+    if any(not r.vendored for r in refs):
+        mark_weak(folder, walked, refs, boundary, in_copies)
 
     project_license = detect_project_license(folder, boundary)
     models = _group(store, known, refs, fill_vendored=include_vendored)
@@ -286,15 +296,20 @@ def _set_aside(refs: list[Reference], models: list[ModelUse],
     """How many references (and models found only there) were set aside, and where."""
     folders: dict[str, int] = {}
     count = 0
+    reasons: dict[str, int] = {}
     for ref in refs:
         if not ref.vendored:
             continue
         count += 1
+        if ref.set_aside:
+            reasons[ref.set_aside] = reasons.get(ref.set_aside, 0) + 1
+            continue
         where = vendors.folder_of(ref.path) or ref.path
         folders[where] = folders.get(where, 0) + 1
     return {"references": count,
             "models": sum(1 for m in models if m.vendored),
             "unresolved": sum(1 for r in refs if r.vendored and not r.resolved),
+            "weak": dict(sorted(reasons.items())),
             "folders": dict(sorted(folders.items(), key=lambda kv: (-kv[1], kv[0])))}
 
 
@@ -446,6 +461,33 @@ def _unknown_findings(use: ModelUse, where: list[dict[str, Any]]) -> list[Findin
                     f"unknown{hint}", use.model, None, where)]
 
 
+# A hub risk's severity as a finding level (SARIF levels).
+_RISK_LEVEL = {"critical": "error", "important": "warning", "nice": "note"}
+_PICKLE_FIX = "prefer a safetensors revision, or pin and scan it"
+
+
+def hub_risks(use: ModelUse) -> list[dict[str, Any]]:
+    """The supply-chain risks ``--hub`` found for the model (``live["risks"]``)."""
+    risks = (use.live or {}).get("risks")
+    return [r for r in risks if isinstance(r, dict) and r.get("id")] \
+        if isinstance(risks, list) else []
+
+
+def _risk_findings(use: ModelUse, where: list[dict[str, Any]]) -> list[Finding]:
+    out = []
+    for risk in hub_risks(use):
+        rule = str(risk["id"])
+        if rule not in RULES:
+            continue  # other risks (no weights, missing license file) stay in the JSON
+        level = _RISK_LEVEL.get(str(risk.get("severity")), RULES[rule][0])
+        files = ", ".join(str(f) for f in risk.get("files") or [])
+        text = f"{use.model}: {risk.get('explanation') or RULES[rule][1]}" \
+            + (f" ({files})" if files else "")
+        fix = str(risk.get("fix") or "") or (_PICKLE_FIX if rule == "pickle-weights" else None)
+        out.append(Finding(rule, level, text, use.model, fix, where))
+    return out
+
+
 def _findings(report: ScanReport) -> list[Finding]:
     out: list[Finding] = []
     for use in report.listed():
@@ -453,6 +495,7 @@ def _findings(report: ScanReport) -> list[Finding]:
         out += _license_findings(use, report.project_license.expression, where)
         out += _card_findings(use, where)
         out += _unknown_findings(use, where)
+        out += _risk_findings(use, where)
     for ref in report.unresolved:
         out.append(Finding("reference-unresolved", RULES["reference-unresolved"][0],
                            f"{ref.call or ref.kind}: model not known before run time "
