@@ -18,7 +18,7 @@ from rich.text import Text
 from ptmx.hub import HubLookup
 from ptmx.licenses.vocabulary import Verdict
 from ptmx.render.safe import safe_text
-from ptmx.render.styles import verdict_style
+from ptmx.render.styles import severity_style, verdict_style
 from ptmx.render.values import NONE, figure, text
 
 _UNRANKED = len(Verdict)  # anything that is not a verdict sorts after every verdict
@@ -131,5 +131,31 @@ def hub_renderable(result: HubLookup) -> Group:
         info = result.info.to_dict()
         parts.append(kv_table((k, text(v)) for k, v in info.items()
                               if not isinstance(v, list | dict)))
+    if result.info is not None:
+        parts.extend(files_renderables(result.info.supply_chain()))
     parts.extend(safe_text("warning: " + w, "yellow") for w in result.warnings)
     return Group(*parts)
+
+
+def files_renderables(chain: dict[str, Any]) -> list[RenderableType]:
+    """What the model's files are (``HubModelInfo.supply_chain()``): the weights format, the
+    hub's own security scan, and each risk with its severity, explanation and fix."""
+    formats = ", ".join(chain.get("weight_formats") or []) or NONE
+    weights = f"{chain.get('weights') or 'unknown'} ({formats})"
+    if chain.get("pickle_only"):
+        weights += ", pickle only: loading runs code"
+    rows: list[tuple[str, str]] = [("weights", weights)]
+    if chain.get("security") is not None:
+        rows.append(("hub security scan", text(chain["security"])))
+    parts: list[RenderableType] = [kv_table(rows)]
+    for risk in chain.get("risks") or []:
+        line = Text()
+        line.append_text(safe_text(f"{risk['severity']} ", severity_style(risk["severity"])))
+        line.append_text(safe_text(f"{risk['id']}: ", "bold"))
+        line.append_text(safe_text(risk["explanation"]))
+        files = ", ".join(risk.get("files") or [])
+        if files:
+            line.append_text(safe_text(f" ({files})", "dim"))
+        line.append_text(safe_text(f"\n  fix: {risk['fix']}", "italic"))
+        parts.append(line)
+    return parts

@@ -132,3 +132,42 @@ async def test_hub_tab_lists_the_projects_whose_verdict_changes(app, size, tmp_p
             assert len(server.seen("/api/models")) > asked
     finally:
         server.stop()
+
+
+async def test_hub_tab_shows_the_weights_and_the_pickle_risk(app, tmp_path, monkeypatch):
+    """A model whose repository ships only pickle weights: the model page's hub tab says so and
+    gives the risk with its fix (issue 19), at 80×24 where the tab is narrow."""
+    from textual.widgets import Static
+
+    from tests.hub.conftest import HF_VARS
+    from tests.hub.fakehub import FakeHub
+    from tests.hub.test_hub_artifacts import _lfs, _plain
+
+    server = FakeHub().start()
+    try:
+        server.add_model(MODEL, sha="e" * 40, downloads=3_087_168, likes=2000,
+                         tags=["transformers", "pytorch", "license:apache-2.0"],
+                         cardData={"license": "apache-2.0"},
+                         siblings=[_plain("README.md"), _plain("config.json"),
+                                   _lfs("pytorch_model.bin", 440_000_000)])
+        for name in HF_VARS:
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("HF_ENDPOINT", server.url)
+        monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+        monkeypatch.setenv("PTMX_CACHE", str(tmp_path / "cache"))
+        monkeypatch.setenv("PTMX_HUB_RETRIES", "1")
+        monkeypatch.setenv("PTMX_HUB_TIMEOUT", "5")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            app.open_model(MODEL)
+            await settle(pilot)
+            await pilot.press("h")
+            await settle(pilot)
+            out = io.StringIO()
+            Console(file=out, width=200).print(app.screen.query_one("#hub", Static).content)
+            text = out.getvalue()
+            assert "weights" in text and "pickle only" in text
+            assert "pickle-weights" in text and "pytorch_model.bin" in text
+            assert "prefer a safetensors revision, or pin and scan it" in text
+    finally:
+        server.stop()
