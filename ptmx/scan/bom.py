@@ -101,7 +101,9 @@ def model_ref(use: ModelUse) -> str:
     return f"model:{use.source_hub}:{use.model}"
 
 
-def _purl(use: ModelUse) -> str | None:
+def purl_for(use: ModelUse) -> str | None:
+    """The model's package URL (``pkg:huggingface/owner/name[@sha]``), shared by CycloneDX and
+    SPDX; None for models of other hubs."""
     if use.source_hub != HUGGINGFACE:
         return None
     from urllib.parse import quote
@@ -232,7 +234,7 @@ def model_component(use: ModelUse, include_vendored: bool = False) -> dict[str, 
         names = {"other": str(use.live["license_name"])} \
             if use.live and use.live.get("license_name") else {}
         comp["licenses"] = _license_list(use.licenses, names)
-    for key, value in (("purl", _purl(use)), ("externalReferences", _external_refs(use)),
+    for key, value in (("purl", purl_for(use)), ("externalReferences", _external_refs(use)),
                        ("modelCard", _model_card(use))):
         if value:
             comp[key] = value

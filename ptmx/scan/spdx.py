@@ -29,14 +29,13 @@ from urllib.parse import quote
 from spdx_python_model import v3_0_1 as spdx3
 
 from ptmx import __version__
-from ptmx.scan.bom import spdx_id_for_tag
+from ptmx.scan.bom import purl_for, spdx_id_for_tag
 from ptmx.scan.detect import HUGGINGFACE, PYTORCH_HUB
 from ptmx.scan.project_license import NOASSERTION
 from ptmx.scan.report import ModelUse, ScanReport
 
 CONTEXT_URL = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
 SPEC_VERSION = "3.0.1"
-_SHA = re.compile(r"^[0-9a-f]{40}$")
 _REF_CHARS = re.compile(r"[^A-Za-z0-9.\-]+")
 _REL = spdx3.RelationshipType.NAMED_INDIVIDUALS
 _PURPOSE = spdx3.software_SoftwarePurpose.NAMED_INDIVIDUALS
@@ -123,15 +122,6 @@ def _location(use: ModelUse) -> str:
     return "NOASSERTION"
 
 
-def _purl(use: ModelUse) -> str | None:
-    if use.source_hub != HUGGINGFACE:
-        return None
-    owner, _, name = use.model.rpartition("/")
-    path = f"{quote(owner.lower())}/{quote(name)}" if owner else quote(name)
-    sha = use.sha or next((r for r in use.revisions if _SHA.match(r)), None)
-    return f"pkg:huggingface/{path}" + (f"@{sha}" if sha and _SHA.match(sha) else "")
-
-
 def _entries(value: Any) -> list[Any]:
     """A card's hyperparameters or metrics (dict, JSON text, list or text) → DictionaryEntry."""
     if isinstance(value, str):
@@ -187,7 +177,7 @@ def _model_props(use: ModelUse) -> dict[str, Any]:
         "name": use.model,
         "software_packageVersion": version,
         "software_downloadLocation": _location(use),
-        "software_packageUrl": _purl(use),
+        "software_packageUrl": purl_for(use),
         "software_primaryPurpose": _PURPOSE["model"],
         "ai_typeOfModel": types,
         "ai_domain": [str(card["task"])] if card.get("task") else [],
