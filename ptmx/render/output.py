@@ -193,10 +193,58 @@ def print_table(
     console_for(out).print(table)
 
 
+_PIPE_CAP = 100_000  # widest line a pipe gets; a renderable that fills any width stays at 80
+
+
+def _pipe_console_class() -> type[Console]:
+    from rich.console import Console
+
+    class PipeConsole(Console):
+        """A Console off a terminal: each renderable is printed on a console exactly as wide
+        as its widest natural line, so table cells are never wrapped, folded or cut with "…"
+        (one record per line, greppable), and no colour codes are written."""
+
+        def print(self, *objects: Any, **kwargs: Any) -> None:
+            if not objects or kwargs.get("width") is not None:
+                super().print(*objects, **kwargs)
+                return
+            options = self.options.update(width=_PIPE_CAP, max_width=_PIPE_CAP)
+            widths = [self.measure(o, options=options).maximum for o in objects
+                      if not isinstance(o, str)]
+            widths += [max((len(line) for line in o.splitlines()), default=0)
+                       for o in objects if isinstance(o, str)]
+            width = max(widths, default=0)
+            if width >= _PIPE_CAP:  # expands to any width given: the usual 80
+                super().print(*objects, **kwargs)
+                return
+            saved = self.width
+            self.width = max(width, 1)
+            try:
+                super().print(*objects, **kwargs)
+            finally:
+                self.width = saved
+
+    return PipeConsole
+
+
+def _is_terminal(out: TextIO) -> bool:
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):  # replaced or closed stream
+        return False
+
+
 def console_for(out: TextIO | None = None, *, stderr: bool = False) -> Console:
-    """A rich Console on ``out`` (stdout by default); plain when not a terminal."""
+    """A rich Console on ``out`` (stdout by default).
+
+    Off a terminal (a pipe, a file) tables are drawn at their full natural width, without
+    colour, so that every value is whole and every record is one line that grep can find.
+    """
     from rich.console import Console
 
     if stderr:
         return Console(stderr=True, highlight=False, soft_wrap=True)
-    return Console(file=out or sys.stdout, highlight=False)
+    out = out or sys.stdout
+    if _is_terminal(out):
+        return Console(file=out, highlight=False)
+    return _pipe_console_class()(file=out, highlight=False, no_color=True, color_system=None)
