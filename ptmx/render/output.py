@@ -211,6 +211,7 @@ def _pipe_console_class() -> type[Console]:
             options = self.options.update(width=_PIPE_CAP, max_width=_PIPE_CAP)
             widths = [self.measure(o, options=options).maximum for o in objects
                       if not isinstance(o, str)]
+            widths += [_title_width(o) for o in objects]
             widths += [max((len(line) for line in o.splitlines()), default=0)
                        for o in objects if isinstance(o, str)]
             width = max(widths, default=0)
@@ -225,6 +226,19 @@ def _pipe_console_class() -> type[Console]:
                 self.width = saved
 
     return PipeConsole
+
+
+def _title_width(renderable: object) -> int:
+    """A table's title is not part of its measure: it would wrap on a console as narrow as
+    the table's cells."""
+    from rich.table import Table
+    from rich.text import Text
+
+    title = renderable.title if isinstance(renderable, Table) else None
+    if title is None:
+        return 0
+    text = title if isinstance(title, Text) else Text.from_markup(str(title))
+    return max((line.cell_len for line in text.split("\n")), default=0)
 
 
 def _is_terminal(out: TextIO) -> bool:

@@ -5,6 +5,7 @@ Each command runs as a subprocess whose stdout is a pipe, as in ``ptmx search be
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -48,3 +49,71 @@ def test_audit_with_limit_100_is_about_100_lines_of_records() -> None:
     # 100 records, plus the summary tables' rows; before, each record was folded over many lines
     assert 100 <= len(records) < 200, len(records)
     assert len(lines) < 250
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run([sys.executable, "-m", "ptmx", *args], capture_output=True,
+                            text=True, timeout=180)
+    assert result.returncode in (0, 1), result.stderr
+    return result
+
+
+def records(out: str) -> list[str]:
+    return [ln for ln in out.splitlines() if ln.startswith("│")]
+
+
+def test_model_page_lists_a_default_limit_with_the_total_and_a_summary() -> None:
+    result = run("model", "bert-base-uncased")
+    rows = records(result.stdout)
+    assert len(rows) == 100
+    assert "100 of 1,704" in result.stdout
+    assert "1,604 more reusing projects not listed" in result.stderr
+    # the sample has no reuse_file table: no column of "—" in every row
+    assert "files" not in result.stdout.split("projects reusing")[1]
+    everything = run("model", "bert-base-uncased", "--limit", "0")
+    assert len(records(everything.stdout)) == 1704
+    assert "more reusing projects" not in everything.stderr
+    # JSON lists everything unless --limit is given
+    assert len(json.loads(run("model", "bert-base-uncased", "--format", "json").stdout)
+               ["projects"]) == 1704
+    assert len(json.loads(run("model", "bert-base-uncased", "--format", "json", "--limit",
+                              "5").stdout)["projects"]) == 5
+
+
+def test_licenses_check_lists_the_worst_findings_first_up_to_a_limit() -> None:
+    full_csv = run("licenses", "check", "--format", "csv").stdout.splitlines()
+    findings = len(full_csv) - 1
+    assert findings > 100
+    table = run("licenses", "check")
+    assert len(records(table.stdout)) == 100
+    assert f"100 of {findings:,} findings" in table.stdout
+    assert f"{findings - 100:,} more findings not listed" in table.stderr
+    assert "checked" in table.stderr  # the summary line stays
+    assert len(records(run("licenses", "check", "--limit", "0").stdout)) == findings
+    assert len(run("licenses", "check", "--format", "csv", "--limit", "3").stdout
+               .splitlines()) == 4
+
+
+def test_limit_0_means_all_for_query_and_search() -> None:
+    models = run("query", "SELECT count(*) AS n FROM model", "--format", "csv").stdout
+    total = int(models.splitlines()[1])
+    assert total > 1000
+    out = run("query", "SELECT * FROM model", "--limit", "0", "--format", "csv").stdout
+    assert len(out.splitlines()) == total + 1
+    few = run("search", "bert", "--format", "csv").stdout.splitlines()
+    every = run("search", "bert", "--limit", "0", "--format", "csv").stdout.splitlines()
+    assert len(few) == 21 and len(every) > len(few)
+
+
+def test_help_and_explanations_point_at_things_that_ship() -> None:
+    helptext = run("query", "--help").stdout
+    assert "SCHEMA.md" not in helptext
+    assert "information_schema.tables" in helptext
+    # the command the help gives works as written
+    tables = run("query", "SELECT table_name FROM information_schema.tables", "--format",
+                 "csv").stdout
+    assert "model" in tables.splitlines()
+    for args in (["mit"], ["llama2"], ["mit", "cc-by-nc-4.0"], ["gpl-3.0", "mit"]):
+        for fmt in ("table", "json"):
+            out = run("licenses", "explain", *args, "--format", fmt).stdout
+            assert "research notes" not in out and "shared/research" not in out
