@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 
 def piped(*args: str) -> str:
@@ -117,3 +118,18 @@ def test_help_and_explanations_point_at_things_that_ship() -> None:
         for fmt in ("table", "json"):
             out = run("licenses", "explain", *args, "--format", fmt).stdout
             assert "research notes" not in out and "shared/research" not in out
+
+
+def test_model_and_project_pages_show_reuse_file_paths_when_the_dataset_has_them(
+        peatmoss_db: Path, tmp_path: Path) -> None:
+    from ptmx.ingest import sqlite_import
+
+    data = tmp_path / "ds"
+    sqlite_import.import_sqlite(peatmoss_db, data)
+    out = run("--data", str(data), "model", "bert-base-uncased").stdout
+    projects = out.split("projects reusing")[1]
+    assert "files" in projects
+    assert any("alice/chatbot" in ln and "app/bot.py" in ln for ln in records(projects))
+    assert any("bob/search" in ln and "index.py" in ln for ln in records(projects))
+    page = run("--data", str(data), "project", "alice/chatbot").stdout
+    assert "files" in page and "app/bot.py" in page
