@@ -200,9 +200,9 @@ def _pipe_console_class() -> type[Console]:
     from rich.console import Console
 
     class PipeConsole(Console):
-        """A Console off a terminal: each renderable is printed on a console exactly as wide
-        as its widest natural line, so table cells are never wrapped, folded or cut with "…"
-        (one record per line, greppable), and no colour codes are written."""
+        """A Console off a terminal: each renderable is printed on a console as wide as its
+        widest natural line (at least the usual 80), so table cells are never wrapped, folded
+        or cut with "…" (one record per line, greppable), and no colour codes are written."""
 
         def print(self, *objects: Any, **kwargs: Any) -> None:
             if not objects or kwargs.get("width") is not None:
@@ -212,6 +212,7 @@ def _pipe_console_class() -> type[Console]:
             widths = [self.measure(o, options=options).maximum for o in objects
                       if not isinstance(o, str)]
             widths += [_title_width(o) for o in objects]
+            _titles_left(objects)
             widths += [max((len(line) for line in o.splitlines()), default=0)
                        for o in objects if isinstance(o, str)]
             width = max(widths, default=0)
@@ -219,7 +220,8 @@ def _pipe_console_class() -> type[Console]:
                 super().print(*objects, **kwargs)
                 return
             saved = self.width
-            self.width = max(width, 1)
+            # never narrower than before: rules and other fillers measure 1 but fill the width
+            self.width = max(width, saved)
             try:
                 super().print(*objects, **kwargs)
             finally:
@@ -239,6 +241,17 @@ def _title_width(renderable: object) -> int:
         return 0
     text = title if isinstance(title, Text) else Text.from_markup(str(title))
     return max((line.cell_len for line in text.split("\n")), default=0)
+
+
+def _titles_left(objects: Sequence[Any]) -> None:
+    """A title centred over a table thousands of columns wide starts after as many spaces:
+    in a pipe, titles start at the left."""
+    from rich.table import Table
+
+    for o in objects:
+        if isinstance(o, Table):
+            o.title_justify = "left"
+            o.caption_justify = "left"
 
 
 def _is_terminal(out: TextIO) -> bool:
