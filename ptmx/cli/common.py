@@ -15,6 +15,24 @@ from ptmx.store import Store, open_store
 
 # Larger counts mean nothing to ptmx and overflow C integers in DuckDB and Arrow.
 MAX_COUNT = 2**31 - 1
+# Records drawn by --format table unless --limit says otherwise (0 = all); json and csv list
+# everything unless --limit is given.
+TABLE_LIMIT = 100
+
+
+def add_limit_option(parser: argparse.ArgumentParser, what: str = "records") -> None:
+    """``--limit N`` of the commands that list many records: 0 = all; default
+    :data:`TABLE_LIMIT` for table, all for json/csv."""
+    parser.add_argument("--limit", type=non_negative_int, default=None, metavar="N",
+                        help=f"{what} listed, 0 = all (default: {TABLE_LIMIT} for table, all "
+                             f"for json/csv)")
+
+
+def table_limit(limit: int | None, fmt: str) -> int:
+    """How many records to list: 0 means all."""
+    if limit is None:
+        return TABLE_LIMIT if fmt == "table" else 0
+    return limit
 
 
 def add_data_option(parser: argparse.ArgumentParser) -> None:

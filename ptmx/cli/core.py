@@ -6,7 +6,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from ptmx.cli.common import add_data_option, add_format_option, positive_int, seconds, store_from
+from ptmx.cli.common import (
+    MAX_COUNT,
+    add_data_option,
+    add_format_option,
+    add_limit_option,
+    non_negative_int,
+    seconds,
+    store_from,
+    table_limit,
+)
 from ptmx.render import emit
 from ptmx.render.output import ROW_FORMATS, dumps
 from ptmx.safetext import visible
@@ -23,9 +32,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_format_option(p)
     p.set_defaults(handler=_stats)
 
-    p = sub.add_parser("query", help="run read-only SQL over all tables")
-    p.add_argument("sql", help="one SELECT statement (table names as in SCHEMA.md)")
-    p.add_argument("--limit", type=positive_int, default=1000, help="row cap (default 1000)")
+    p = sub.add_parser(
+        "query", help="run read-only SQL over all tables",
+        description="One read-only SELECT over the dataset's tables (DuckDB SQL). List them with: "
+                    "ptmx query \"SELECT table_name FROM information_schema.tables\"; a "
+                    "table's columns with: ptmx query \"DESCRIBE model\". The README section "
+                    "'The dataset folder' describes them.")
+    p.add_argument("sql", help="one SELECT statement (see above for the table names)")
+    p.add_argument("--limit", type=non_negative_int, default=1000, metavar="N",
+                   help="row cap, 0 = all (default 1000)")
     p.add_argument("--timeout", type=seconds, metavar="SECONDS", default=None,
                    help="stop the query after this long (default: $PTMX_QUERY_TIMEOUT, else 30; "
                         "0: no limit)")
@@ -35,7 +50,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser("search", help="find models by name, best match first")
     p.add_argument("text", help="part of a model id (case-insensitive)")
-    p.add_argument("--limit", type=positive_int, default=20)
+    p.add_argument("--limit", type=non_negative_int, default=20, metavar="N",
+                   help="models listed, 0 = all (default 20)")
     p.add_argument("--sort", default="downloads",
                    choices=["model", "author", "downloads", "likes", "license", "reuse_count"])
     add_data_option(p)
@@ -44,6 +60,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser("model", help="everything the dataset says about one model")
     p.add_argument("model", help="hub id, e.g. bert-base-uncased or owner/name")
+    add_limit_option(p, "reusing projects")
     add_data_option(p)
     add_format_option(p, ("table", "json"))
     p.set_defaults(handler=_model)
@@ -101,7 +118,7 @@ def _stats(args: argparse.Namespace) -> int:
 def _query(args: argparse.Namespace) -> int:
     from ptmx.store import run_readonly
 
-    result = run_readonly(store_from(args), args.sql, limit=args.limit, timeout=args.timeout)
+    result = run_readonly(store_from(args), args.sql, limit=args.limit or MAX_COUNT, timeout=args.timeout)
     emit(result.table, args.format)
     print(f"{result.shown} in {result.seconds * 1000:.1f} ms", file=sys.stderr)
     return 0
@@ -110,7 +127,7 @@ def _query(args: argparse.Namespace) -> int:
 def _search(args: argparse.Namespace) -> int:
     from ptmx.store import search_model_rows
 
-    rows = search_model_rows(store_from(args), args.text, limit=args.limit, order_by=args.sort,
+    rows = search_model_rows(store_from(args), args.text, limit=args.limit or MAX_COUNT, order_by=args.sort,
                              descending=args.sort not in ("model", "author", "license"))
     emit(rows, args.format, columns=["model", "downloads", "license", "reuse_count"])
     return 0
@@ -120,12 +137,18 @@ def _model(args: argparse.Namespace) -> int:
     from ptmx.store import model_page
 
     page = model_page(store_from(args), args.model)
+    limit = table_limit(args.limit, args.format)
     if args.format == "json":
+        if limit:
+            page.projects = page.projects[:limit]
         print(dumps(page.to_dict()))
         return 0
     from ptmx.render.pages import print_model_page
 
-    print_model_page(page)
+    print_model_page(page, limit)
+    if limit and len(page.projects) > limit:
+        print(f"ptmx: {len(page.projects) - limit:,} more reusing projects not listed; use "
+              f"--limit 0 or --format json", file=sys.stderr)
     return 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from ptmx.cli.common import (
@@ -95,8 +96,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                           "GraphML, GEXF, DOT or JSON node-link")
     a.add_argument("id", nargs="?", metavar="ID",
                    help="model or project (default: the whole graph)")
-    a.add_argument("--to", required=True, metavar="FILE",
-                   help="output file; the format comes from .graphml, .gexf, .dot or .json")
+    a.add_argument("--out", type=Path, metavar="FILE",
+                   help="output file (required); the format comes from .graphml, .gexf, .dot "
+                        "or .json")
+    a.add_argument("--to", type=Path, dest="out", help=argparse.SUPPRESS)  # its old name
     _add_walk_options(a)
     a.add_argument("--limit", type=non_negative_int, default=0,
                    help="neighbours per branch, 0 = all (default: all)")
@@ -237,7 +240,10 @@ def _top(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    fmt = format_for(args.to)  # a wrong suffix fails before any work
+    if args.out is None:
+        raise UsageError("graph export needs --out FILE",
+                         hint="e.g. --out graph.gexf (also .graphml, .dot, .json)")
+    fmt = format_for(args.out)  # a wrong suffix fails before any work
     store = store_from(args)
     graph: Any
     if args.id is None:
@@ -247,7 +253,7 @@ def _export(args: argparse.Namespace) -> int:
         graph = neighborhood(store, args.id, kind=args.kind, depth=args.depth,
                               limit=args.limit).to_networkx()
         what = f"neighbourhood of {visible(args.id, newlines=False)} (depth {args.depth})"
-    path = export(graph, args.to, fmt)
+    path = export(graph, args.out, fmt)
     print(f"wrote {visible(path, newlines=False)} ({fmt}): {what}, {graph.number_of_nodes():,} nodes, "
           f"{graph.number_of_edges():,} edges", file=sys.stderr)
     return 0

@@ -18,8 +18,9 @@ from rich.text import Text
 from ptmx.cli.common import (
     add_data_option,
     add_format_option,
-    non_negative_int,
+    add_limit_option,
     store_from,
+    table_limit,
 )
 from ptmx.errors import NotFoundError, PtmxError, UsageError
 from ptmx.licenses import (
@@ -45,7 +46,6 @@ from ptmx.render.styles import verdict_style
 from ptmx.safetext import visible
 from ptmx.store import Store, find_model_id
 
-TABLE_LIMIT = 100  # records drawn in table format unless --limit says otherwise
 VERDICTS = [v.value for v in Verdict]  # argparse choices, in the order of the vocabulary
 # Downstream "families" the flow summary names that are no license family.
 _NOT_A_FAMILY = {"no-license": "no licence", "not-scanned": "not scanned"}
@@ -67,9 +67,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                     "summary and flow; json and csv list every record in dataset order.")
     a.add_argument("--verdict", action="append", choices=VERDICTS, metavar="VERDICT",
                    help="only records with this verdict (repeatable): " + ", ".join(VERDICTS))
-    a.add_argument("--limit", type=non_negative_int, default=None,
-                   help=f"records listed, 0 = all (default: {TABLE_LIMIT} for table, all for "
-                        f"json/csv)")
+    add_limit_option(a)
     _add_suggest(a)
     add_data_option(a)
     add_format_option(a)
@@ -77,8 +75,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     a = actions.add_parser(
         "check", help="findings worse than ok-with-obligations; exit 1 on conflict or drift",
-        description="Check one project and/or model (or the whole dataset). Exit code: 1 if any "
-                    "finding is a conflict or drift, else 0; 2 on bad input.")
+        description="Check one project and/or model (or the whole dataset). Table format lists "
+                    "the worst findings first (--limit), then a summary line on stderr; json and "
+                    "csv list every finding (sarif always does). Exit code: 1 if any finding is a "
+                    "conflict or drift, else 0; 2 on bad input.")
+    add_limit_option(a, "findings")
     a.add_argument("--project", metavar="OWNER/NAME", help="a reusing GitHub project")
     a.add_argument("--model", metavar="ID", help="a model (its links, and edges where it is the "
                                                  "base or the derived model)")
@@ -138,7 +139,7 @@ def _audit(args: argparse.Namespace) -> int:
             rows = rows[: args.limit]
         _emit_records(rows, args.format)
         return 0
-    limit = TABLE_LIMIT if args.limit is None else args.limit
+    limit = table_limit(args.limit, args.format)
     rows.sort(key=lambda r: -Verdict(r["verdict"]).rank)  # stable: dataset order within a verdict
     shown = rows[:limit] if limit else rows
     _print_records(shown, _table_columns(args),
@@ -245,16 +246,24 @@ def _check(args: argparse.Namespace) -> int:
             if remedy is not None:
                 row["remedy"] = remedy.to_dict()
                 row["remedy_text"] = remedy.text()
+    limit = table_limit(args.limit, args.format)
     if args.format != "table":
-        _emit_records(rows, args.format)
+        _emit_records(rows[:limit] if limit else rows, args.format)
         return result.exit_code
+    rows.sort(key=lambda r: -Verdict(r["verdict"]).rank)  # stable: dataset order within a verdict
+    shown = rows[:limit] if limit else rows
     # The scope echoes the user's --project/--model: shown with control characters made visible.
     scope = " and ".join(f"{k} {visible(v, newlines=False)}" for k, v in result.scope.items()
                          if v) or "the whole dataset"
     counts = ", ".join(f"{v} {n:,}" for v, n in result.counts.items()) or "nothing"
-    if rows:
-        _print_records(rows, _table_columns(args), f"Licence findings for {scope} ({len(rows):,} of "
-                                         f"{result.checked:,} relations)")
+    if shown:
+        listed = f"{len(shown):,} of " if len(shown) < len(rows) else ""
+        _print_records(shown, _table_columns(args),
+                       f"Licence findings for {scope} (worst first; {listed}{len(rows):,} "
+                       f"findings in {result.checked:,} relations)")
+    if len(shown) < len(rows):
+        print(f"ptmx: {len(rows) - len(shown):,} more findings not listed; use --limit 0, "
+              f"--format json/csv or sarif", file=sys.stderr)
     noun = "relation" if result.checked == 1 else "relations"
     print(f"ptmx: checked {result.checked:,} {noun} of {scope}: {counts}; "
           + ("failing (conflict or drift)" if result.exit_code else "no conflict or drift"),

@@ -193,10 +193,85 @@ def print_table(
     console_for(out).print(table)
 
 
+_PIPE_CAP = 100_000  # widest line a pipe gets; a renderable that fills any width stays at 80
+
+
+def _pipe_console_class() -> type[Console]:
+    from rich.console import Console
+
+    class PipeConsole(Console):
+        """A Console off a terminal: each renderable is printed on a console as wide as its
+        widest natural line (at least the usual 80), so table cells are never wrapped, folded
+        or cut with "…" (one record per line, greppable), and no colour codes are written."""
+
+        def print(self, *objects: Any, **kwargs: Any) -> None:
+            if not objects or kwargs.get("width") is not None:
+                super().print(*objects, **kwargs)
+                return
+            options = self.options.update(width=_PIPE_CAP, max_width=_PIPE_CAP)
+            widths = [self.measure(o, options=options).maximum for o in objects
+                      if not isinstance(o, str)]
+            widths += [_title_width(o) for o in objects]
+            _titles_left(objects)
+            widths += [max((len(line) for line in o.splitlines()), default=0)
+                       for o in objects if isinstance(o, str)]
+            width = max(widths, default=0)
+            if width >= _PIPE_CAP:  # expands to any width given: the usual 80
+                super().print(*objects, **kwargs)
+                return
+            saved = self.width
+            # never narrower than before: rules and other fillers measure 1 but fill the width
+            self.width = max(width, saved)
+            try:
+                super().print(*objects, **kwargs)
+            finally:
+                self.width = saved
+
+    return PipeConsole
+
+
+def _title_width(renderable: object) -> int:
+    """A table's title is not part of its measure: it would wrap on a console as narrow as
+    the table's cells."""
+    from rich.table import Table
+    from rich.text import Text
+
+    title = renderable.title if isinstance(renderable, Table) else None
+    if title is None:
+        return 0
+    text = title if isinstance(title, Text) else Text.from_markup(str(title))
+    return max((line.cell_len for line in text.split("\n")), default=0)
+
+
+def _titles_left(objects: Sequence[Any]) -> None:
+    """A title centred over a table thousands of columns wide starts after as many spaces:
+    in a pipe, titles start at the left."""
+    from rich.table import Table
+
+    for o in objects:
+        if isinstance(o, Table):
+            o.title_justify = "left"
+            o.caption_justify = "left"
+
+
+def _is_terminal(out: TextIO) -> bool:
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):  # replaced or closed stream
+        return False
+
+
 def console_for(out: TextIO | None = None, *, stderr: bool = False) -> Console:
-    """A rich Console on ``out`` (stdout by default); plain when not a terminal."""
+    """A rich Console on ``out`` (stdout by default).
+
+    Off a terminal (a pipe, a file) tables are drawn at their full natural width, without
+    colour, so that every value is whole and every record is one line that grep can find.
+    """
     from rich.console import Console
 
     if stderr:
         return Console(stderr=True, highlight=False, soft_wrap=True)
-    return Console(file=out or sys.stdout, highlight=False)
+    out = out or sys.stdout
+    if _is_terminal(out):
+        return Console(file=out, highlight=False)
+    return _pipe_console_class()(file=out, highlight=False, no_color=True, color_system=None)

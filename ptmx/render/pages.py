@@ -5,6 +5,8 @@ Every value comes from the dataset, so it reaches rich only as inert ``Text`` (`
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.table import Table
 from rich.text import Text
 
@@ -23,8 +25,14 @@ def _fmt(value: object) -> Text:
     return safe_text(value, newlines=False)
 
 
-def print_model_page(page: ModelPage) -> None:
-    """Key facts, then the reusing projects."""
+def _has_files(rows: list[dict[str, Any]]) -> bool:
+    """Whether any row names its reuse files: without a ``reuse_file`` table none does, and a
+    column of "—" in every row says nothing."""
+    return any(r.get("files") for r in rows)
+
+
+def print_model_page(page: ModelPage, limit: int = 0) -> None:
+    """Key facts, then the reusing projects: the first ``limit`` of them (0 = all)."""
     console = console_for()
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold")
@@ -43,12 +51,17 @@ def print_model_page(page: ModelPage) -> None:
     if page.missing_tables:
         console.print(safe_text(f"not in this dataset: {', '.join(page.missing_tables)}", "dim"))
     if page.projects:
-        table = Table(title=safe_text(f"projects reusing {page.model}", newlines=False),
+        shown = page.projects[:limit] if limit else page.projects
+        listed = f"{len(shown):,} of " if len(shown) < len(page.projects) else ""
+        table = Table(title=safe_text(f"projects reusing {page.model} ({listed}"
+                                      f"{len(page.projects):,})", newlines=False),
                       header_style="bold")
         table.add_column("project")
-        table.add_column("files")
-        for p in page.projects:
-            table.add_row(_fmt(p["project"]), _fmt(p["files"]))
+        files = _has_files(shown)
+        if files:
+            table.add_column("files")
+        for p in shown:
+            table.add_row(_fmt(p["project"]), *((_fmt(p["files"]),) if files else ()))
         console.print(table)
 
 
@@ -67,9 +80,10 @@ def print_project_page(page: ProjectPage) -> None:
     console.print(head)
     table = Table(title=safe_text(f"models used by {page.project}", newlines=False),
                   header_style="bold")
-    for col in ("model", "license", "downloads", "reused by", "files"):
+    files = _has_files(page.models)
+    for col in ("model", "license", "downloads", "reused by", *(("files",) if files else ())):
         table.add_column(col, justify="right" if col in ("downloads", "reused by") else "left")
     for m in page.models:
         table.add_row(_fmt(m["model"]), _fmt(m["license"]), _fmt(m["downloads"]),
-                      _fmt(m["reuse_count"]), _fmt(m["files"]))
+                      _fmt(m["reuse_count"]), *((_fmt(m["files"]),) if files else ()))
     console.print(table)

@@ -51,7 +51,7 @@ def test_query_csv_goes_to_stdout_and_timing_to_stderr() -> None:
     (["--data", "/definitely/not/here", "stats"], "does not exist"),
     (["model", "bert-base-uncasd"], "bert-base-uncased"),
     (["stats", "--format", "yaml"], "invalid choice"),
-    (["query", "SELECT 1", "--limit", "0"], "must be at least 1"),
+    (["query", "SELECT 1", "--limit", "-1"], "must be 0 or more"),
     (["search", "bert", "--limit", "many"], "expected a whole number"),
     (["no-such-command"], "invalid choice"),
 ])

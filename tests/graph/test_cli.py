@@ -50,7 +50,7 @@ def test_ambiguous_id_asks_for_kind(capsys) -> None:
 
 @pytest.mark.parametrize("argv", [
     ("neighbors", "bert-base-uncasd"), ("lineage", "bert-base-uncasd"),
-    ("impact", "bert-base-uncasd"), ("export", "bert-base-uncasd", "--to", "x.json"),
+    ("impact", "bert-base-uncasd"), ("export", "bert-base-uncasd", "--out", "x.json"),
 ])
 def test_unknown_ids_exit_2_with_suggestions(capsys, argv) -> None:
     rc, out, err = run(capsys, *argv)
@@ -100,7 +100,7 @@ def test_top_in_every_format(capsys, by: str) -> None:
 
 def test_export_neighborhood_and_whole_graph(capsys, tmp_path: Path) -> None:
     target = tmp_path / "gpt2.graphml"
-    rc, _, err = run(capsys, "export", "gpt2", "--to", str(target))
+    rc, _, err = run(capsys, "export", "gpt2", "--out", str(target))
     graph = nx.read_graphml(target)
     assert rc == 0 and "wrote" in err and graph.has_node("model:gpt2")
     assert f"{graph.number_of_nodes():,} nodes" in err
@@ -109,8 +109,18 @@ def test_export_neighborhood_and_whole_graph(capsys, tmp_path: Path) -> None:
     assert rc == 0 and nx.read_gexf(whole).number_of_nodes() > graph.number_of_nodes()
 
 
+def test_export_takes_out_like_every_other_command(capsys, tmp_path: Path) -> None:
+    with pytest.raises(SystemExit):
+        main(["graph", "export", "--help"])
+    helptext = capsys.readouterr().out
+    assert "--out FILE" in helptext and "--to" not in helptext  # --to: a hidden old name
+    rc, _, err = run(capsys, "export", "gpt2")
+    assert rc == 2 and "--out FILE" in err and len(err.strip().splitlines()) <= 2
+    assert not list(tmp_path.iterdir())
+
+
 def test_export_rejects_unknown_suffix_before_writing(capsys, tmp_path: Path) -> None:
-    rc, _, err = run(capsys, "export", "gpt2", "--to", str(tmp_path / "g.png"))
+    rc, _, err = run(capsys, "export", "gpt2", "--out", str(tmp_path / "g.png"))
     assert rc == 2 and ".graphml" in err and not list(tmp_path.iterdir())
 
 

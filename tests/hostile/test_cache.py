@@ -66,7 +66,7 @@ def test_a_damaged_cache_is_rebuilt_and_never_breaks_later_runs(
     damage(_cache_file(cache))
     # Pages read blocks the counts do not: a damaged block may show only there.
     runs = [run_ptmx("--data", str(data), *args, env=env)
-            for args in (["model", "bert-base-uncased"],
+            for args in (["model", "bert-base-uncased", "--limit", "0"],
                          ["search", "a", "--limit", "500", "--format", "json"],
                          ["stats", "--format", "json"])]
     for outcome in runs:
