@@ -26,6 +26,7 @@ from ptmx.cli import main
 from ptmx.scan import boundary as boundary_mod
 from ptmx.scan import walker as walker_mod
 from tests.hostile.conftest import SECRET, Outcome, base_env, outside_escapes, run_on_tty
+from tests.hub.conftest import point_env_at
 from tests.hub.fakehub import FakeHub
 
 FORMATS = ("table", "json", "sarif", "cyclonedx")
@@ -472,14 +473,7 @@ def fake_hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHu
     server = FakeHub().start()
     server.add_model("acme/tiny-llm", sha="c" * 40, tags=["license:mit"],
                      cardData={"license": "mit"})
-    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_TOKEN_PATH", "HF_HUB_OFFLINE",
-                 "TRANSFORMERS_OFFLINE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HF_ENDPOINT", server.url)
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-    monkeypatch.setenv("PTMX_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setenv("PTMX_HUB_RETRIES", "0")
-    monkeypatch.setenv("PTMX_HUB_TIMEOUT", "2")
+    point_env_at(server.url, tmp_path, monkeypatch)
     yield server
     server.stop()
 

@@ -18,6 +18,18 @@ HF_VARS = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_TOKEN_PATH", "HF_HUB_OFFLIN
            "TRANSFORMERS_OFFLINE", "HF_ENDPOINT", "HF_HOME", "XDG_CACHE_HOME", "PTMX_CACHE")
 
 
+def point_env_at(url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *,
+                 retries: int = 0, timeout: float = 2) -> None:
+    """Hermetic hub settings for one test: no token, no user cache, HF_ENDPOINT = ``url``."""
+    for name in HF_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HF_ENDPOINT", url)
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))  # no real token file
+    monkeypatch.setenv("PTMX_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("PTMX_HUB_RETRIES", str(retries))
+    monkeypatch.setenv("PTMX_HUB_TIMEOUT", str(timeout))
+
+
 @pytest.fixture
 def hub() -> Iterator[FakeHub]:
     """A running fake hub with a few models."""

@@ -10,6 +10,7 @@ import pytest
 from jsonschema import Draft7Validator
 
 from ptmx.cli import main
+from tests.hub.conftest import point_env_at
 from tests.hub.fakehub import FakeHub
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -99,14 +100,7 @@ def fake_hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHu
         cardData={"license": "mit", "datasets": "wikitext", "base_model": ["acme/base"]},
         baseModels={"relation": "finetune", "models": [{"_id": "x1", "id": "acme/base"}]},
     )
-    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_TOKEN_PATH", "HF_HUB_OFFLINE",
-                 "TRANSFORMERS_OFFLINE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HF_ENDPOINT", server.url)
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-    monkeypatch.setenv("PTMX_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setenv("PTMX_HUB_RETRIES", "0")
-    monkeypatch.setenv("PTMX_HUB_TIMEOUT", "2")
+    point_env_at(server.url, tmp_path, monkeypatch)
     yield server
     server.stop()
 

@@ -13,6 +13,7 @@ import pytest
 from jsonschema import Draft7Validator
 
 from ptmx.cli import main
+from tests.hub.conftest import point_env_at
 from tests.hub.fakehub import FakeHub
 
 PICKLE_FIX = "prefer a safetensors revision, or pin and scan it"
@@ -42,14 +43,7 @@ def hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
         siblings=[_plain("README.md"), _lfs("model.safetensors", 4_000_000),
                   _lfs("pytorch_model.bin", 4_000_000)],
     )
-    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_TOKEN_PATH", "HF_HUB_OFFLINE",
-                 "TRANSFORMERS_OFFLINE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HF_ENDPOINT", server.url)
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-    monkeypatch.setenv("PTMX_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setenv("PTMX_HUB_RETRIES", "0")
-    monkeypatch.setenv("PTMX_HUB_TIMEOUT", "2")
+    point_env_at(server.url, tmp_path, monkeypatch)
     yield server
     server.stop()
 

@@ -100,7 +100,7 @@ async def test_hub_tab_lists_the_projects_whose_verdict_changes(app, size, tmp_p
     """A real HTTP server speaking the hub's JSON: the live licence turned non-commercial."""
     from textual.widgets import Static
 
-    from tests.hub.conftest import HF_VARS
+    from tests.hub.conftest import point_env_at
     from tests.hub.fakehub import FakeHub
 
     server = FakeHub().start()
@@ -108,13 +108,7 @@ async def test_hub_tab_lists_the_projects_whose_verdict_changes(app, size, tmp_p
         server.add_model(MODEL, sha="d" * 40, downloads=3_087_168, likes=2000,
                          tags=["transformers", "license:cc-by-nc-4.0"],
                          cardData={"license": "cc-by-nc-4.0"})
-        for name in HF_VARS:
-            monkeypatch.delenv(name, raising=False)
-        monkeypatch.setenv("HF_ENDPOINT", server.url)
-        monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-        monkeypatch.setenv("PTMX_CACHE", str(tmp_path / "cache"))
-        monkeypatch.setenv("PTMX_HUB_RETRIES", "1")
-        monkeypatch.setenv("PTMX_HUB_TIMEOUT", "5")
+        point_env_at(server.url, tmp_path, monkeypatch, retries=1, timeout=5)
         async with app.run_test(size=size) as pilot:
             await settle(pilot)
             app.open_model(MODEL)
@@ -139,7 +133,7 @@ async def test_hub_tab_shows_the_weights_and_the_pickle_risk(app, tmp_path, monk
     gives the risk with its fix (issue 19), at 80×24 where the tab is narrow."""
     from textual.widgets import Static
 
-    from tests.hub.conftest import HF_VARS
+    from tests.hub.conftest import point_env_at
     from tests.hub.fakehub import FakeHub
     from tests.hub.test_hub_artifacts import _lfs, _plain
 
@@ -150,13 +144,7 @@ async def test_hub_tab_shows_the_weights_and_the_pickle_risk(app, tmp_path, monk
                          cardData={"license": "apache-2.0"},
                          siblings=[_plain("README.md"), _plain("config.json"),
                                    _lfs("pytorch_model.bin", 440_000_000)])
-        for name in HF_VARS:
-            monkeypatch.delenv(name, raising=False)
-        monkeypatch.setenv("HF_ENDPOINT", server.url)
-        monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-        monkeypatch.setenv("PTMX_CACHE", str(tmp_path / "cache"))
-        monkeypatch.setenv("PTMX_HUB_RETRIES", "1")
-        monkeypatch.setenv("PTMX_HUB_TIMEOUT", "5")
+        point_env_at(server.url, tmp_path, monkeypatch, retries=1, timeout=5)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             app.open_model(MODEL)
