@@ -17,6 +17,20 @@ from tests.tui.conftest import settle
 MODEL = "bert-base-uncased"
 
 
+async def hub_tab_text(app, pilot) -> str:
+    """Open MODEL's page, look it up on the hub (``h``) and return the hub tab as plain text."""
+    from textual.widgets import Static
+
+    await settle(pilot)
+    app.open_model(MODEL)
+    await settle(pilot)
+    await pilot.press("h")
+    await settle(pilot)
+    out = io.StringIO()
+    Console(file=out, width=200).print(app.screen.query_one("#hub", Static).content)
+    return out.getvalue()
+
+
 def plain_rows(table: DataTable) -> list[list[str]]:
     return [[getattr(c, "plain", str(c)) for c in table.get_row_at(i)]
             for i in range(table.row_count)]
@@ -98,7 +112,6 @@ def test_the_projects_whose_verdict_changes_are_listed():
 async def test_hub_tab_lists_the_projects_whose_verdict_changes(app, size, tmp_path,
                                                                 monkeypatch):
     """A real HTTP server speaking the hub's JSON: the live licence turned non-commercial."""
-    from textual.widgets import Static
 
     from tests.hub.conftest import point_env_at
     from tests.hub.fakehub import FakeHub
@@ -110,14 +123,7 @@ async def test_hub_tab_lists_the_projects_whose_verdict_changes(app, size, tmp_p
                          cardData={"license": "cc-by-nc-4.0"})
         point_env_at(server.url, tmp_path, monkeypatch, retries=1, timeout=5)
         async with app.run_test(size=size) as pilot:
-            await settle(pilot)
-            app.open_model(MODEL)
-            await settle(pilot)
-            await pilot.press("h")
-            await settle(pilot)
-            out = io.StringIO()
-            Console(file=out, width=200).print(app.screen.query_one("#hub", Static).content)
-            text = out.getvalue()
+            text = await hub_tab_text(app, pilot)
             assert "3,087,168" in text and "3087168" not in text
             assert "change verdict" in text and "use-constrained" in text
             asked = len(server.seen("/api/models"))
@@ -131,7 +137,6 @@ async def test_hub_tab_lists_the_projects_whose_verdict_changes(app, size, tmp_p
 async def test_hub_tab_shows_the_weights_and_the_pickle_risk(app, tmp_path, monkeypatch):
     """A model whose repository ships only pickle weights: the model page's hub tab says so and
     gives the risk with its fix (issue 19), at 80×24 where the tab is narrow."""
-    from textual.widgets import Static
 
     from tests.hub.conftest import point_env_at
     from tests.hub.fakehub import FakeHub
@@ -146,14 +151,7 @@ async def test_hub_tab_shows_the_weights_and_the_pickle_risk(app, tmp_path, monk
                                    _lfs("pytorch_model.bin", 440_000_000)])
         point_env_at(server.url, tmp_path, monkeypatch, retries=1, timeout=5)
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(pilot)
-            app.open_model(MODEL)
-            await settle(pilot)
-            await pilot.press("h")
-            await settle(pilot)
-            out = io.StringIO()
-            Console(file=out, width=200).print(app.screen.query_one("#hub", Static).content)
-            text = out.getvalue()
+            text = await hub_tab_text(app, pilot)
             assert "weights" in text and "pickle only" in text
             assert "pickle-weights" in text and "pytorch_model.bin" in text
             assert "prefer a safetensors revision, or pin and scan it" in text
