@@ -64,6 +64,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                      help="folder to write hub_snapshot.parquet into (e.g. the dataset folder)")
     ref.add_argument("--concurrency", type=int, metavar="N",
                      help="simultaneous requests (default: $PTMX_HUB_CONCURRENCY or 4)")
+    ref.add_argument("--no-files", dest="files", action="store_false",
+                     help="skip the second call per model (file sizes and the hub's security "
+                          "scan): half the requests, those columns stay empty")
     add_format_option(ref, ("table", "json"))
     _add_hub_options(ref)
     add_data_option(ref)
@@ -312,11 +315,14 @@ def _refresh(args: argparse.Namespace) -> int:
     # A progress bar is for a terminal; piped, stderr keeps to the one summary line.
     shown = table_progress() if sys.stderr.isatty() else nullcontext(_no_progress)
     with HubClient(settings) as client, shown as update:
-        result = refresh(models, args.out, client,
+        result = refresh(models, args.out, client, files=args.files,
                          on_progress=lambda done, total, _m, _s: update("hub refresh", done,
                                                                          total))
     summary = (f"{result.requested} models: {result.skipped} already fetched, "
                f"{result.fetched} looked up, {result.failed} failed → {result.path}")
+    if result.files_failed:
+        summary += (f"; {result.files_failed} without file sizes or security scan "
+                    "(the second call failed)")
     nothing = result.fetched > 0 and result.answered == 0
     if nothing:
         summary = f"hub refresh: nothing could be fetched ({summary})"

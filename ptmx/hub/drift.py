@@ -299,7 +299,34 @@ def weights_rows(previous: Mapping[str, Any] | None, info: HubModelInfo) -> list
         now_risks = [r.id for r in info.artifacts.risks]
         change, detail = _set_change(list(then_risks), now_risks)
         rows.append(DriftRow("risks", sorted(then_risks), sorted(now_risks), change, detail))
+    security = security_row(previous, info)
+    if security is not None:
+        rows.append(security)
     return rows
+
+
+def security_row(previous: Mapping[str, Any], info: HubModelInfo) -> DriftRow | None:
+    """The hub's own security scan then (the ``hub refresh`` row) and now; None when either
+    side did not ask for it (``--no-files``, an older table, a failed second call)."""
+    from ptmx.hub.snapshot import security_columns
+
+    before = previous.get("security_status")
+    now = security_columns(info.artifacts.security if info.artifacts else None)
+    if before is None or now["security_status"] is None:
+        return None
+    then_issues = set(previous.get("security_issues") or [])
+    now_issues = set(now["security_issues"] or [])
+    change = SAME if then_issues == now_issues else CHANGED
+    detail = "; ".join(filter(None, [
+        "newly flagged: " + ", ".join(sorted(now_issues - then_issues)) if now_issues - then_issues
+        else None,
+        "no longer flagged: " + ", ".join(sorted(then_issues - now_issues))
+        if then_issues - now_issues else None])) or None
+    if before != now["security_status"]:
+        change = CHANGED
+        detail = "; ".join(filter(None, [f"{before} → {now['security_status']} since the hub "
+                                         "snapshot", detail]))
+    return DriftRow("security status", before, now["security_status"], change, detail)
 
 
 def compare(

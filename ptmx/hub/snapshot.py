@@ -16,7 +16,8 @@ import datetime as dt
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,11 @@ SCHEMA = pa.schema([
     ("relation_corrected_from", pa.string()),  # the hub's relation when the files contradict it
     ("declared_base_models", pa.list_(pa.string())),  # card parents the hub did not recognise
     ("spaces", pa.list_(pa.string())),
+    # From the second call (blobs=true&securityStatus=true); null when it was skipped
+    # (--no-files) or failed, and in tables written before these columns existed.
+    ("security_status", pa.string()),  # clean | issues | pending (scans not done)
+    ("security_issues", pa.list_(pa.string())),  # "path (level)" per file the hub flags
+    ("weight_file_sizes", pa.list_(pa.int64())),  # bytes, aligned with weight_files
 ])
 
 Progress = Callable[[int, int, str, str], None]  # (done, total, model, status)
@@ -90,12 +96,13 @@ class RefreshResult:
     failed: int
     by_status: dict[str, int]
     answered: int = 0  # lookups of this run the hub answered with metadata (ok or renamed)
+    files_failed: int = 0  # answered models whose second call (sizes, security scan) failed
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict."""
         return {"path": str(self.path), "requested": self.requested, "skipped": self.skipped,
                 "fetched": self.fetched, "ok": self.ok, "failed": self.failed,
-                "by_status": self.by_status}
+                "by_status": self.by_status, "files_failed": self.files_failed}
 
 
 def _ts(value: str | float | None) -> dt.datetime | None:
@@ -141,7 +148,26 @@ def _artifact_columns(info: HubModelInfo) -> dict[str, Any]:
         "pickle_only": art.pickle_only, "risks": [r.id for r in art.risks],
         "dtypes": json.dumps(art.dtypes) if art.dtypes else None,
         "gguf": json.dumps(art.gguf, default=str) if art.gguf else None,
+        **security_columns(art.security),
+        "weight_file_sizes": [f.size for f in art.files]
+        if art.files and any(f.size is not None for f in art.files) else None,
     }
+
+
+def security_status(security: Mapping[str, Any] | None) -> str | None:
+    """The hub's own scan in one word: ``clean``, ``issues``, ``pending`` (None: not asked)."""
+    if not security:
+        return None
+    if security.get("files_with_issues"):
+        return "issues"
+    return "clean" if security.get("scans_done") else "pending"
+
+
+def security_columns(security: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``security_status`` and ``security_issues`` of a snapshot row."""
+    issues = [f"{i['path']} ({i['level']})" for i in (security or {}).get("files_with_issues") or []]
+    return {"security_status": security_status(security),
+            "security_issues": issues if security else None}
 
 
 def failure_row(model: str, error: PtmxError) -> dict[str, Any]:
@@ -151,6 +177,15 @@ def failure_row(model: str, error: PtmxError) -> dict[str, Any]:
     row.update({"model": model, "status": kind, "error": error.one_line(),
                 "fetched_at": dt.datetime.now(tz=dt.UTC), "source": "live"})
     return row
+
+
+def _add_files(client: HubClient, info: HubModelInfo) -> bool:
+    """The second call for one model; False when it failed (the row keeps the first answer)."""
+    try:
+        client.add_files(info)
+    except PtmxError:
+        return False
+    return True
 
 
 def read_models_file(path: Path) -> list[str]:
@@ -204,8 +239,13 @@ def refresh(
     *,
     on_progress: Progress | None = None,
     flush_every: int = 25,
+    files: bool = True,
 ) -> RefreshResult:
-    """Look ``models`` up (concurrently, per the client's settings) into ``out/hub_snapshot``."""
+    """Look ``models`` up (concurrently, per the client's settings) into ``out/hub_snapshot``.
+
+    ``files`` makes the second call per answered model (file sizes and the hub's security
+    scan, as ``hub info`` does); without it those columns stay null.
+    """
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out}: exists and is not a folder")
     if not out.parent.exists():
@@ -231,6 +271,7 @@ def refresh(
     done = 0
     pending = 0
     answered = 0
+    files_failed = 0
     total = len(todo)
     if on_progress and total:
         on_progress(0, total, "", "")
@@ -249,10 +290,31 @@ def refresh(
         if on_progress:
             on_progress(done, total, model, row["status"])
 
+    # The second call (sizes, the hub's scan) runs in its own pool as first answers arrive, so
+    # both calls keep ``concurrency`` requests in flight; rows are still written on this thread.
+    pool = ThreadPoolExecutor(max_workers=max(1, client.settings.concurrency),
+                              thread_name_prefix="ptmx-hub-files") if files else None
+    second: dict[Future[bool], tuple[str, HubModelInfo]] = {}
+
+    def first(model: str, result: HubModelInfo | PtmxError) -> None:
+        if pool is not None and isinstance(result, HubModelInfo):
+            second[pool.submit(_add_files, client, result)] = (model, result)
+        else:
+            record(model, result)
+
     try:
-        client.model_infos(todo, on_result=record)
+        client.model_infos(todo, on_result=first)
+        for future in as_completed(second):
+            model, info = second.pop(future)
+            files_failed += not future.result()
+            record(model, info)
     finally:
-        # Also on Ctrl-C: keep what was fetched so the next run resumes from there.
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        # Also on Ctrl-C: keep what was fetched (without sizes when the second call did not
+        # finish) so the next run resumes from there.
+        for model, info in second.values():
+            rows[model] = info_row(model, info)
         write_table(path, rows.values())
 
     by_status: dict[str, int] = {}
@@ -262,4 +324,5 @@ def refresh(
     ok = by_status.get("ok", 0) + by_status.get("renamed", 0)
     return RefreshResult(path=path, requested=len(wanted) + len(invalid), skipped=skipped,
                          fetched=done, ok=ok, failed=len(wanted) + len(invalid) - ok,
-                         by_status=dict(sorted(by_status.items())), answered=answered)
+                         by_status=dict(sorted(by_status.items())), answered=answered,
+                         files_failed=files_failed)

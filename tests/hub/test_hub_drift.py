@@ -201,3 +201,27 @@ def test_refresh_bypasses_the_cache(hub: FakeHub, settings: HubSettings,
     # Two lookups reached the hub, each with its info call and its files call.
     assert len(hub.seen("/api/models/acme/base")) == 4
     assert sum(("blobs", "true") in r.query for r in hub.seen("/api/models/acme/base")) == 2
+
+
+def test_drift_reports_a_change_of_weights_format_and_of_the_hubs_security_scan(
+        snapshot_store: Store) -> None:
+    page = model_page(snapshot_store, "acme/tiny-llm")
+    previous = {"weights_format": "safetensors", "weight_formats": ["safetensors"],
+                "risks": [], "security_status": "clean", "security_issues": []}
+    now = live(siblings=[{"rfilename": "README.md"}, {"rfilename": "model.pkl"}])
+    now.attach_files({"siblings": [{"rfilename": "model.pkl", "size": 10}],
+                      "securityRepoStatus": {"scansDone": True, "filesWithIssues": [
+                          {"path": "model.pkl", "level": "unsafe"}]}})
+    rows = {r.field: r for r in compare(page, now, previous=previous).rows}
+    assert (rows["weights format"].snapshot, rows["weights format"].live,
+            rows["weights format"].change) == ("safetensors", "pickle", "changed")
+    security = rows["security status"]
+    assert (security.snapshot, security.live, security.change) == ("clean", "issues", "changed")
+    assert "clean → issues" in (security.detail or "")
+    assert "model.pkl (unsafe)" in (security.detail or "")
+
+    # No scan on either side (an older snapshot, --no-files): no security row, no guess.
+    older = {k: v for k, v in previous.items() if not k.startswith("security")}
+    assert compare(page, now, previous=older).row("security status") is None
+    unscanned = live(siblings=[{"rfilename": "model.pkl"}])
+    assert compare(page, unscanned, previous=previous).row("security status") is None
