@@ -149,16 +149,34 @@ def _lineage(args: argparse.Namespace) -> int:
         rows = [{"direction": "base", **_lineage_row(r, "base_of")} for r in result.ancestors]
         rows += [{"direction": "derived", **_lineage_row(r, "derived_from")}
                  for r in result.descendants]
-        columns = ["direction", "generation", "model", "of", "relation", "license"]
+        columns = ["direction", "generation", "model", "of", "relation", "source",
+                   "corrected_from", "license"]
         if args.format == "csv":
-            columns += ["source", "in_dataset", "downloads"]
+            columns += ["hub_relation", "origin", "in_dataset", "downloads"]
         emit_safe(rows, args.format, title=f"lineage of {result.root.node.name}",
                   columns=columns)
         return 0
     head = (f"{_kind_name(result.root.node)}: {len(result.ancestors):,} base model(s), "
             f"{len(result.descendants):,} derived model(s)")
-    _print_tree(result.root, head, display_limit=args.limit or None)
+    if result.hub_edges:
+        head += f"; {result.hub_edges:,} edge(s) from the hub tables"
+    _print_tree(result.root, head, display_limit=args.limit or None,
+                notes=_edge_notes(result.ancestors, result.descendants))
     return 0
+
+
+def _edge_notes(*groups: list[dict[str, Any]]) -> dict[str, str]:
+    """Per lineage model key: its edge's relation and where it comes from, for the tree."""
+    notes: dict[str, str] = {}
+    for rows in groups:
+        for r in rows:
+            parts = [r["relation"] or "unspecified"]
+            if r["source"] and r["source"] != "dataset":
+                parts.append(f"from {r['source']}")
+            if r["corrected_from"]:
+                parts.append(f"hub tag: {r['corrected_from']}")
+            notes[f"model:{r['model']}"] = ", ".join(parts)
+    return notes
 
 
 def _lineage_row(row: dict[str, Any], of: str) -> dict[str, Any]:
@@ -274,10 +292,12 @@ def _kind_name(node: Node) -> str:
     return f"{visible(node.name, newlines=False)} ({node.kind}{where})"
 
 
-def _node_label(node: Node, verdict: str | None = None) -> Any:
+def _node_label(node: Node, verdict: str | None = None, note: str | None = None) -> Any:
     from rich.text import Text
 
     text = Text()
+    if note:
+        text.append(f"({visible(note, newlines=False)}) ", style="magenta")
     text.append_text(safe_text(node.name, "bold" if node.kind == "model" else "cyan",
                                newlines=False))
     facts = []
@@ -312,11 +332,13 @@ def _branch_label(branch: Branch) -> Any:
 
 
 def _print_tree(root: TreeNode, head: str, *, display_limit: int | None = None,
-                verdicts: dict[str, str] | None = None) -> None:
+                verdicts: dict[str, str] | None = None,
+                notes: dict[str, str] | None = None) -> None:
     from rich.text import Text
     from rich.tree import Tree
 
     verdicts = verdicts or {}
+    notes = notes or {}
 
     def add(parent: Tree, node: TreeNode) -> None:
         for branch in node.branches:
@@ -325,7 +347,8 @@ def _print_tree(root: TreeNode, head: str, *, display_limit: int | None = None,
             if display_limit is not None:
                 children = children[:display_limit]
             for child in children:
-                add(group.add(_node_label(child.node, verdicts.get(child.node.key))), child)
+                add(group.add(_node_label(child.node, verdicts.get(child.node.key),
+                                          notes.get(child.node.key))), child)
             hidden = branch.more + len(branch.children) - len(children)
             if hidden:
                 group.add(Text(f"… {hidden:,} more", style="dim"))

@@ -62,6 +62,11 @@ class Edge:
     kind: str                      # "uses" | "base"
     relation: str | None = None    # lineage only: finetune, quantized, adapter, merge, unspecified
     origin: str | None = None      # lineage only: where the edge comes from (card, hub)
+    # Lineage only, with the hub tables (hub refresh / hub crawl): ``dataset``, ``hub`` or
+    # ``card-declared`` (None: the dataset, before any hub table was read).
+    provenance: str | None = None
+    corrected_from: str | None = None  # the hub's own relation tag, when ptmx corrected it
+    hub_relation: str | None = None    # a dataset edge the hub also has: the hub's relation
 
 
 @dataclass

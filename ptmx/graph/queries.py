@@ -140,6 +140,90 @@ def lineage_of(
     )
 
 
+HUB_TABLES = ("hub_snapshot", "hub_models")  # written by `hub refresh` and `hub crawl`
+_HUB_COLUMNS = {"base_models": "VARCHAR[]", "base_model_relation": "VARCHAR",
+                "relation_corrected_from": "VARCHAR", "declared_base_models": "VARCHAR[]"}
+
+
+def _hub_rows_sql(store: Store) -> str | None:
+    """Every hub row of both tables as (model, status, fetched_at, lineage columns); a column an
+    older table lacks reads as NULL. None when neither table is there."""
+    columns = store.columns()
+    parts = []
+    for table in HUB_TABLES:
+        if not store.has(table):
+            continue
+        have = {name for name, _ in columns.get(table, [])}
+        if not {"model", "status", "fetched_at"} <= have:
+            continue
+        cols = ", ".join(c if c in have else f"CAST(NULL AS {t}) AS {c}"
+                         for c, t in _HUB_COLUMNS.items())
+        parts.append(f"SELECT model, status, fetched_at, {cols} FROM {table}")
+    return " UNION ALL ".join(parts) or None
+
+
+def hub_lineage(store: Store, up_from: Sequence[str], down_from: Sequence[str]
+                ) -> list[dict[str, Any]]:
+    """The hub's typed lineage edges reachable from the given models, in one query.
+
+    From ``hub_snapshot`` and ``hub_models`` (the newest row per model across both; a model whose
+    newest row is a failure contributes nothing): edges ``child -> parent`` with ``relation``
+    (the hub's, as ptmx corrected it from the files), ``corrected_from`` (the hub's own tag when
+    corrected) and ``source`` (``hub``, or ``card-declared`` for card parents the hub did not
+    recognise). Followed upwards from ``up_from`` and downwards from ``down_from`` to the end of
+    each chain (names compared case-insensitively; cycles end because each name is reached once).
+    The two tables are scanned once: the edges are a materialised CTE, each step an equi-join.
+    """
+    rows_sql = _hub_rows_sql(store)
+    if rows_sql is None or not (up_from or down_from):
+        return []
+    return store.rows(
+        f"""WITH RECURSIVE latest AS MATERIALIZED (
+                SELECT * FROM ({rows_sql})
+                QUALIFY row_number() OVER (PARTITION BY model
+                                           ORDER BY fetched_at DESC NULLS LAST) = 1),
+            edges AS MATERIALIZED (
+                SELECT child, parent, lower(child) AS child_l, lower(parent) AS parent_l,
+                       relation, corrected_from, source FROM (
+                    SELECT model AS child, unnest(base_models) AS parent,
+                           coalesce(base_model_relation, 'unspecified') AS relation,
+                           relation_corrected_from AS corrected_from, 'hub' AS source
+                    FROM latest WHERE status IN ('ok', 'renamed')
+                    UNION ALL
+                    SELECT model, unnest(declared_base_models), 'declared', NULL,
+                           'card-declared'
+                    FROM latest WHERE status IN ('ok', 'renamed'))
+                WHERE parent IS NOT NULL AND lower(parent) <> lower(child)),
+            up(name) AS (
+                SELECT lower(unnest($up))
+                UNION
+                SELECT e.parent_l FROM up JOIN edges e ON e.child_l = up.name),
+            down(name) AS (
+                SELECT lower(unnest($down))
+                UNION
+                SELECT e.child_l FROM down JOIN edges e ON e.parent_l = down.name)
+            SELECT 'base' AS direction, child, parent, relation, corrected_from, source
+            FROM edges WHERE child_l IN (SELECT name FROM up)
+            UNION ALL
+            SELECT 'derived', child, parent, relation, corrected_from, source
+            FROM edges WHERE parent_l IN (SELECT name FROM down)
+            ORDER BY direction, child, parent, source""",
+        {"up": list(up_from) or [None], "down": list(down_from) or [None]},
+    )
+
+
+def models_by_name(store: Store, names: Sequence[str]) -> list[dict[str, Any]]:
+    """Model node attributes (as :func:`models_by_id`) for dataset models named in ``names``
+    (case-insensitively)."""
+    if not names:
+        return []
+    return store.rows(
+        """SELECT model_id AS id, model AS name, license, downloads, reuse_count AS links
+           FROM model_summary WHERE lower(model) IN (SELECT lower(unnest(?)))""",
+        [list(names)],
+    )
+
+
 def outside_model(store: Store, name: str) -> dict[str, Any] | None:
     """A base model known only by name from ``model_base`` (not in the ``model`` table)."""
     if not store.has("model_base"):
