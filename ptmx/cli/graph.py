@@ -29,6 +29,8 @@ from ptmx.graph import (
     USED_BY,
     USES,
     Branch,
+    EffectiveJudge,
+    EffectiveTerms,
     Impact,
     Node,
     TreeNode,
@@ -44,6 +46,7 @@ from ptmx.licenses import link_activity, verdict_for
 from ptmx.render.output import console_for, dumps
 from ptmx.render.safe import safe_text
 from ptmx.safetext import visible
+from ptmx.store import Store
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -200,9 +203,28 @@ def _add_hub_spaces(result: Impact) -> None:
     result.add_spaces(info.spaces, capped=info.spaces_capped)
 
 
+def _effective_judge(store: Store) -> EffectiveJudge:
+    """Impact's judge: ``ptmx.licenses.judge_effective`` over the dataset's lineage, so a step
+    from a model carries what its bases' licences require of every derivative (issue 18)."""
+    from ptmx.licenses import Activity, judge_effective
+    from ptmx.licenses import lineage as license_lineage
+
+    chains = license_lineage(store)
+
+    def judge(model_id: int | None, name: str, upstream: str | None, downstream: str | None,
+              activity: str) -> EffectiveTerms:
+        eff = judge_effective(upstream, chains.chain(model_id, name), downstream,
+                              None if activity == "use" else Activity(activity))
+        return EffectiveTerms(eff.judgement, eff.chain_rows() or None,
+                              eff.inherited_from.model if eff.inherited_from else None)
+
+    return judge
+
+
 def _impact(args: argparse.Namespace) -> int:
-    result = impact(store_from(args), args.id, license_judge=verdict_for,
-                    link_activity=link_activity)
+    store = store_from(args)
+    result = impact(store, args.id, license_judge=verdict_for, link_activity=link_activity,
+                    effective_judge=_effective_judge(store))
     if args.hub:
         _add_hub_spaces(result)
     if args.format == "json":

@@ -18,14 +18,23 @@ from ptmx.graph.core import (
 )
 from ptmx.graph.export import FORMATS as EXPORT_FORMATS
 from ptmx.graph.export import export, format_for
-from ptmx.graph.impact import Affected, Impact, Judgement, LicenseJudge, LinkActivity, impact
+from ptmx.graph.impact import (
+    Affected,
+    EffectiveJudge,
+    EffectiveTerms,
+    Impact,
+    Judgement,
+    LicenseJudge,
+    LinkActivity,
+    impact,
+)
 from ptmx.graph.lineage import Lineage, lineage
 from ptmx.graph.neighborhood import DEFAULT_LIMIT, Neighborhood, neighborhood
 from ptmx.graph.rankings import RANKINGS, pagerank, supply_graph, top
 
 __all__ = [
     "BASE", "DEFAULT_LIMIT", "DERIVED", "EXPORT_FORMATS", "RANKINGS", "USED_BY", "USES",
-    "Affected", "Branch", "Edge", "Impact", "Judgement", "LicenseJudge",
+    "Affected", "Branch", "Edge", "EffectiveJudge", "EffectiveTerms", "Impact", "Judgement", "LicenseJudge",
     "Lineage", "LinkActivity", "Neighborhood", "Node", "Subgraph", "TreeNode", "export",
     "format_for", "impact", "lineage", "neighborhood", "pagerank", "resolve",
     "supply_graph", "top",

@@ -3,15 +3,19 @@
 Each affected model or project comes with its shortest dependency path from the model, so a user
 can see *why* it is affected if the model is withdrawn, relicensed or found faulty. When the
 caller passes a license judge (the CLI passes ``ptmx.licenses.verdict_for``), each step of a path
-also gets its verdict; without one the verdicts are absent (``license_engine`` is False). The
-graph never imports the license engine: licenses and graph are independent siblings.
+also gets its verdict; without one the verdicts are absent (``license_engine`` is False). With an
+``effective_judge`` (the CLI builds one from ``ptmx.licenses.judge_effective`` and the dataset's
+lineage) each step is judged against the upstream model's *effective* terms: its own licence and
+what its base models' licences require of every derivative; the step then carries the ``chain``
+and the ancestor the decisive terms are ``inherited_from``. The graph never imports the license
+engine: licenses and graph are independent siblings.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from ptmx.graph import queries
 from ptmx.graph.core import DERIVED, USED_BY, Node, Subgraph, TreeNode, require_model
@@ -44,6 +48,20 @@ class Judgement(Protocol):
 
 # (upstream expression, downstream expression, activity) -> judgement; e.g. ``verdict_for``.
 LicenseJudge = Callable[[str | None, str | None, str], Judgement]
+
+
+class EffectiveTerms(NamedTuple):
+    """What an effective judge answers for one step."""
+
+    judgement: Judgement
+    chain: list[dict[str, Any]] | None  # the upstream model's ancestors (None: it has none)
+    inherited_from: str | None  # the ancestor whose terms decided (None: its own licence)
+
+
+# (upstream model id, upstream model name, upstream expression, downstream expression,
+# activity) -> its effective terms' verdict. Activity "use" lets the judge refine the use (e.g.
+# into "redistribute" when the project vendors the weights under the model's or a base's licence).
+EffectiveJudge = Callable[[int | None, str, str | None, str | None, str], EffectiveTerms]
 # (upstream, downstream) -> the activity of a project's use: "use", or "redistribute" when the
 # project vendors the weights; e.g. ``ptmx.licenses.link_activity``.
 LinkActivity = Callable[[str | None, str | None], str]
@@ -114,6 +132,10 @@ class Impact(Subgraph):
                    "path": " > ".join(n.name for n in a.path)}
             if a.verdicts is not None:
                 row["verdicts"] = " > ".join(str(v.get("verdict")) for v in a.verdicts)
+                inherited = [str(v["inherited_from"]) for v in a.verdicts
+                             if v.get("inherited_from")]
+                if inherited:
+                    row["inherited_from"] = " > ".join(dict.fromkeys(inherited))
             rows.append(row)
         return rows
 
@@ -135,17 +157,20 @@ def _rule(tree: TreeNode) -> tuple[str, ...]:
 
 
 def impact(store: Store, model: str | Node, *, license_judge: LicenseJudge | None = None,
-           link_activity: LinkActivity | None = None) -> Impact:
+           link_activity: LinkActivity | None = None,
+           effective_judge: EffectiveJudge | None = None) -> Impact:
     """Every model and project depending on ``model``, nearest first, each with its path.
 
     With ``license_judge`` each step also gets its verdict; ``link_activity`` refines a project's
-    "use" of a model (e.g. into "redistribute"). Errors of the judge propagate: they are bugs.
+    "use" of a model (e.g. into "redistribute"). ``effective_judge``, when given, judges every
+    step instead (on the upstream model's effective terms). Errors of the judge propagate: they
+    are bugs.
     """
     root = model if isinstance(model, Node) else require_model(store, model)
     # Depth: one step to the projects beyond the longest lineage chain a walk may follow.
     found = walk(store, root, _rule, MAX_GENERATIONS + 1, None)
-    steps = None if license_judge is None else _Steps(license_judge, link_activity,
-                                                      _expressions(store, found.nodes))
+    steps = None if license_judge is None and effective_judge is None else _Steps(
+        license_judge, link_activity, _expressions(store, found.nodes), effective_judge)
     affected: list[Affected] = []
     for tree in found.root.walk():
         if tree is found.root:
@@ -176,18 +201,41 @@ def _expressions(store: Store, nodes: dict[str, Node]) -> dict[str, str | None]:
 class _Steps:
     """The verdicts along paths, each distinct (upstream, downstream, activity) judged once."""
 
-    def __init__(self, judge: LicenseJudge, link_activity: LinkActivity | None,
-                 expression: dict[str, str | None]) -> None:
+    def __init__(self, judge: LicenseJudge | None, link_activity: LinkActivity | None,
+                 expression: dict[str, str | None],
+                 effective: EffectiveJudge | None = None) -> None:
         self.judge = judge
         self.link_activity = link_activity
         self.expression = expression
+        self.effective = effective
         self.cache: dict[tuple[str | None, str | None, str], Verdict] = {}
+        self.terms: dict[tuple[str, str | None, str], Verdict] = {}
 
     def along(self, path: list[Node], relations: list[str]) -> list[Verdict]:
+        if self.effective is not None:
+            return [self.effective_step(up, self.expression[down.key], ACTIVITY[relation])
+                    for up, down, relation in zip(path[:-1], path[1:], relations, strict=True)]
         return [self.step(self.expression[up.key], self.expression[down.key], ACTIVITY[relation])
                 for up, down, relation in zip(path[:-1], path[1:], relations, strict=True)]
 
+    def effective_step(self, up: Node, downstream: str | None, activity: str) -> Verdict:
+        """One step judged on ``up``'s effective terms (memoised per model, downstream and
+        activity: the chain is the model's)."""
+        assert self.effective is not None
+        upstream = self.expression[up.key]
+        key = (up.key, downstream, activity)
+        if key not in self.terms:
+            terms = self.effective(up.id, up.name, upstream, downstream, activity)
+            judged = terms.judgement
+            self.terms[key] = {
+                "upstream": upstream, "downstream": downstream,
+                "activity": str(judged.activity), "verdict": str(judged.verdict),
+                "reason": judged.reason, "fix": judged.fix, "chain": terms.chain,
+                "inherited_from": terms.inherited_from}
+        return dict(self.terms[key])
+
     def step(self, upstream: str | None, downstream: str | None, activity: str) -> Verdict:
+        assert self.judge is not None
         key = (upstream, downstream, activity)
         if key not in self.cache:
             if activity == "use" and self.link_activity is not None:
