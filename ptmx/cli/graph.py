@@ -26,7 +26,9 @@ from ptmx.graph import (
     DEFAULT_LIMIT,
     DERIVED,
     RANKINGS,
+    SPACE,
     USED_BY,
+    USED_BY_SPACE,
     USES,
     Branch,
     EffectiveJudge,
@@ -47,6 +49,10 @@ from ptmx.render.output import console_for, dumps
 from ptmx.render.safe import safe_text
 from ptmx.safetext import visible
 from ptmx.store import Store
+
+HUB_DEADLINE = 30.0  # seconds for all of --hub's Spaces lookups
+HUB_MODELS = 50  # models whose Spaces --hub looks up, nearest first
+HUB_WORKERS = 4  # simultaneous Spaces lookups
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -79,8 +85,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     a.add_argument("--limit", type=non_negative_int, default=DEFAULT_LIMIT,
                    help=f"tree only: entries shown per branch, 0 = all (default {DEFAULT_LIMIT})")
     a.add_argument("--hub", action="store_true",
-                   help="also list the Hugging Face Spaces using the model (live; the hub lists "
-                        "at most 100); if the hub cannot answer, a warning")
+                   help="also list the Hugging Face Spaces using the model and every affected "
+                        "model (live; the hub lists at most 100 per model); if the hub cannot "
+                        "answer, a warning")
+    a.add_argument("--hub-deadline", type=_positive_seconds, default=HUB_DEADLINE,
+                   metavar="SECONDS",
+                   help=f"--hub: stop looking Spaces up after this long overall, saying which "
+                        f"models were skipped (default {HUB_DEADLINE:g})")
+    a.add_argument("--hub-models", type=positive_int, default=HUB_MODELS, metavar="N",
+                   help=f"--hub: look up the Spaces of at most N models, nearest first "
+                        f"(default {HUB_MODELS})")
     add_format_option(a, ("tree", "table", "json", "csv"), default="tree")
     a.set_defaults(handler=_impact)
 
@@ -186,21 +200,82 @@ def _lineage_row(row: dict[str, Any], of: str) -> dict[str, Any]:
     return {**{k: v for k, v in row.items() if k != of}, "of": row[of]}
 
 
-def _add_hub_spaces(result: Impact) -> None:
-    """The Spaces using the model, from the hub (its client's deadline and cache); a failure is
-    a warning on stderr, never a change of exit code: the dataset part stands on its own."""
-    from ptmx.errors import PtmxError
-    from ptmx.hub import HubClient, HubSettings
-
-    name = result.root.node.name
+def _positive_seconds(text: str) -> float:
     try:
-        with HubClient(HubSettings.from_env()) as hub:
-            info = hub.model_info(name)
-    except PtmxError as exc:
-        print(visible(f"ptmx: warning: Spaces not looked up on the hub: {exc.one_line()}",
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError("must be more than 0 and at most 3600 seconds")
+    return value
+
+
+def _add_hub_spaces(result: Impact, *, deadline: float = HUB_DEADLINE,
+                    cap: int = HUB_MODELS) -> None:
+    """The Spaces using the root and every affected model, from the hub: nearest models first,
+    at most ``cap`` of them, :data:`HUB_WORKERS` lookups at a time, all within ``deadline``
+    seconds. What is skipped (over the cap, past the deadline, a failed lookup) is recorded in
+    the result and said on stderr; no answer at all is a warning. Never a change of exit code:
+    the dataset part stands on its own."""
+    from concurrent.futures import Future, ThreadPoolExecutor, wait
+
+    from ptmx.errors import PtmxError
+    from ptmx.hub import HubClient, HubModelInfo, HubSettings
+
+    models = result.models_by_nearness()
+    wanted, over = models[:cap], models[cap:]
+    result.hub_skipped += [{"model": m.name, "reason": f"over --hub-models {cap}"} for m in over]
+    settings = HubSettings.from_env()
+    # No single lookup may outlive the overall deadline.
+    settings = settings.with_options(timeout=min(settings.timeout, deadline))
+    client = HubClient(settings)
+    pool = ThreadPoolExecutor(max_workers=HUB_WORKERS, thread_name_prefix="ptmx-spaces")
+    futures: list[tuple[Node, Future[HubModelInfo]]] = [
+        (m, pool.submit(client.model_info, m.name)) for m in wanted]
+    try:
+        wait([f for _, f in futures], timeout=deadline)
+    finally:
+        # Past the deadline: drop what has not started; running lookups end within their
+        # timeout and their answers are ignored.
+        pool.shutdown(wait=False, cancel_futures=True)
+    errors: list[str] = []
+    for model, future in futures:
+        if not future.done() or future.cancelled():
+            result.hub_skipped.append({"model": model.name,
+                                       "reason": f"the --hub-deadline of {deadline:g} s passed"})
+            continue
+        exc = future.exception()
+        if exc is None:
+            info = future.result()
+            result.hub_looked_up.append(model.name)
+            result.add_spaces(info.spaces, capped=info.spaces_capped, model=model)
+        elif isinstance(exc, PtmxError):
+            errors.append(exc.one_line())
+            result.hub_skipped.append({"model": model.name, "reason": exc.one_line()})
+        else:
+            raise exc
+    if all(future.done() for _, future in futures):
+        client.close()  # else lookups still run in the pool's threads: they end on their own
+    _say_hub_lookups(result, errors)
+
+
+def _say_hub_lookups(result: Impact, errors: list[str]) -> None:
+    """One stderr line on what the Spaces lookups covered, skipped and why."""
+    if not result.hub_looked_up:
+        why = errors[0] if errors else (result.hub_skipped[0]["reason"] if result.hub_skipped
+                                        else "no model to look up")
+        print(visible(f"ptmx: warning: Spaces not looked up on the hub: {why}",
                       newlines=False), file=sys.stderr)
         return
-    result.add_spaces(info.spaces, capped=info.spaces_capped)
+    if result.hub_skipped:
+        reasons: dict[str, int] = {}
+        for s in result.hub_skipped:
+            reasons[s["reason"]] = reasons.get(s["reason"], 0) + 1
+        detail = "; ".join(f"{n} {why}" for why, n in reasons.items())
+        total = len(result.hub_looked_up) + len(result.hub_skipped)
+        print(visible(f"ptmx: warning: Spaces looked up for {len(result.hub_looked_up)} of "
+                      f"{total} models; skipped: {detail} (see hub_lookups in --format json)",
+                      newlines=False), file=sys.stderr)
 
 
 def _effective_judge(store: Store) -> EffectiveJudge:
@@ -226,7 +301,7 @@ def _impact(args: argparse.Namespace) -> int:
     result = impact(store, args.id, license_judge=verdict_for, link_activity=link_activity,
                     effective_judge=_effective_judge(store))
     if args.hub:
-        _add_hub_spaces(result)
+        _add_hub_spaces(result, deadline=args.hub_deadline, cap=args.hub_models)
     if args.format == "json":
         print(dumps(result.to_dict()))
         return 0
@@ -240,25 +315,10 @@ def _impact(args: argparse.Namespace) -> int:
             f"{result.models:,} derived model(s) are affected")
     if result.spaces_source:
         head += (f"; {result.spaces:,}{'+' if result.spaces_capped else ''} Space(s) on the hub "
-                 "use it")
+                 f"use it or a model derived from it ({len(result.hub_looked_up):,} model(s) "
+                 "looked up)")
     _print_tree(result.root, head, display_limit=args.limit or None, verdicts=_verdicts(result))
-    if result.spaces:
-        _print_spaces(result, args.limit or None)
     return 0
-
-
-def _print_spaces(result: Impact, limit: int | None) -> None:
-    """The Spaces under the tree: names from the hub, as inert text."""
-    spaces = [a.node.name for a in result.affected if a.node.kind == "space"]
-    console = console_for()
-    more = "+" if result.spaces_capped else ""
-    console.print(safe_text(f"used by {len(spaces):,}{more} Space(s) on the hub:",
-                            newlines=False))
-    shown = spaces[:limit] if limit else spaces
-    for name in shown:
-        console.print(safe_text(f"  {name}", newlines=False))
-    if len(shown) < len(spaces):
-        console.print(safe_text(f"  … {len(spaces) - len(shown):,} more", newlines=False))
 
 
 def _verdicts(result: Impact) -> dict[str, str]:
@@ -306,6 +366,7 @@ _BRANCH_LABEL = {
     USES: ("uses", "model", "models"),
     BASE: ("↑ base", "model", "models"),
     DERIVED: ("↓ derived", "model", "models"),
+    USED_BY_SPACE: ("used by", "Space on the hub", "Spaces on the hub"),
 }
 
 
@@ -323,7 +384,9 @@ def _node_label(node: Node, verdict: str | None = None, note: str | None = None)
     text.append_text(safe_text(node.name, "bold" if node.kind == "model" else "cyan",
                                newlines=False))
     facts = []
-    if not node.in_dataset:
+    if node.kind == SPACE:
+        facts.append("Space")
+    elif not node.in_dataset:
         facts.append("not in dataset")
     if node.license == "NONE":
         facts.append("scanned: no license")

@@ -18,7 +18,16 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
 from ptmx.graph import queries
-from ptmx.graph.core import DERIVED, USED_BY, Node, Subgraph, TreeNode, require_model
+from ptmx.graph.core import (
+    DERIVED,
+    USED_BY,
+    Branch,
+    Edge,
+    Node,
+    Subgraph,
+    TreeNode,
+    require_model,
+)
 from ptmx.graph.lineage import MAX_GENERATIONS
 from ptmx.graph.walk import walk
 from ptmx.store import Store
@@ -95,21 +104,52 @@ class Impact(Subgraph):
     license_engine: bool = False
     spaces_source: str | None = None  # "hub" when Spaces were looked up (``--hub``)
     spaces_capped: bool = False  # the hub lists at most 100 Spaces: there may be more
+    spaces_capped_models: list[str] = field(default_factory=list)  # whose 100 may be more
+    # ``--hub``: the models whose Spaces were looked up, and those skipped with the reason.
+    hub_looked_up: list[str] = field(default_factory=list)
+    hub_skipped: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def spaces(self) -> int:
         return sum(1 for a in self.affected if a.node.kind == SPACE)
 
-    def add_spaces(self, spaces: Sequence[str], *, capped: bool, source: str = "hub") -> None:
-        """Add the Spaces using the model (as the hub lists them) as direct dependents."""
-        root = self.root.node
+    def models_by_nearness(self) -> list[Node]:
+        """The root and every affected model, nearest first (most downloaded first within a
+        distance): the order in which ``--hub`` looks their Spaces up."""
+        models = [a for a in self.affected if a.node.kind == "model"]
+        models.sort(key=lambda a: (a.distance, -(a.node.downloads or 0), a.node.name.lower()))
+        return [self.root.node, *(a.node for a in models)]
+
+    def add_spaces(self, spaces: Sequence[str], *, capped: bool, source: str = "hub",
+                   model: Node | None = None) -> None:
+        """Add the Spaces using ``model`` (the root by default; as the hub lists them) as its
+        dependents: in ``affected`` (a Space used by several models once, by the nearest added
+        first), in the tree (a ``used-by-space`` branch under the model) and in the edges."""
+        owner = model or self.root.node
+        via = next((a for a in self.affected if a.node.key == owner.key), None)
+        path, relations = (via.path, via.relations) if via else ([self.root.node], [])
+        tree = next((t for t in self.root.walk() if t.node.key == owner.key), None)
         known = {a.node.key for a in self.affected}
+        branch = Branch(USED_BY_SPACE)
         for name in dict.fromkeys(spaces):
             node = Node(f"space:{name}", SPACE, name, in_dataset=False)
-            if node.key not in known:
-                self.affected.append(Affected(node, 1, [root, node], [USED_BY_SPACE]))
+            self.edges.append(Edge(node.key, owner.key, "uses"))
+            branch.total += 1
+            if node.key in known:
+                branch.seen += 1
+                continue
+            known.add(node.key)
+            self.nodes[node.key] = node
+            self.affected.append(Affected(node, len(path), [*path, node],
+                                          [*relations, USED_BY_SPACE]))
+            branch.children.append(TreeNode(node, len(path), USED_BY_SPACE, expanded=True))
+        if tree is not None and branch.total:
+            tree.branches.append(branch)
         self.affected.sort(key=lambda a: (a.distance, a.node.kind, a.node.name.lower()))
-        self.spaces_source, self.spaces_capped = source, capped
+        self.spaces_source = source
+        self.spaces_capped = self.spaces_capped or capped
+        if capped:
+            self.spaces_capped_models.append(owner.name)
 
     @property
     def projects(self) -> int:
@@ -146,6 +186,9 @@ class Impact(Subgraph):
             "direct_projects": self.direct_projects, "license_engine": self.license_engine,
             "spaces": self.spaces if self.spaces_source else None,
             "spaces_capped": self.spaces_capped, "spaces_source": self.spaces_source,
+            "spaces_capped_models": self.spaces_capped_models,
+            "hub_lookups": {"looked_up": self.hub_looked_up, "skipped": self.hub_skipped}
+            if self.spaces_source or self.hub_skipped else None,
             "node_count": base["node_count"], "edge_count": base["edge_count"],
             "affected": [a.to_dict() for a in self.affected], "edges": base["edges"],
         }
