@@ -118,10 +118,12 @@ def _merge_hub(store: Store, found: Walk) -> int:
         by_lower.setdefault(row["name"].lower(), model_node(row))
 
     def node(name: str) -> Node:
-        if name.lower() not in by_lower:
-            by_lower[name.lower()] = model_node({"name": name})  # on the hub only
-        found.nodes.setdefault(by_lower[name.lower()].key, by_lower[name.lower()])
-        return by_lower[name.lower()]
+        low = name.lower()
+        found_node = by_lower.get(low)
+        if found_node is None:
+            found_node = by_lower[low] = model_node({"name": name})  # on the hub only
+        found.nodes.setdefault(found_node.key, found_node)
+        return found_node
 
     existing = {(e.source.lower(), e.target.lower()): e for e in found.edges if e.kind == "base"}
     new: list[Edge] = []
@@ -158,15 +160,16 @@ def _place(found: Walk, placed: dict[str, TreeNode], new: list[Edge]) -> None:
                                (DERIVED, downs.get(tree.node.key, []))):
             if relation not in _rule(tree):
                 continue
-            for key in keys:
-                if key in placed:
-                    continue
+            fresh = [key for key in dict.fromkeys(keys) if key not in placed]
+            if not fresh:
+                continue
+            branch = next((b for b in tree.branches if b.relation == relation), None)
+            if branch is None:
+                branch = Branch(relation)
+                tree.branches.append(branch)
+            for key in fresh:
                 child = TreeNode(found.nodes[key], depth=tree.depth + 1, relation=relation,
                                  expanded=True)
-                branch = next((b for b in tree.branches if b.relation == relation), None)
-                if branch is None:
-                    branch = Branch(relation)
-                    tree.branches.append(branch)
                 branch.children.append(child)
                 branch.total += 1
                 placed[key] = found.placed[key] = child
