@@ -42,6 +42,9 @@ PAGE_SIZE = 1000  # the hub's observed per-page cap
 BATCH_ROWS = 5000  # rows per part file: the memory bound
 CARD_CAP = 512 * 1024  # bytes of README kept
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+# Error kinds meaning "no such model (any more)": hub_models calls them all not_found (the
+# shared interface); anonymous answers cannot tell deleted from private (hub-api.md 5.4).
+GONE_KINDS = frozenset({"not_found", "private_or_missing"})
 
 Progress = Callable[["CrawlProgress"], None]
 
@@ -167,6 +170,8 @@ class Crawler:
         row = {name: base.get(name) for name in self.schema.names}
         if isinstance(result, HubModelInfo):
             row["license_link"] = result.license_link
+        elif row["status"] in GONE_KINDS:
+            row["status"] = "not_found"
         row["snapshot"] = self.state["snapshot"]
         row["scope"] = self.opts.scope
         return row
@@ -211,7 +216,7 @@ class Crawler:
         try:
             text = self.client.model_card(live)
         except PtmxError as exc:
-            card["status"] = "not_found" if getattr(exc, "kind", "") == "not_found" else "error"
+            card["status"] = "not_found" if getattr(exc, "kind", "") in GONE_KINDS else "error"
             return card
         if text is None:
             card["status"] = "not_found"
