@@ -263,7 +263,7 @@ class Crawler:
             self.state["pages"] += 1
             nxt = None if stop else _relative(reply.next_url)
             self.state["cursor"] = nxt
-            self._tick(phase)
+            self._tick(phase, self.state["models"], self.opts.limit)
             self._commit()
             call = Call(nxt, (), what=first.what) if nxt else None
         self.state["cursor"] = None

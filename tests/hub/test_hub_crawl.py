@@ -126,10 +126,10 @@ def test_429_is_waited_out_and_500_retried(hub: FakeHub, hub_env: Path, ds: Path
     hub.page_cap = 5
     hub.add_generated(12)
     hub.fail_listing_at(5, Fault(429, {"Retry-After": "1"}, '{"error": "slow down"}'))
-    hub.fail_listing_at(10, Fault(500))
+    hub.fail_listing_at(10, Fault(500), Fault(429, {"RateLimit": '"api";r=0;t=1'}))
     started = time.monotonic()
     assert crawl(ds, "--all") == 0
-    assert time.monotonic() - started >= 1  # Retry-After honoured
+    assert time.monotonic() - started >= 2  # Retry-After and RateLimit honoured
     assert len(table(ds)) == len(hub.models) - 1 + 12
 
 
