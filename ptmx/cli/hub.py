@@ -72,6 +72,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_data_option(ref)
     ref.set_defaults(handler=_refresh)
 
+    _register_crawl(hub_sub)
+
     ch = hub_sub.add_parser("children", help="models derived from a model on the hub "
                                              "(finetune/quantized/adapter/merge)")
     ch.add_argument("model", help="hub id of the base model")
@@ -354,4 +356,110 @@ def _children(args: argparse.Namespace) -> int:
     columns = CHILD_TABLE_COLUMNS if args.format == "table" else CHILD_COLUMNS
     emit_safe(items, args.format, columns=list(columns),
               title=f"models derived from {info.id}")
+    return 0
+
+
+# -- crawl (issue 20) -------------------------------------------------------------------------
+def _register_crawl(hub_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    cr = hub_sub.add_parser("crawl", help="list models from the hub into the dataset's "
+                                          "hub_models table (resumable)")
+    scope = cr.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--all", action="store_true", help="every model of the hub listing")
+    scope.add_argument("--reused", action="store_true",
+                       help="the models the dataset's projects use, their ancestors and "
+                            "direct descendants")
+    scope.add_argument("--author", metavar="NAME", help="the models of one user or organisation")
+    cr.add_argument("--since", metavar="DATE", help="only models changed on or after DATE "
+                                                     "(YYYY-MM-DD)")
+    cr.add_argument("--limit", type=int, metavar="N", help="stop after N models")
+    cr.add_argument("--cards", action="store_true",
+                    help="also fetch each model's README into the hub_card table")
+    cr.add_argument("--concurrency", type=int, metavar="K",
+                    help="simultaneous requests (default: $PTMX_HUB_CONCURRENCY or 4)")
+    cr.add_argument("--restart", action="store_true",
+                    help="drop an unfinished crawl of this dataset and start over")
+    cr.add_argument("--batch-rows", type=int, default=None, help=argparse.SUPPRESS)
+    add_format_option(cr, ("table", "json"))
+    add_data_option(cr)
+    cr.set_defaults(handler=_crawl)
+
+
+def _crawl_options(args: argparse.Namespace) -> Any:
+    from ptmx.hub.crawl import BATCH_ROWS, CrawlOptions, parse_since
+
+    if args.limit is not None and args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    if args.concurrency is not None and args.concurrency < 1:
+        raise UsageError("--concurrency must be at least 1")
+    if args.author is not None and not args.author.strip():
+        raise UsageError("--author needs a name")
+    scope = "all" if args.all else "reused" if args.reused else f"author:{args.author.strip()}"
+    return CrawlOptions(scope=scope, since=parse_since(args.since) if args.since else None,
+                        limit=args.limit, cards=args.cards,
+                        batch_rows=max(1, args.batch_rows or BATCH_ROWS))
+
+
+def _crawl_progress() -> Any:
+    """Progress on stderr: a redrawn line on a terminal, else a plain line every 30 s."""
+    import time
+
+    tty = sys.stderr.isatty()
+    started = time.monotonic()
+    last = [0.0]
+
+    def show(p: Any) -> None:
+        now = time.monotonic()
+        if not tty and now - last[0] < 30:
+            return
+        last[0] = now
+        rate = p.models / max(now - started, 1e-6)
+        line = f"hub crawl: {p.phase}: {p.pages:,} pages, {p.models:,} models, {rate:,.0f}/s"
+        if p.total:
+            left = (p.total - p.done) / max(p.done / max(now - started, 1e-6), 1e-6)
+            line += f", {p.done:,}/{p.total:,}, ETA {left:,.0f} s"
+        print(("\r" + line + "\x1b[K") if tty else line, end="" if tty else "\n",
+              file=sys.stderr, flush=True)
+
+    return show
+
+
+def _crawl(args: argparse.Namespace) -> int:
+    from ptmx.hub.crawl import crawl, stop_on_signals
+    from ptmx.hub.crawl_store import CrawlWork
+
+    opts = _crawl_options(args)
+    store = store_from(args)
+    if opts.scope == "reused":
+        from ptmx.hub.crawl_queries import reused_models
+
+        opts.reused_ids = reused_models(store)
+    work = CrawlWork(store.folder)
+    overrides: dict[str, Any] = {"cache_dir": None}  # a crawl is live and must not fill the cache
+    if args.concurrency:
+        overrides["concurrency"] = args.concurrency
+    settings = _settings(args, **overrides)
+    settings = settings.with_options(max_wait=max(settings.max_wait, settings.batch_max_wait))
+    hint = "rerun the same command to resume (or add --restart to start over)"
+    try:
+        with stop_on_signals(), HubClient(settings) as client:
+            result = crawl(client, work, opts, restart=args.restart, progress=_crawl_progress())
+    except KeyboardInterrupt:
+        print(f"\nptmx: interrupted; {hint}", file=sys.stderr)
+        return 130
+    except PtmxError as exc:
+        if sys.stderr.isatty():
+            print(file=sys.stderr)
+        tail = f"; {hint}" if exc.exit_code in (EXIT_HUB,) or exc.exit_code > 128 else ""
+        print(visible(f"ptmx: {exc.one_line()}{tail}", newlines=False), file=sys.stderr)
+        return exc.exit_code
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(visible(f"ptmx: hub crawl ({result.scope}): {result.models:,} models in "
+                  f"{result.pages:,} pages → {store.folder / 'hub_models'}", newlines=False),
+          file=sys.stderr)
+    if args.format == "json":
+        sys.stdout.write(dumps(result.to_dict()) + "\n")
+    else:
+        emit_safe([{"status": k, "models": v} for k, v in result.by_status.items()], "table",
+                  title=f"hub_models snapshot {result.snapshot} ({result.scope})")
     return 0

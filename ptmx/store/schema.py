@@ -56,7 +56,16 @@ EXTENSIONS: dict[str, dict[str, str]] = {
     "model_base": {"model_id": "integer", "model": "text", "base_model": "text",
                    "relation": "text"},
     "hub_snapshot": {"model": "text"},
+    # Written by `hub crawl` as part folders (DATA/<name>/part-*.parquet); may hold millions
+    # of rows, so they stay Parquet views (see COLD_EXTENSIONS).
+    "hub_models": {"model": "text", "live_id": "text", "status": "text",
+                   "snapshot": "text", "scope": "text"},
+    "hub_card": {"model": "text", "live_id": "text", "source": "text", "readme": "text",
+                 "status": "text"},
 }
+
+# Extension tables too big for the hot cache: always views over their Parquet parts.
+COLD_EXTENSIONS = frozenset({"hub_models", "hub_card"})
 
 # The remaining published tables, known by name so `ptmx query` users see them listed.
 PEATMOSS_OTHER = (
@@ -73,7 +82,7 @@ PEATMOSS_OTHER = (
 
 # Loaded into memory at open (small, hit by every page); everything else stays a Parquet view.
 HOT_TABLES = frozenset(
-    set(REQUIRED) | set(PEATMOSS_OPTIONAL) | set(EXTENSIONS)
+    set(REQUIRED) | set(PEATMOSS_OPTIONAL) | (set(EXTENSIONS) - COLD_EXTENSIONS)
 )
 
 MANIFEST = "ptmx.json"

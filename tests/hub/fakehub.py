@@ -64,6 +64,9 @@ class FakeHub:
         self.requests: list[Seen] = []
         self.extra_headers: dict[str, str] = {}
         self.absolute_next: str | None = None  # origin to use in Link next URLs
+        self.generated = 0  # models served lazily after the added ones (add_generated)
+        self.page_cap = 1000  # the listing's per-page maximum, as on the real hub
+        self.listing_faults: dict[int, list[Fault]] = {}  # by listing offset (page start)
         self.in_flight = 0
         self.max_in_flight = 0
         self._lock = threading.Lock()
@@ -89,6 +92,24 @@ class FakeHub:
         payload = model_payload(model_id, **fields)
         self.models[model_id] = payload
         return payload
+
+    def add_generated(self, n: int) -> None:
+        """Serve ``n`` more models in listings, generated on demand (cheap at millions)."""
+        self.generated += n
+
+    def rename(self, old: str, new: str) -> None:
+        """``old`` now lives at ``new``: the listing shows ``new``, ``old`` answers 307."""
+        payload = self.models.pop(old, None) or model_payload(new)
+        self.models[new] = {**payload, "id": new, "modelId": new}
+        self.renames[old] = new
+
+    def delete(self, model_id: str) -> None:
+        """The model is gone: missing from listings, 401/404 on lookups."""
+        self.models.pop(model_id, None)
+
+    def fail_listing_at(self, offset: int, *faults: Fault) -> None:
+        """Answer the listing page starting at ``offset`` with ``faults`` first."""
+        self.listing_faults.setdefault(offset, []).extend(faults)
 
     def fail(self, path: str, *faults: Fault) -> None:
         self.faults.setdefault(path, []).extend(faults)
@@ -136,6 +157,24 @@ EXPAND_ONLY = {"baseModels", "childrenModelCount", "downloadsAllTime", "trending
                "evalResults", "resourceGroup", "gguf"}
 
 
+GENERATED_AUTHOR = "synth"
+LISTING_KEYS = ("_id", "id", "author", "downloads", "likes", "pipeline_tag", "library_name",
+                "tags", "lastModified", "createdAt", "gated", "private")
+SORT_KEYS = {"downloads", "likes", "lastModified", "createdAt", "trendingScore", "id"}
+
+
+def generated_payload(i: int) -> dict[str, Any]:
+    """Generated model number ``i``: older (and less downloaded) as ``i`` grows."""
+    when = f"{2021 - i // 1_000_000:04d}-{12 - (i // 100_000) % 12:02d}-" \
+           f"{28 - (i // 4000) % 28:02d}T{23 - (i // 200) % 24:02d}:{59 - (i // 4) % 60:02d}:00.000Z"
+    model_id = f"{GENERATED_AUTHOR}/model-{i:07d}"
+    return model_payload(
+        model_id, _id=f"{i:024x}", downloads=max(0, 10_000_000 - i), likes=i % 50,
+        lastModified=when, createdAt=when, tags=["transformers", "license:mit"],
+        cardData={"license": "mit", "base_model": "synth/base"} if i % 3 == 0 else {"license": "mit"},
+        baseModels={"relation": "finetune", "models": [{"id": "synth/base"}]} if i % 3 == 0 else None)
+
+
 def _names_only(siblings: Any) -> Any:
     if not isinstance(siblings, list):
         return siblings
@@ -161,6 +200,13 @@ def _shaped(payload: dict[str, Any], query: list[tuple[str, str]]) -> dict[str, 
     if "securityStatus" in flags and "securityRepoStatus" in payload:
         shaped["securityRepoStatus"] = payload["securityRepoStatus"]
     return shaped
+
+
+def _sort_value(model: dict[str, Any], key: str) -> Any:
+    value = model.get(key)
+    if key in ("lastModified", "createdAt", "id"):
+        return str(value or "")
+    return int(value or 0)
 
 
 def _handler_for(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
@@ -278,26 +324,51 @@ def _handler_for(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
             self._send(200, _shaped(payload, query))
 
         def _listing(self, query: list[tuple[str, str]], raw_query: str) -> None:
+            expand = [v for k, v in query if k == "expand"]
+            bad = [v for v in expand if v not in VALID_EXPAND]
+            if bad:
+                self._send(400, {"error": f'"expand" must be one of ... (got {bad[0]})'})
+                return
+            sort = next((v for k, v in query if k == "sort"), "downloads")
+            if sort not in SORT_KEYS:
+                self._send(400, {"error": f'"sort" must be one of ... (got {sort})'})
+                return
             filters = [v for k, v in query if k == "filter"]
             search = next((v for k, v in query if k == "search"), "")
-            limit = int(next((v for k, v in query if k == "limit"), "1000"))
+            author = next((v for k, v in query if k == "author"), None)
+            limit = min(int(next((v for k, v in query if k == "limit"), "1000")), hub.page_cap)
             cursor = int(next((v for k, v in query if k == "cursor"), "0"))
+            fault = None
+            with hub._lock:
+                queue = hub.listing_faults.get(cursor)
+                if queue:
+                    fault = queue.pop(0)
+            if fault is not None:
+                time.sleep(fault.delay)
+                if not fault.passthrough:
+                    self._send(fault.status, fault.body, fault.headers)
+                    return
             matches = [
                 m for m in hub.models.values()
                 if all(f in m.get("tags", []) for f in filters)
                 and search.lower() in m["id"].lower() and m["id"] not in hub.private
+                and (author is None or m.get("author") == author)
             ]
-            matches.sort(key=lambda m: -int(m.get("downloads") or 0))
-            page = matches[cursor:cursor + limit]
-            items = [{k: m.get(k) for k in ("_id", "id", "author", "downloads", "likes",
-                                             "pipeline_tag", "library_name", "tags",
-                                             "lastModified", "createdAt", "gated", "private")}
-                     for m in page]
-            if ("expand", "siblings") in query:
+            matches.sort(key=lambda m: _sort_value(m, sort), reverse=True)
+            # Generated models come after the added ones (their dates and downloads are lower).
+            generated = hub.generated if (author in (None, GENERATED_AUTHOR) and not search
+                                          and all(f in ("transformers", "license:mit")
+                                                  for f in filters)) else 0
+            total = len(matches) + generated
+            page = [matches[i] if i < len(matches) else generated_payload(i - len(matches))
+                    for i in range(cursor, min(cursor + limit, total))]
+            keys = (*LISTING_KEYS, *(e for e in expand if e not in LISTING_KEYS))
+            items = [{k: m.get(k) for k in keys if k in m or k in LISTING_KEYS} for m in page]
+            if "siblings" in expand:
                 for item, m in zip(items, page, strict=True):
                     item["siblings"] = _names_only(m.get("siblings"))
             headers = {}
-            if cursor + limit < len(matches):
+            if cursor + limit < total:
                 kept = [(k, v) for k, v in query if k != "cursor"]
                 origin = hub.absolute_next or hub.url
                 nxt = f"{origin}/api/models?{urlencode([*kept, ('cursor', cursor + limit)])}"
