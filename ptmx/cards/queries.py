@@ -18,7 +18,7 @@ anything a user typed (model ids, thresholds, limits) is a bind parameter.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import duckdb
@@ -382,10 +382,48 @@ def _all_model_lists(store: Store, by: str) -> tuple[list[str], list[str], dict[
     return ctes, joins, cols
 
 
-def report_data(store: Store, *, by: str | None, top: int, min_reuse: int) -> dict[str, Any]:
+def _scored_tables(cur: duckdb.DuckDBPyConnection, store: Store, table: str, keep: list[str],
+                   min_reuse: int, source: str, readme_facts: pa.Table | None) -> list[str]:
+    """Create ``table``: the scored models of the chosen card source, each with its ``source``.
+    With ``all``, a model with both a README and a PeaTMOSS card is scored from the README (see
+    :func:`ptmx.cards.report.report`). Returns the helper tables to drop."""
+    made: list[str] = []
+    parts: list[str] = []
+    if source != "readme" and store.has("model_card"):
+        cur.execute(f"CREATE TEMP TABLE {table}_p AS SELECT {', '.join(keep)}, "
+                    f"{_lit(PEATMOSS_SOURCE)} AS source "
+                    f"FROM ({scored_sql(store, cards_only=True)}) "
+                    "WHERE assessed AND reuse_count >= ?", [min_reuse])
+        made.append(f"{table}_p")
+    if source != "peatmoss" and readme_facts is not None:
+        view = f"{table}_facts"
+        cur.register(view, readme_facts)
+        try:
+            cur.execute(f"CREATE TEMP TABLE {table}_r AS SELECT {', '.join(keep)}, source "
+                        f"FROM ({_readme_scored_sql(view)}) "
+                        "WHERE assessed AND reuse_count >= ?", [min_reuse])
+        finally:
+            cur.unregister(view)
+        made.append(f"{table}_r")
+        parts.append(f"SELECT * FROM {table}_r")
+    if f"{table}_p" in made:
+        newer = (f" WHERE model_id NOT IN (SELECT model_id FROM {table}_r "
+                 "WHERE model_id IS NOT NULL)") if parts else ""
+        parts.append(f"SELECT * FROM {table}_p{newer}")
+    if not parts:  # nothing of this source: an empty table of the right shape
+        parts.append(f"SELECT {', '.join(keep)}, CAST(NULL AS VARCHAR) AS source "
+                     f"FROM ({scored_sql(store, cards_only=True)}) WHERE false")
+    cur.execute(f"CREATE TEMP TABLE {table} AS {' UNION ALL BY NAME '.join(parts)}")
+    return made
+
+
+def report_data(store: Store, *, by: str | None, top: int, min_reuse: int, source: str = "all",
+                readme_facts: pa.Table | None = None) -> dict[str, Any]:
     """Everything the report shows, from one pass over the models reused at least ``min_reuse``
     times: ``totals`` (model count, and counts per rule over the assessed models), ``riskiest``
-    (``top`` scored rows), and with ``by`` the ``top`` ``groups`` plus ``total_groups``."""
+    (``top`` scored rows), and with ``by`` the ``top`` ``groups`` plus ``total_groups``.
+    ``source`` (peatmoss, readme, all) picks the card data; ``readme_facts`` are the crawled
+    READMEs' facts (:func:`ptmx.cards.readme.readme_facts`)."""
     status_cols = [c for r in RULES for c in (f"st_{r.key}", f"applies_{r.key}")]
     keep = ["model_id", "model", "author", "reuse_count", "downloads", "completeness",
             "missing_critical", "risk", "card_task", "card_frameworks", "card_license_key",
@@ -400,22 +438,24 @@ def report_data(store: Store, *, by: str | None, top: int, min_reuse: int) -> di
             f"count(*) FILTER (WHERE st_{r.key} = {MISSING_CODE} AND applies_{r.key}) "
             f"AS counted_{r.key}",
         ]
+    totals += [f"count(*) FILTER (WHERE source = {_lit(PEATMOSS_SOURCE)}) AS from_peatmoss",
+               "count(*) FILTER (WHERE model_id IS NULL) AS outside_dataset"]
     out: dict[str, Any] = {}
+    made: list[str] = []
     with store.cursor() as cur:
         try:
-            # Only models with card data are scored; connection-local, dropped on the way out.
-            cur.execute(f"CREATE TEMP TABLE {table} AS SELECT {', '.join(keep)} "
-                        f"FROM ({scored_sql(store, cards_only=True)}) "
-                        "WHERE assessed AND reuse_count >= ?", [min_reuse])
             try:
+                # Only models with card data are scored; connection-local, dropped on the way out.
+                made = _scored_tables(cur, store, table, keep, min_reuse, source, readme_facts)
                 out["totals"] = _dicts(cur.execute(
                     f"SELECT {', '.join(totals)} FROM {table}"))[0]
+                # Crawled models outside the dataset count among the models too.
                 out["totals"]["models"] = _dicts(cur.execute(
                     "SELECT count(*) AS n FROM model_summary WHERE reuse_count >= ?",
-                    [min_reuse]))[0]["n"]
+                    [min_reuse]))[0]["n"] + out["totals"]["outside_dataset"]
                 out["riskiest"] = [name_statuses(row) for row in _dicts(cur.execute(
                     f"""SELECT model_id, model, author, reuse_count, downloads, completeness,
-                               missing_critical, risk, {', '.join(status_cols)}
+                               missing_critical, risk, source, {', '.join(status_cols)}
                         FROM {table}
                         ORDER BY risk DESC, missing_critical DESC, reuse_count DESC,
                                  completeness ASC NULLS LAST, model
@@ -424,7 +464,8 @@ def report_data(store: Store, *, by: str | None, top: int, min_reuse: int) -> di
                     out["groups"] = _dicts(cur.execute(
                         _groups_sql(store, table, by), [min_reuse, top]))
             finally:
-                cur.execute(f"DROP TABLE IF EXISTS {table}")
+                for name in (table, *made):
+                    cur.execute(f"DROP TABLE IF EXISTS {name}")
         except duckdb.Error as exc:
             raise QueryError(" ".join(str(exc).split())) from exc
     return out
@@ -489,3 +530,55 @@ def assessed_model_ids(store: Store, min_reuse: int = 0) -> list[int]:
            JOIN model_summary s ON s.model_id = c.model_id
            WHERE s.reuse_count >= ? ORDER BY c.model_id""", [min_reuse])
     return [int(i) for i in rows.column("model_id").to_pylist()]
+
+
+# --- READMEs crawled from the hub (hub_card) ----------------------------------------------------
+
+HUB_CARD = "hub_card"
+PEATMOSS_SOURCE = "PeaTMOSS extraction"
+SOURCES = ("peatmoss", "readme", "all")
+
+
+def readme_batches(store: Store, models: Sequence[str] | None = None,
+                   batch_rows: int = 2048) -> Iterator[pa.RecordBatch]:
+    """The newest stored README of each model (``hub_card`` rows with status ok), as Arrow
+    batches of ``model``, ``source``, ``readme``; ``models`` restricts to those hub ids. Streamed:
+    a crawl may hold millions of READMEs and only one batch is in memory at a time."""
+    if not store.has(HUB_CARD):
+        return
+    only = "AND model IN (SELECT unnest(CAST(? AS VARCHAR[])))" if models is not None else ""
+    sql = f"""SELECT model, source, readme FROM {HUB_CARD}
+              WHERE status = 'ok' AND readme IS NOT NULL AND model IS NOT NULL {only}
+              QUALIFY row_number() OVER (PARTITION BY model
+                                         ORDER BY fetched_at DESC NULLS LAST, source DESC) = 1
+              ORDER BY model"""
+    params: list[Any] = [list(models)] if models is not None else []
+    with store.cursor() as cur:
+        try:
+            reader = cur.sql(sql, params=params).to_arrow_reader(batch_rows)
+            yield from reader
+        except duckdb.Error as exc:
+            raise QueryError(" ".join(str(exc).split())) from exc
+
+
+def _readme_scored_sql(view: str) -> str:
+    """Score the README facts in ``view`` (one row per model; see
+    :data:`ptmx.cards.readme.FACTS_SCHEMA`) with the one evaluator, joined to the dataset's
+    models by hub id for reuse (a crawled model outside the dataset has no model_id, reuse 0)."""
+    facts = f"""facts AS (
+        SELECT f.* EXCLUDE (model), coalesce(s.model, f.model) AS model, s.model_id, s.author,
+               s.downloads, coalesce(s.reuse_count, 0) AS reuse_count,
+               CAST(NULL AS VARCHAR) AS card_task, CAST(NULL AS VARCHAR[]) AS card_frameworks
+        FROM {view} f LEFT JOIN model_summary s ON s.model = f.model)"""
+    carry = ["model_id", "model", "author", "downloads", "reuse_count", "derived_hint",
+             "card_task", "card_frameworks", "card_license_key", "card_license_link", "source"]
+    return "WITH " + ",\n".join([facts, *scoring_ctes("facts", carry)]) + "\nSELECT * FROM scored"
+
+
+def reuse_by_name(store: Store, models: Sequence[str]) -> dict[str, int]:
+    """Projects reusing each of the given hub ids (ids not in the dataset are left out)."""
+    if not models:
+        return {}
+    rows = store.rows("SELECT model, reuse_count FROM model_summary "
+                      "WHERE model IN (SELECT unnest(CAST(? AS VARCHAR[])))", [list(models)])
+    return {str(r["model"]): int(r["reuse_count"] or 0) for r in rows}

@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ptmx.cards import queries
+from ptmx.cards.queries import PEATMOSS_SOURCE, SOURCES
+from ptmx.cards.readme import readme_facts
 from ptmx.cards.rules import RULES, RULES_BY_KEY
 from ptmx.cards.vocabulary import Severity
 from ptmx.errors import UsageError
@@ -57,7 +59,7 @@ class RiskyModel:
     """One assessed model, by how much its missing documentation hurts downstream."""
 
     model: str
-    model_id: int
+    model_id: int | None  # None: a crawled model outside the dataset
     author: str | None
     reuse_count: int
     downloads: int | None
@@ -65,6 +67,7 @@ class RiskyModel:
     risk: int
     missing_critical: list[str]  # rule keys
     missing: list[str]  # every counted missing rule key
+    source: str = PEATMOSS_SOURCE  # the card data: PeaTMOSS extraction, or README YYYY-MM-DD
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict."""
@@ -106,6 +109,9 @@ class CardsReport:
     groups: list[GroupRow] = field(default_factory=list)
     total_groups: int = 0
     seconds: float = 0.0
+    source: str = "all"  # which card data: peatmoss, readme or all
+    from_peatmoss: int = 0  # assessed models scored from the PeaTMOSS extraction
+    from_readme: int = 0  # assessed models scored from a crawled README
 
     @property
     def worst(self) -> list[RiskyModel]:
@@ -129,6 +135,8 @@ class CardsReport:
         """Plain JSON-ready dict."""
         return {
             "dataset": self.dataset, "by": self.by, "top": self.top, "min_reuse": self.min_reuse,
+            "source": self.source, "from_peatmoss": self.from_peatmoss,
+            "from_readme": self.from_readme,
             "models": self.models, "assessed": self.assessed, "not_assessed": self.not_assessed,
             "fields": [f.to_dict() for f in self.fields],
             "riskiest": [m.to_dict() for m in self.riskiest],
@@ -166,36 +174,55 @@ def _group(row: dict[str, Any]) -> GroupRow:
         most_missing=[f"{label} ({n:,})" for _, n, label in counts[:3]])
 
 
-def report(store: Store, by: str = "field", top: int = 20, min_reuse: int = 0) -> CardsReport:
+def report(store: Store, by: str = "field", top: int = 20, min_reuse: int = 0,
+           source: str = "all") -> CardsReport:
     """The documentation report over the models reused by at least ``min_reuse`` projects;
     ``top`` limits the riskiest models and the groups; ``by`` is ``field`` (default), ``model``,
-    or a grouping (``author``, ``task``, ``library``, ``license``)."""
+    or a grouping (``author``, ``task``, ``library``, ``license``).
+
+    ``source`` picks the card data: ``peatmoss`` (the ``model_card`` table, PeaTMOSS's
+    extraction), ``readme`` (READMEs crawled into ``hub_card`` by ``ptmx hub crawl --cards``,
+    the newest per model) or ``all``. With ``all``, a model that has both is scored from its
+    README: the crawl read the card as it is now, while the extraction froze it in 2023, and a
+    reviewer asks about the card a project pulls today. ``ptmx cards show`` names the other
+    source's completeness beside it. Every model row says which source scored it.
+    """
     if by not in VIEWS:
         raise UsageError(f"cannot report by {by!r}; choose from {', '.join(VIEWS)}")
+    if source not in SOURCES:
+        raise UsageError(f"unknown card source {source!r}; choose from {', '.join(SOURCES)}")
     if top < 1:
         raise UsageError("--top must be at least 1")
     if min_reuse < 0:
         raise UsageError("--min-reuse must be 0 or more")
-    store.require("model_card", "the documentation report")
+    if source == "peatmoss" or (source == "all" and not store.has(queries.HUB_CARD)):
+        store.require("model_card", "the documentation report")
+    elif source == "readme" or not store.has("model_card"):
+        store.require(queries.HUB_CARD, "the documentation report from crawled READMEs")
     started = time.perf_counter()
     grouping = by if by in queries.GROUPINGS else None
-    data = queries.report_data(store, by=grouping, top=top, min_reuse=min_reuse)
+    facts = readme_facts(store) if source != "peatmoss" else None
+    data = queries.report_data(store, by=grouping, top=top, min_reuse=min_reuse, source=source,
+                               readme_facts=facts)
     totals = data["totals"]
     riskiest = [RiskyModel(
-        model=m["model"], model_id=int(m["model_id"]), author=m["author"],
-        reuse_count=int(m["reuse_count"]), downloads=m["downloads"],
+        model=m["model"], model_id=None if m["model_id"] is None else int(m["model_id"]),
+        author=m["author"], reuse_count=int(m["reuse_count"]), downloads=m["downloads"],
         completeness=m["completeness"], risk=int(m["risk"] or 0),
         missing_critical=queries.missing_keys(m, critical_only=True),
-        missing=queries.missing_keys(m),
+        missing=queries.missing_keys(m), source=m["source"],
     ) for m in data["riskiest"]]
     groups = [_group(g) for g in data.get("groups", [])]
     total_groups = int(data["groups"][0]["total_groups"]) if data.get("groups") else 0
+    assessed = int(totals["assessed"])
     return CardsReport(
         dataset=store.manifest.get("name") or str(store.folder), by=by, top=top,
-        min_reuse=min_reuse, models=int(totals["models"]), assessed=int(totals["assessed"]),
-        not_assessed=int(totals["models"]) - int(totals["assessed"]), fields=_fields(totals),
+        min_reuse=min_reuse, models=int(totals["models"]), assessed=assessed,
+        not_assessed=int(totals["models"]) - assessed, fields=_fields(totals),
         riskiest=riskiest, groups=groups, total_groups=total_groups,
-        seconds=time.perf_counter() - started)
+        seconds=time.perf_counter() - started, source=source,
+        from_peatmoss=int(totals["from_peatmoss"]),
+        from_readme=assessed - int(totals["from_peatmoss"]))
 
 
 def number(value: float | int | None, suffix: str = "") -> str:

@@ -1,9 +1,15 @@
 """`ptmx cards`: model-card documentation — a dataset report, one model's rules, a CI gate.
 
     ptmx cards report [--by field|model|author|task|library|license] [--top N] [--min-reuse K]
-                      [--format table|json|csv|markdown|html] [--out FILE]
-    ptmx cards show MODEL [--format table|json]
+                      [--source peatmoss|readme|all] [--format table|json|csv|markdown|html]
+                      [--out FILE]
+    ptmx cards show MODEL [--source peatmoss|readme|all] [--format table|json]
     ptmx cards check [--model ID | --project OWNER/NAME] [--fail-on critical|important|nice]
+                     [--source peatmoss|readme|all]
+
+Card data comes from PeaTMOSS's extraction (``model_card``) and from READMEs crawled by
+``ptmx hub crawl --cards`` (``hub_card``); with ``--source all`` (default) a model that has both
+is read from its README, the newer of the two.
 
 `check` exits 1 when a model (or any model the project reuses) misses a field of that severity or
 worse; models without card data are reported as "not assessed" and do not fail the gate.
@@ -34,6 +40,13 @@ if TYPE_CHECKING:  # imported lazily at run time, so `ptmx --help` stays quick
     from ptmx.cards.report import CardsReport
 
 REPORT_FORMATS = ("table", "json", "csv", "markdown", "html")
+SOURCES = ("peatmoss", "readme", "all")
+
+
+def _add_source_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--source", choices=SOURCES, default="all",
+                   help="card data: peatmoss (PeaTMOSS extraction), readme (READMEs from "
+                        "`hub crawl --cards`) or all (default; a README wins, being newer)")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -57,6 +70,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="riskiest models and groups to list (default 20)")
     r.add_argument("--min-reuse", type=non_negative_int, default=0, metavar="K",
                    help="only models reused by at least K projects (default 0)")
+    _add_source_option(r)
     add_format_option(r, REPORT_FORMATS)
     r.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
     add_data_option(r)
@@ -65,6 +79,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     s = actions.add_parser("show", help="every rule for one model: pass/missing/inconsistent "
                                         "and the evidence")
     s.add_argument("model", help="hub id, e.g. bert-base-uncased or owner/name")
+    _add_source_option(s)
     add_format_option(s, ("table", "json"))
     add_data_option(s)
     s.set_defaults(handler=_show)
@@ -82,6 +97,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     c.add_argument("--strict", action="store_true",
                    help="an inconsistency (e.g. license tag vs card text) at that severity "
                         "fails too")
+    _add_source_option(c)
     add_format_option(c)
     add_data_option(c)
     c.set_defaults(handler=_check)
@@ -92,7 +108,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _report(args: argparse.Namespace) -> int:
     from ptmx.cards import report
 
-    rep = report(store_from(args), by=args.by, top=args.top, min_reuse=args.min_reuse)
+    rep = report(store_from(args), by=args.by, top=args.top, min_reuse=args.min_reuse,
+                 source=args.source)
     with output_to(args.out) as out:
         if args.format == "json":
             out.write(dumps(rep.to_dict()) + "\n")
@@ -156,6 +173,9 @@ def _print_report(rep: CardsReport, out: TextIO) -> None:
     console.print(f"[bold]{rep.assessed:,}[/bold] of {rep.models:,} models{scope} have card "
                   f"data and were assessed; [bold]{rep.not_assessed:,}[/bold] are not assessed "
                   "(no card data — not counted as missing).")
+    console.print(f"card data: {rep.from_peatmoss:,} from the PeaTMOSS extraction, "
+                  f"{rep.from_readme:,} from crawled READMEs (--source {rep.source}).",
+                  style="dim", markup=False)
     console.print(bar_chart(rep))
     console.print(_riskiest_table(rep) if rep.riskiest else "no assessed model matches")
     if rep.groups:
@@ -172,12 +192,13 @@ def _riskiest_table(rep: CardsReport) -> Table:
                   header_style="bold")
     for col, right in (("#", True), ("model", False), ("reused by", True),
                        ("completeness", True), ("missing critical fields", False),
-                       ("risk", True)):
+                       ("risk", True), ("source", False)):
         risky.add_column(col, justify="right" if right else "left", overflow="fold")
     for i, m in enumerate(rep.riskiest, 1):
         risky.add_row(str(i), safe_text(m.model), number(m.reuse_count),
                       number(m.completeness, "%"),
-                      ", ".join(label(k) for k in m.missing_critical) or "—", number(m.risk))
+                      ", ".join(label(k) for k in m.missing_critical) or "—", number(m.risk),
+                      safe_text(m.source))
     return risky
 
 
@@ -203,11 +224,11 @@ def _groups_table(rep: CardsReport) -> Table:
 # --- show -----------------------------------------------------------------------------------
 
 def _show(args: argparse.Namespace) -> int:
-    from ptmx.cards import assess
+    from ptmx.cards.readme import assess_by_source
 
-    result = assess(store_from(args), args.model)
+    result, other = assess_by_source(store_from(args), args.model, args.source)
     if args.format == "json":
-        print(dumps(result.to_dict()))
+        print(dumps(result.to_dict() | {"other_source": other.to_dict() if other else None}))
         return 0
     from rich.text import Text
 
@@ -221,7 +242,14 @@ def _show(args: argparse.Namespace) -> int:
                       + safe_text(f.message, "yellow"))
     for note in result.notes:
         console.print(safe_text(note, "dim"))
+    if other is not None:
+        console.print(safe_text(f"also: {other.source}: completeness "
+                                f"{_pct_or(other.completeness)} (use --source to see it)", "dim"))
     return 0
+
+
+def _pct_or(value: float | None) -> str:
+    return "not assessed" if value is None else f"{value:.0f}%"
 
 
 def _facts_grid(result: CardAssessment) -> Table:
@@ -235,7 +263,7 @@ def _facts_grid(result: CardAssessment) -> Table:
     facts.add_column(style="bold")
     facts.add_column()
     facts.add_row("model", safe_text(result.model))
-    facts.add_row("card data", safe_text(result.source or "none: not assessed"))
+    facts.add_row("source", safe_text(result.source or "none: not assessed"))
     facts.add_row("completeness", number(result.completeness, "%") if result.assessed
                   else "not assessed")
     facts.add_row("reused by", f"{result.reuse_count:,} projects")
@@ -272,17 +300,17 @@ def _rules_table(result: CardAssessment) -> Table:
 # --- check ----------------------------------------------------------------------------------
 
 def _check(args: argparse.Namespace) -> int:
-    from ptmx.cards import Severity, assess, assess_ids, assess_project
-    from ptmx.cards.queries import assessed_model_ids
+    from ptmx.cards import Severity
+    from ptmx.cards.readme import assess_all, assess_by_source, assess_project_by_source
     from ptmx.render.safe import safe_markup
 
     store = store_from(args)
     if args.model:
-        results, scope = [assess(store, args.model)], args.model
+        results, scope = [assess_by_source(store, args.model, args.source)[0]], args.model
     elif args.project:
-        scope, results = assess_project(store, args.project)
+        scope, results = assess_project_by_source(store, args.project, args.source)
     else:
-        results, scope = assess_ids(store, assessed_model_ids(store)), "every model with card data"
+        results, scope = assess_all(store, args.source), "every model with card data"
     levels = Severity(args.fail_on).and_above()
     rows: list[dict[str, Any]] = []
     failed = unassessed = 0
@@ -297,6 +325,7 @@ def _check(args: argparse.Namespace) -> int:
             "missing": [r.key for r in a.missing(args.fail_on, or_worse=True)],
             "inconsistent": [r.key for r in a.inconsistent if r.severity in levels],
             "reuse_count": a.reuse_count,
+            "source": a.source,
         })
     rows.sort(key=lambda r: ({"fail": 0, "ok": 1}.get(r["result"], 2), str(r["model"]).lower()))
     # The title is rich markup: the scope names a model or project from the command line.

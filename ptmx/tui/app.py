@@ -62,6 +62,8 @@ class PtmxApp(App[None]):
                 tooltip="Model-card completeness"),
         Binding("f5", "area('console')", "SQL", show=False, id="app.console",
                 tooltip="Read-only SQL console over all tables"),
+        Binding("f6", "paper", "Paper", show=False, id="app.paper",
+                tooltip="The PeaTMOSS paper's analyses reproduced, beside its figures"),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False, id="app.theme",
                 tooltip="Switch between the dark and the light theme"),
         Binding("ctrl+q", "quit", "Quit", show=False, id="app.quit", priority=True),
@@ -191,6 +193,15 @@ class PtmxApp(App[None]):
             return
         area = getattr(self.screen, "AREA", "")
         self.push_screen(HelpScreen(collect_keys(self, self.screen), f"keys: {area}"))
+
+    def action_paper(self) -> None:
+        """Push the paper screen (the paper's analyses reproduced) onto the current area."""
+        from ptmx.tui.screens.paper import PaperScreen
+
+        if isinstance(self.screen, PaperScreen):
+            return
+        self._leave()
+        self.push_screen(PaperScreen())
 
     def action_toggle_theme(self) -> None:
         """Dark ↔ light."""

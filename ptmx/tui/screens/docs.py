@@ -89,14 +89,18 @@ class DocumentationScreen(PtmxScreen):
         parts: list[RenderableType] = [
             Text(f"cards missing each field (share, and the PeaTMOSS paper's), of "
                  f"{report.assessed:,} assessed models "
-                 f"({report.not_assessed:,} have no card data)", style="bold"), chart]
+                 f"({report.not_assessed:,} have no card data)", style="bold"),
+            Text(f"card data: {report.from_peatmoss:,} from the PeaTMOSS extraction, "
+                 f"{report.from_readme:,} from crawled READMEs (a README, being newer, wins)",
+                 style="dim"), chart]
         if unassessed:
             parts.append(Text("not recorded anywhere in this dataset: " + ", ".join(unassessed),
                               style="italic dim"))
         self.query_one("#fields-body", Static).update(Group(*parts))
         table = self.query_one("#worst", DataTable)
         table.clear(columns=True)
-        table.add_columns("model", "projects", "card", "risk", "missing critical fields")
+        table.add_columns("model", "projects", "card", "risk", "missing critical fields",
+                          "source")
         self.models = []
         for m in report.riskiest:
             self.models.append(m.model)
@@ -105,7 +109,8 @@ class DocumentationScreen(PtmxScreen):
                           Text(pct(m.completeness, fraction=False)),
                           Text(num(m.risk), justify="right"),
                           safe_text(listing([label(k) for k in m.missing_critical], "none"),
-                                    newlines=False), key=m.model)
+                                    newlines=False),
+                          safe_text(m.source, newlines=False), key=m.model)
         self.set_context(f"least documented of the most reused: {len(self.models):,} models "
                          "(risk = reuse × missing critical fields)")
 

@@ -19,7 +19,8 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
-from ptmx.cards import assess, completeness
+from ptmx.cards import CardAssessment, completeness
+from ptmx.cards.readme import assess_by_source
 from ptmx.hub import HubLookup, lookup_with_drift
 from ptmx.licenses import Verdict, verdict_for
 from ptmx.render.renderables import (
@@ -32,7 +33,7 @@ from ptmx.render.renderables import (
 from ptmx.render.safe import safe_text
 from ptmx.render.values import listing, num, plural, text
 from ptmx.safetext import visible
-from ptmx.store import ModelPage, model_page
+from ptmx.store import ModelPage, Store, model_page
 from ptmx.tui.audit_cache import link_verdicts
 from ptmx.tui.messages import (
     CardAssessed,
@@ -290,7 +291,8 @@ class ModelScreen(PtmxScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="card")
     def load_card(self, model: str) -> None:
-        self.deliver(lambda: self.timed(assess, self.store, model), CardAssessed, CardFailed)
+        self.deliver(lambda: self.timed(_card_by_source, self.store, model), CardAssessed,
+                     CardFailed)
 
     @on(CardAssessed)
     def _card_assessed(self, message: CardAssessed) -> None:
@@ -311,6 +313,7 @@ class ModelScreen(PtmxScreen):
             parts: list[RenderableType] = [
                 Text(f"card completeness: {result.completeness:.0f}%", style="bold"),
                 safe_text(f"source: {text(result.source)}", "dim"),
+                *(safe_text(n, "dim") for n in result.notes if n.startswith("also: ")),
                 Text("missing:" if result.missing() else "missing: nothing"), missing]
             parts += [safe_text(f"{f.kind}: {f.message}", "yellow") for f in result.findings]
             score.update(Group(*parts))
@@ -427,3 +430,13 @@ def verdict_rank(verdict: str | None) -> int:
 def _cells(*values: str) -> list[Text]:
     """One table row of outside text, each cell inert."""
     return [safe_text(value, newlines=False) for value in values]
+
+
+def _card_by_source(store: Store, model: str) -> CardAssessment:
+    """The card the report uses for ``model`` (a crawled README when there is one, being newer
+    than PeaTMOSS's extraction), with the other source's completeness as an ``also:`` note."""
+    result, other = assess_by_source(store, model, "all")
+    if other is not None:
+        done = "not assessed" if other.completeness is None else f"{other.completeness:.0f}%"
+        result.notes.append(f"also: {other.source}: completeness {done}")
+    return result
