@@ -48,6 +48,8 @@ class PtmxCommands(Provider):
                partial(app.action_area, "documentation"))
         yield ("console: read-only SQL over all tables", "F5",
                partial(app.action_area, "console"))
+        yield ("drift: what changed on the hub for the reused models", "F7",
+               partial(app.action_area, "drift"))
         yield ("view: toggle dark / light theme", "ctrl+t", app.action_toggle_theme)
         yield ("help: keys of this screen", "F1 or ?", app.action_help)
 
