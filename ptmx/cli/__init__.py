@@ -27,7 +27,7 @@ from ptmx.errors import PtmxError
 from ptmx.safetext import visible
 
 # Area modules, each adding its subcommands. Order is the order in `ptmx --help`.
-AREAS = ("core", "licenses", "graph", "cards", "hub", "scan", "paper")
+AREAS = ("core", "licenses", "graph", "cards", "hub", "drift", "scan", "paper")
 
 # Every top-level command: (name, area module under ptmx.cli, the help line its area registers).
 COMMANDS: tuple[tuple[str, str, str], ...] = (
@@ -44,6 +44,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("graph", "graph", "supply-chain graph: neighbours, lineage, impact, rankings"),
     ("cards", "cards", "model-card documentation: report, show one model, CI check"),
     ("hub", "hub", "live Hugging Face Hub lookups and drift since the snapshot"),
+    ("drift", "drift", "what changed on the hub for the dataset's reused models: licences, "
+                       "renames, deletions, verdicts"),
     ("scan", "scan", "find the pre-trained models a local project loads; check licenses and "
                      "cards; write an AI BOM"),
     ("paper", "paper", "the PeaTMOSS paper's analyses reproduced on this dataset, beside its "

@@ -24,7 +24,7 @@ from ptmx.tui.commands import PtmxCommands
 
 DARK, LIGHT = "textual-dark", "textual-light"
 #: The top-level areas, each a Textual mode with its own screen stack (F2–F5 switch).
-AREAS = ("models", "licenses", "documentation", "console")
+AREAS = ("models", "licenses", "documentation", "console", "drift")
 
 
 def _area_screen(area: str) -> Callable[[], Screen[None]]:
@@ -33,12 +33,14 @@ def _area_screen(area: str) -> Callable[[], Screen[None]]:
     def make() -> Screen[None]:
         from ptmx.tui.screens.console import ConsoleScreen
         from ptmx.tui.screens.docs import DocumentationScreen
+        from ptmx.tui.screens.drift import DriftScreen
         from ptmx.tui.screens.licenses import LicensesScreen
         from ptmx.tui.screens.models import ModelsScreen
 
         kinds: dict[str, type[Screen[None]]] = {
             "models": ModelsScreen, "licenses": LicensesScreen,
-            "documentation": DocumentationScreen, "console": ConsoleScreen}
+            "documentation": DocumentationScreen, "console": ConsoleScreen,
+            "drift": DriftScreen}
         return kinds[area]()
 
     return make
@@ -64,6 +66,8 @@ class PtmxApp(App[None]):
                 tooltip="Read-only SQL console over all tables"),
         Binding("f6", "paper", "Paper", show=False, id="app.paper",
                 tooltip="The PeaTMOSS paper's analyses reproduced, beside its figures"),
+        Binding("f7", "area('drift')", "Drift", show=False, id="app.drift",
+                tooltip="What changed on the hub for the reused models"),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False, id="app.theme",
                 tooltip="Switch between the dark and the light theme"),
         Binding("ctrl+q", "quit", "Quit", show=False, id="app.quit", priority=True),

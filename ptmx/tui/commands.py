@@ -49,6 +49,8 @@ class PtmxCommands(Provider):
         yield ("console: read-only SQL over all tables", "F5",
                partial(app.action_area, "console"))
         yield ("paper: the PeaTMOSS paper's analyses reproduced", "F6", app.action_paper)
+        yield ("drift: what changed on the hub for the reused models", "F7",
+               partial(app.action_area, "drift"))
         yield ("view: toggle dark / light theme", "ctrl+t", app.action_toggle_theme)
         yield ("help: keys of this screen", "F1 or ?", app.action_help)
 

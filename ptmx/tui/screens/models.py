@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
+from ptmx.hub.dataset_drift import hub_now, hub_tables
 from ptmx.render.values import NONE, num, plural, text
 from ptmx.safetext import visible
 from ptmx.store.lookup import SORTABLE
@@ -105,6 +106,7 @@ class ModelsScreen(PtmxScreen):
         self._searching = False
         self._dirty = False
         self._open_when_shown = False
+        self._hub: bool | None = None
 
     @property
     def crumb(self) -> str:
@@ -127,7 +129,28 @@ class ModelsScreen(PtmxScreen):
         ]
         if self._scores:
             columns.append(Column("card", "card", 5, numeric=True, drop=2, fmt=card_cell))
+        if self.has_hub:
+            # The hub now (hub crawl / hub refresh): first to give way on a narrow terminal.
+            columns += [Column("license_now", "licence now", 14, drop=6, fmt=text),
+                        Column("gated", "gated", 6, drop=7, fmt=text)]
         return columns
+
+    @property
+    def has_hub(self) -> bool:
+        """Whether the dataset has a hub table (the "now" columns are shown)."""
+        if self._hub is None:
+            self._hub = bool(hub_tables(self.store))
+        return self._hub
+
+    def _with_now(self, rows: list[Row]) -> list[Row]:
+        """``rows`` with the hub's licence and gating now (in the worker: one query a page)."""
+        if self.has_hub and rows:
+            now = hub_now(self.store, [str(r["model"]) for r in rows])
+            for row in rows:
+                hub = now.get(str(row["model"]).lower())
+                row["license_now"] = hub.license if hub else None
+                row["gated"] = hub.gated if hub else None
+        return rows
 
     @property
     def _scores(self) -> bool:
@@ -161,7 +184,7 @@ class ModelsScreen(PtmxScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
     def load_results(self, params: SearchParams) -> None:
         def first_page() -> ResultsLoaded:
-            rows = self.timed(fetch_page, self.store, params, 0)
+            rows = self._with_now(self.timed(fetch_page, self.store, params, 0))
             # A short first page is the whole answer; otherwise the count follows separately
             # so the rows are on screen one query sooner.
             return ResultsLoaded(params, len(rows) if len(rows) < PAGE else None, rows)
@@ -212,7 +235,8 @@ class ModelsScreen(PtmxScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="pages")
     def load_pages(self, params: SearchParams, generation: int, pages: list[int]) -> None:
-        self.deliver(lambda: {p: self.timed(fetch_page, self.store, params, p) for p in pages},
+        self.deliver(lambda: {p: self._with_now(self.timed(fetch_page, self.store, params, p))
+                              for p in pages},
                      lambda found: PagesLoaded(generation, found), PagesFailed)
 
     @on(PagesLoaded)
