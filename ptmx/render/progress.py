@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
+from typing import TYPE_CHECKING
 
 from ptmx.render.output import console_for
 from ptmx.safetext import visible
+
+if TYPE_CHECKING:  # rich is imported only when a progress line is drawn: quick commands skip it
+    from rich.progress import Progress, TaskID
 
 
 @contextmanager
@@ -24,6 +19,8 @@ def table_progress() -> Iterator[Callable[[str, int, int], None]]:
 
     The display starts at the first update, so an input rejected up front prints only its error.
     """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     tasks: dict[str, TaskID] = {}
     with ExitStack() as stack:
         progress: Progress | None = None
@@ -80,6 +77,8 @@ def step_progress(title: str, *, shown: bool | None = None) -> Iterator[Callable
     if not shown:
         yield _no_progress
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     with ExitStack() as stack:
         progress: Progress | None = None
         task: TaskID | None = None

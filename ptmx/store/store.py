@@ -518,3 +518,12 @@ def open_store(folder: str | Path, *, cache: bool = True, progress: Progress | N
     from ptmx.config import cache_dir
 
     return Store(path, tables, manifest, cache_dir() / "datasets" if cache else None, progress)
+
+
+def cache_ready(folder: str | Path) -> bool:
+    """Whether ``folder`` has a cache already (an open takes milliseconds, nothing to report).
+    Raises :class:`DataError` like :func:`open_store` when the folder is not a dataset."""
+    from ptmx.config import cache_dir
+
+    path = Path(folder).expanduser()
+    return (cache_dir() / "datasets" / f"{fingerprint(path, discover(path))}.duckdb").exists()
