@@ -28,6 +28,7 @@ from ptmx.cli.common import (
     non_negative_int,
     positive_int,
     store_from,
+    working,
 )
 from ptmx.cli.outfile import output_to
 from ptmx.render import emit
@@ -108,8 +109,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _report(args: argparse.Namespace) -> int:
     from ptmx.cards import report
 
-    rep = report(store_from(args), by=args.by, top=args.top, min_reuse=args.min_reuse,
-                 source=args.source)
+    store = store_from(args)
+    with working(args, "cards report", "assessing model cards"):
+        rep = report(store, by=args.by, top=args.top, min_reuse=args.min_reuse,
+                     source=args.source)
     with output_to(args.out) as out:
         if args.format == "json":
             out.write(dumps(rep.to_dict()) + "\n")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from ptmx import config
@@ -49,12 +50,31 @@ def add_format_option(parser: argparse.ArgumentParser,
 
 
 def store_from(args: argparse.Namespace) -> Store:
-    """Open the dataset chosen by ``--data`` / ``$PTMX_DATA`` / the bundled sample."""
-    store = open_store(config.data_dir(getattr(args, "data", None)))
+    """Open the dataset chosen by ``--data`` / ``$PTMX_DATA`` / the bundled sample.
+
+    A first open builds the cache (seconds on a full dataset): a progress line on stderr says so.
+    """
+    from ptmx.render.progress import progress_shown, step_progress
+
+    folder = config.data_dir(getattr(args, "data", None))
+    with step_progress("building cache", shown=progress_shown(getattr(args, "format", None))) as update:
+        store = open_store(folder, progress=update)
     _refuse_out_over_dataset(getattr(args, "out", None), store)
     for notice in store.notices:
         print(f"ptmx: {visible(notice, newlines=False)}", file=sys.stderr)
     return store
+
+
+@contextmanager
+def working(args: argparse.Namespace, title: str, step: str) -> Iterator[None]:
+    """A transient progress line on stderr (terminal only) with the elapsed time while one long
+    step runs (an audit, a scan, a report): the user sees that ptmx works, never silence."""
+    from ptmx.render.progress import progress_shown, step_progress
+
+    with step_progress(title, shown=progress_shown(getattr(args, "format", None))) as update:
+        update(step, 0, 1)
+        yield
+        update(step, 1, 1)
 
 
 def _refuse_out_over_dataset(out: object, store: Store) -> None:

@@ -93,11 +93,31 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _browse(args: argparse.Namespace) -> int:
-    # Open (and validate) before Textual starts, so a bad --data is one line and exit 2.
-    store = store_from(args)
+    from collections.abc import Callable
+
+    from ptmx import config
+    from ptmx.errors import DataError, PtmxError
+    from ptmx.store import Store, open_store
+    from ptmx.store.store import cache_ready
+
+    folder = config.data_dir(getattr(args, "data", None))
+    # Validated before Textual starts, so a bad --data is one line and exit 2. With a cache
+    # the store opens in milliseconds; without one, a loading screen shows the build's progress.
+    if cache_ready(folder):
+        store: Store | None = store_from(args)
+        opener = None
+    else:
+        store = None
+
+        def opener(progress: Callable[[str, int, int], None]) -> Store:
+            return open_store(folder, progress=progress)
     from ptmx.tui.app import PtmxApp  # Textual is imported only here
 
-    PtmxApp(store).run()
+    app = PtmxApp(store, opener=opener, where=str(folder))
+    app.run()
+    if app.open_error is not None:
+        error = app.open_error
+        raise error if isinstance(error, PtmxError) else DataError(f"{folder}: cannot open ({error})")
     return 0
 
 

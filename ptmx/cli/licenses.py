@@ -21,6 +21,7 @@ from ptmx.cli.common import (
     add_limit_option,
     store_from,
     table_limit,
+    working,
 )
 from ptmx.errors import NotFoundError, PtmxError, UsageError
 from ptmx.licenses import (
@@ -127,7 +128,8 @@ def _with_remedies(store: Store, records: list[AuditRecord],
 
 def _audit(args: argparse.Namespace) -> int:
     store = store_from(args)
-    result = audit(store)
+    with working(args, "licenses audit", "judging every link and base edge"):
+        result = audit(store)
     rows = result.rows()
     if args.suggest:
         rows = _with_remedies(store, result.records, rows)
@@ -235,7 +237,8 @@ def _table_columns(args: argparse.Namespace) -> tuple[str, ...]:
 
 def _check(args: argparse.Namespace) -> int:
     store = store_from(args)
-    result = check(store, project=args.project, model=args.model)
+    with working(args, "licenses check", "judging relations"):
+        result = check(store, project=args.project, model=args.model)
     remedies = remedies_for(store, result.findings) if args.suggest else None
     if args.format == "sarif":
         sys.stdout.write(dumps(to_sarif(result, remedies)) + "\n")

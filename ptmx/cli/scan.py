@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ptmx.cli.common import add_data_option, store_from
+from ptmx.cli.common import add_data_option, store_from, working
 from ptmx.errors import UsageError
 from ptmx.safetext import visible
 
@@ -78,8 +78,9 @@ def _scan(args: argparse.Namespace) -> int:
 
     fail_on = _fail_on(args.fail_on)
     store = store_from(args)
-    report = scan_project(args.path, store, activity=args.activity, hub=args.hub,
-                          include_vendored=args.include_vendored)
+    with working(args, "scan", "walking and reading the project's files"):
+        report = scan_project(args.path, store, activity=args.activity, hub=args.hub,
+                              include_vendored=args.include_vendored)
 
     if args.out:
         try:

@@ -32,10 +32,17 @@ def normalise_project(text: str) -> str:
     return ref.strip("/").removesuffix(".git")
 
 
+# Filters over PeaTMOSS's name tables: (keyword, link table, its key column, name table).
+_NAMED = (("task", "model_to_tag", "tag_id", "tag"),
+          ("library", "model_to_library", "library_id", "library"))
+
+
 def _filters(license: str | None, author: str | None,
-             licenses: Sequence[str] | None) -> tuple[str, dict[str, object]]:
+             licenses: Sequence[str] | None, task: str | None = None,
+             library: str | None = None) -> tuple[str, dict[str, object]]:
     """The WHERE terms beyond the text (" AND ..."), and their named bind parameters, shared by
-    the search and its count."""
+    the search and its count. ``task`` (a tag such as text-classification) and ``library``
+    need the dataset's model_to_tag / model_to_library tables."""
     where = ""
     params: dict[str, object] = {}
     if license:
@@ -48,6 +55,12 @@ def _filters(license: str | None, author: str | None,
     if author:
         where += " AND lower(author) = lower($author)"
         params["author"] = author
+    for key, value in (("task", task), ("library", library)):
+        if value:
+            _, link, column, names = next(n for n in _NAMED if n[0] == key)
+            where += (f" AND model_id IN (SELECT x.model_id FROM {link} x JOIN {names} t "
+                      f"ON t.id = x.{column} WHERE lower(t.name) = lower(${key}))")
+            params[key] = value
     return where, params
 
 
@@ -62,6 +75,8 @@ def search_models(
     license: str | None = None,
     author: str | None = None,
     licenses: Sequence[str] | None = None,
+    task: str | None = None,
+    library: str | None = None,
 ) -> pa.Table:
     """Models whose id contains ``text`` (case-insensitive), best match first, one page at a time.
 
@@ -72,7 +87,7 @@ def search_models(
 
     rows = search_model_rows(store, text, limit=limit, offset=offset, order_by=order_by,
                              descending=descending, license=license, author=author,
-                             licenses=licenses)
+                             licenses=licenses, task=task, library=library)
     # The columns' types as DuckDB gives them, even for an empty page.
     schema = store.query(f"SELECT {_COLUMNS} FROM model_summary LIMIT 0").schema
     return pa.Table.from_pylist(rows, schema=schema)
@@ -89,12 +104,14 @@ def search_model_rows(
     license: str | None = None,
     author: str | None = None,
     licenses: Sequence[str] | None = None,
+    task: str | None = None,
+    library: str | None = None,
 ) -> list[dict[str, Any]]:
     """:func:`search_models` as plain dicts (no Arrow: for a one-shot command)."""
     if order_by not in SORTABLE:
         raise ValueError(f"cannot sort by {order_by!r}")
     needle = text.strip().lower()
-    where, params = _filters(license, author, licenses)
+    where, params = _filters(license, author, licenses, task, library)
     bound: dict[str, object] = {"n": needle, **params}
     matches = f"FROM model_summary WHERE contains(model_lc, $n){where}"
     if order_by == "downloads" and descending:
@@ -147,11 +164,24 @@ def _by_downloads(store: Store, needle: str, matches: str, bound: dict[str, obje
 
 
 def count_models(store: Store, text: str = "", *, license: str | None = None,
-                 author: str | None = None, licenses: Sequence[str] | None = None) -> int:
+                 author: str | None = None, licenses: Sequence[str] | None = None,
+                 task: str | None = None, library: str | None = None) -> int:
     """How many models ``search_models`` would page through with the same arguments."""
-    where, params = _filters(license, author, licenses)
+    where, params = _filters(license, author, licenses, task, library)
     return int(store.scalar(f"SELECT count(*) FROM model_summary WHERE contains(model_lc, $n)"
                             f"{where}", {"n": text.strip().lower(), **params}))
+
+
+def filter_names(store: Store, table: str, limit: int = 5000) -> list[str]:
+    """The names of ``table`` (``tag`` or ``library``) by how many models carry them, for the
+    filter dialog's completion; empty when the dataset lacks the table."""
+    named = next((n for n in _NAMED if n[3] == table), None)
+    if named is None or not (store.has(named[1]) and store.has(table)):
+        return []
+    _, link, column, names = named
+    return [r["name"] for r in store.rows(
+        f"SELECT t.name FROM {link} x JOIN {names} t ON t.id = x.{column} GROUP BY t.name "
+        "ORDER BY count(*) DESC, t.name LIMIT $limit", {"limit": limit})]
 
 
 def license_names(store: Store) -> list[str]:

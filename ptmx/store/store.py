@@ -21,7 +21,7 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 Params = Sequence[Any] | dict[str, Any]
+# ``progress(step_label, done, total)``: called while a cache is built (never when it exists).
+Progress = Callable[[str, int, int], None]
 # Built by the store: see _build_summary, detail.build_model_detail, base_link.build_base_link.
 DERIVED_TABLES = ("model_summary", "reuse_link", "project_summary", "model_detail", "base_link")
 CACHE_FORMAT = 8  # bump when the cached layout changes
@@ -68,12 +70,36 @@ def fingerprint(folder: Path, tables: dict[str, TableFiles]) -> str:
     return f"{where}-{hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:16]}"
 
 
+class _Steps:
+    """Counts the build's steps for a progress callback: ``start(label)`` before each step
+    reports how many are done; ``finish()`` reports ``done == total``."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress = progress
+        self.total = total
+        self.done = 0
+        self.label = ""
+
+    def start(self, label: str) -> None:
+        if self.label:
+            self.done += 1
+        self.label = label
+        if self.progress is not None:
+            self.progress(label, min(self.done, self.total - 1), self.total)
+
+    def finish(self) -> None:
+        self.done = self.total
+        if self.progress is not None:
+            self.progress("ready", self.total, self.total)
+
+
 class Store:
     """Read-only access to one dataset folder. Thread-safe: each call takes its own cursor."""
 
     def __init__(self, folder: Path, tables: dict[str, TableFiles], manifest: dict[str, Any],
-                 cache_dir: Path | None = None) -> None:
+                 cache_dir: Path | None = None, progress: Progress | None = None) -> None:
         self.folder = folder
+        self._progress = progress
         self.manifest = manifest
         self._files = tables
         self._lock = threading.Lock()
@@ -113,12 +139,22 @@ class Store:
                     self.cache_file = target
                     return opened
         # No cache: the files were never checked against a build that succeeded.
+        steps = self._steps(writes_file=False)
+        steps.start("checking files")
         check(self.folder, self._files)
         con = duckdb.connect(":memory:", config={"threads": "2"})
         con.execute("SET enable_progress_bar=false")
-        self._materialise(con)
+        self._materialise(con, steps)
         self._lock_down(con)
+        steps.finish()
         return con
+
+    def _steps(self, *, writes_file: bool) -> _Steps:
+        """The build's steps: checking the files, each hot table, the views, the derived tables,
+        the indexes and (for a cache file) writing it."""
+        hot = sum(1 for name in self._files if name in HOT_TABLES)
+        views = 1 if len(self._files) > hot else 0
+        return _Steps(self._progress, 1 + hot + views + len(DERIVED_TABLES) + 1 + int(writes_file))
 
     def _open_cache(self, target: Path) -> duckdb.DuckDBPyConnection | None:
         """The cache file, built if absent; a corrupt one (truncated, overwritten) is deleted
@@ -127,8 +163,11 @@ class Store:
             if not target.exists():
                 # The cache is keyed by every file's size and mtime: the Parquet files are
                 # checked (footers read) only when a cache is built from them.
+                steps = self._steps(writes_file=True)
+                steps.start("checking files")
                 check(self.folder, self._files)
-                self._build_cache(target)
+                self._build_cache(target, steps)
+                steps.finish()
             con: duckdb.DuckDBPyConnection | None = None
             try:
                 con = duckdb.connect(str(target), read_only=True, config={"threads": "2"})
@@ -154,7 +193,7 @@ class Store:
                 counts[name] = int(row[0]) if row else 0
         return counts
 
-    def _build_cache(self, target: Path) -> None:
+    def _build_cache(self, target: Path, steps: _Steps) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=".build-", suffix=".duckdb", dir=target.parent)
         os.close(fd)
@@ -168,7 +207,8 @@ class Store:
                 "temp_directory": str(target.parent / ".spill")})
             try:
                 con.execute("SET enable_progress_bar=false")
-                self._materialise(con)
+                self._materialise(con, steps)
+                steps.start("writing cache")
                 con.execute("CHECKPOINT")
             finally:
                 con.close()
@@ -187,20 +227,30 @@ class Store:
         files = ", ".join(_sql_string(str(p.resolve())) for p in tf.files)
         return f"read_parquet([{files}])"
 
-    def _materialise(self, con: duckdb.DuckDBPyConnection) -> None:
+    def _source_select(self, name: str, tf: TableFiles) -> str:
+        return f"SELECT {self._select_list(name, tf)} FROM {self._source(tf)}"
+
+    def _materialise(self, con: duckdb.DuckDBPyConnection, steps: _Steps) -> None:
         try:
+            views = [name for name in self._files if name not in HOT_TABLES]
             for name, tf in self._files.items():
-                select = self._select_list(name, tf)
-                source = f"SELECT {select} FROM {self._source(tf)}"
                 if name not in HOT_TABLES:
-                    con.execute(f"CREATE VIEW {_quote_ident(name)} AS {source}")
                     continue
+                steps.start(f"table {name}")
                 # Sorted by the model key, zone maps let `WHERE model_id = ?` skip row groups.
                 order = " ORDER BY model_id" if "model_id" in tf.schema.names else ""
-                con.execute(f"CREATE TABLE {_quote_ident(name)} AS {source}{order}")
-            self._build_summary(con)
+                con.execute(f"CREATE TABLE {_quote_ident(name)} AS {self._source_select(name, tf)}{order}")
+            if views:
+                steps.start("views")
+            for name in views:
+                con.execute(f"CREATE VIEW {_quote_ident(name)} AS "
+                            f"{self._source_select(name, self._files[name])}")
+            self._build_summary(con, steps)
+            steps.start("model_detail")
             build_model_detail(con, set(self._files))
+            steps.start("base_link")
             build_base_link(con, set(self._files))
+            steps.start("indexes")
             # Name lookups (exact, then case-insensitive) are the first step of every page.
             con.execute("CREATE INDEX model_context_id ON model (context_id)")
             con.execute("CREATE INDEX model_context_id_lc ON model (lower(context_id))")
@@ -237,7 +287,7 @@ class Store:
                 parts.append(f"CAST(NULL AS {sql_type}) AS {_quote_ident(column)}")
         return ", ".join(parts)
 
-    def _build_summary(self, con: duckdb.DuckDBPyConnection) -> None:
+    def _build_summary(self, con: duckdb.DuckDBPyConnection, steps: _Steps) -> None:
         """Derived tables every page reads, computed once per dataset version.
 
         ``model_summary``: one row per model with what lists and page heads show.
@@ -249,6 +299,7 @@ class Store:
         )
         hub_join, hub = ("LEFT JOIN model_hub h ON h.id = m.model_hub_id", "h.name") \
             if "model_hub" in self._files else ("", "CAST(NULL AS VARCHAR)")
+        steps.start("model_summary")
         con.execute(f"""
             CREATE TABLE model_summary AS
             WITH lic AS (
@@ -273,6 +324,7 @@ class Store:
             "SELECT NULL::BIGINT AS model_id, NULL::BIGINT AS reuse_repository_id, "
             "CAST([] AS VARCHAR[]) AS files WHERE false"
         )
+        steps.start("reuse_link")
         con.execute(f"""
             CREATE TABLE reuse_link AS
             WITH x AS (SELECT DISTINCT model_id, reuse_repository_id
@@ -302,6 +354,7 @@ class Store:
             lic_join, lic_col = "LEFT JOIN lic ON lic.id = r.id", "lic.license"
         else:
             lic_cte, lic_join, lic_col = "", "", "CAST(NULL AS VARCHAR)"
+        steps.start("project_summary")
         con.execute(f"""
             CREATE TABLE project_summary AS
             WITH links AS (SELECT project_id, count(*) AS links FROM reuse_link GROUP BY 1)
@@ -452,14 +505,25 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
 
-def open_store(folder: str | Path, *, cache: bool = True) -> Store:
+def open_store(folder: str | Path, *, cache: bool = True, progress: Progress | None = None) -> Store:
     """Validate ``folder`` and open it; raises :class:`DataError` with one line naming the file.
 
     ``cache=False`` skips the persistent cache file (everything is built in memory).
+    ``progress(step_label, done, total)`` is called before each step of a cache build and once
+    more with ``done == total`` at its end; never when the cache already exists.
     """
     path = Path(folder).expanduser()
     tables = discover(path)
     manifest = read_manifest(path)
     from ptmx.config import cache_dir
 
-    return Store(path, tables, manifest, cache_dir() / "datasets" if cache else None)
+    return Store(path, tables, manifest, cache_dir() / "datasets" if cache else None, progress)
+
+
+def cache_ready(folder: str | Path) -> bool:
+    """Whether ``folder`` has a cache already (an open takes milliseconds, nothing to report).
+    Raises :class:`DataError` like :func:`open_store` when the folder is not a dataset."""
+    from ptmx.config import cache_dir
+
+    path = Path(folder).expanduser()
+    return (cache_dir() / "datasets" / f"{fingerprint(path, discover(path))}.duckdb").exists()

@@ -8,7 +8,7 @@ notifications — never a crash). Screens do the rest.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.app import App
@@ -21,6 +21,9 @@ from textual.widgets import Input, TextArea
 from ptmx.hub import HubClient
 from ptmx.store import Store
 from ptmx.tui.commands import PtmxCommands
+
+if TYPE_CHECKING:
+    from ptmx.tui.screens.loading import Opener
 
 DARK, LIGHT = "textual-dark", "textual-light"
 #: The top-level areas, each a Textual mode with its own screen stack (F2–F5 switch).
@@ -73,6 +76,7 @@ class PtmxApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", show=False, id="app.quit", priority=True),
     ]
 
+    store: Store
     last_query: reactive[float | None] = reactive(None)
     running: reactive[int] = reactive(0)
 
@@ -83,14 +87,25 @@ class PtmxApp(App[None]):
             super().__init__()
             self.seconds = seconds
 
-    def __init__(self, store: Store, hub: HubClient | None = None, *, show_timings: bool = True,
-                 theme: str = DARK) -> None:
+    def __init__(self, store: Store | None, hub: HubClient | None = None, *, show_timings: bool = True,
+                 theme: str = DARK, opener: Opener | None = None, where: str = "") -> None:
         """``hub`` is a hub client to use for live lookups (None: ptmx.hub's default).
 
+        ``store=None`` with an ``opener`` (a first open: the cache is still to build): a loading
+        screen runs ``opener(progress)`` in a worker and shows its progress, then the models;
+        ``where`` names the dataset on it. An error while opening ends the app with return code
+        2 and is kept in :attr:`open_error`.
         ``show_timings=False`` keeps query times out of the status line (for snapshots).
         """
         super().__init__()
-        self.store = store
+        if store is None and opener is None:
+            raise ValueError("PtmxApp needs a store or an opener")
+        if store is not None:
+            self.store = store
+        self._opener = opener
+        self._where = where
+        #: Why the dataset could not be opened (set by the loading screen; None: it was).
+        self.open_error: BaseException | None = None
         self.hub = hub
         self.show_timings = show_timings
         self._start_theme = theme
@@ -98,6 +113,17 @@ class PtmxApp(App[None]):
     # -- lifecycle ------------------------------------------------------------------------
     def on_mount(self) -> None:
         self.theme = self._start_theme
+        if self._opener is not None and not hasattr(self, "store"):
+            from ptmx.tui.screens.loading import LoadingScreen
+
+            self.push_screen(LoadingScreen(self._opener, self._where))
+            return
+        self.switch_mode("models")
+
+    def store_opened(self, store: Store) -> None:
+        """The loading screen's worker has opened the store: on to the models."""
+        self.store = store
+        self.pop_screen()
         self.switch_mode("models")
 
     async def _on_key(self, event: events.Key) -> None:

@@ -25,14 +25,17 @@ class Filters:
     license: str | None = None
     family: str | None = None
     author: str | None = None
+    task: str | None = None  # a tag (text-classification, …): needs model_to_tag
+    library: str | None = None  # needs model_to_library
 
     def describe(self) -> str:
         parts = [f"{k} {v}" for k, v in (("license", self.license), ("family", self.family),
-                                         ("author", self.author)) if v]
+                                         ("author", self.author), ("task", self.task),
+                                         ("library", self.library)) if v]
         return " · ".join(parts)
 
     def __bool__(self) -> bool:
-        return bool(self.license or self.family or self.author)
+        return bool(self.license or self.family or self.author or self.task or self.library)
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,12 @@ class _FilterArgs:
     license: str | None = None
     author: str | None = None
     licenses: list[str] | None = None
+    task: str | None = None
+    library: str | None = None
+
+    def kwargs(self) -> dict[str, Any]:
+        return {"license": self.license, "author": self.author, "licenses": self.licenses,
+                "task": self.task, "library": self.library}
 
 
 def _filter_args(store: Store, filters: Filters) -> _FilterArgs | None:
@@ -62,8 +71,13 @@ def _filter_args(store: Store, filters: Filters) -> _FilterArgs | None:
         tags = tags_in_family(license_names(store), filters.family)
         if not tags:
             return None
+    # A filter the dataset cannot apply (no model_to_tag) is not silently ignored: the dialog
+    # offers it only where the table exists, so here it narrows or matches nothing.
+    for value, table in ((filters.task, "model_to_tag"), (filters.library, "model_to_library")):
+        if value and not store.has(table):
+            return None
     return _FilterArgs(license=filters.license or None, author=filters.author or None,
-                       licenses=tags)
+                       licenses=tags, task=filters.task or None, library=filters.library or None)
 
 
 def fetch_page(store: Store, params: SearchParams, page: int) -> list[Row]:
@@ -72,8 +86,7 @@ def fetch_page(store: Store, params: SearchParams, page: int) -> list[Row]:
     if args is None:
         return []
     table = search_models(store, params.text, limit=PAGE, offset=page * PAGE,
-                          order_by=params.order_by, descending=params.descending,
-                          license=args.license, author=args.author, licenses=args.licenses)
+                          order_by=params.order_by, descending=params.descending, **args.kwargs())
     rows: list[Row] = table.to_pylist()
     return rows
 
@@ -88,8 +101,7 @@ def fetch_all(store: Store, params: SearchParams) -> list[list[Any]]:
         return []
     total = fetch_count(store, params)
     table = search_models(store, params.text, limit=max(total, 1), offset=0,
-                          order_by=params.order_by, descending=params.descending,
-                          license=args.license, author=args.author, licenses=args.licenses)
+                          order_by=params.order_by, descending=params.descending, **args.kwargs())
     return [[row.get(c) for c in EXPORT_COLUMNS] for row in table.to_pylist()]
 
 
@@ -98,8 +110,19 @@ def fetch_count(store: Store, params: SearchParams) -> int:
     args = _filter_args(store, params.filters)
     if args is None:
         return 0
-    return int(count_models(store, params.text, license=args.license, author=args.author,
-                            licenses=args.licenses))
+    return int(count_models(store, params.text, **args.kwargs()))
+
+
+def filter_choices(store: Store) -> dict[str, list[str]]:
+    """Completion lists of the task and library filters (absent when the dataset lacks the
+    table): the names models carry most first."""
+    from ptmx.store.lookup import filter_names
+
+    choices = {}
+    for what, link, table in (("task", "model_to_tag", "tag"), ("library", "model_to_library", "library")):
+        if store.has(link):
+            choices[what] = filter_names(store, table)
+    return choices
 
 
 def card_scores(store: Store, model_ids: list[int]) -> dict[int, float | None]:

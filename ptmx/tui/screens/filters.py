@@ -1,11 +1,11 @@
-"""The filter dialog of the models screen: license, license family, author (task and library
-when the dataset and store can do them; otherwise it says why not)."""
+"""The filter dialog of the models screen: license, license family, author, and task and library
+when the dataset has PeaTMOSS's tag/library tables (otherwise it says which table is missing)."""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -13,10 +13,11 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Static
 
-from ptmx.tui.search_state import Filters
+from ptmx.tui.search_state import Filters, filter_choices
 
-# Filters the dialog names but the store cannot apply yet: (what, the table it would need).
-NOT_YET = (("task", "model_to_tag"), ("library", "model_to_library"))
+# Filters that need an optional PeaTMOSS table: (what, the table, the prompt).
+NEEDS_TABLE = (("task", "model_to_tag", "task (a tag: text-classification, fill-mask, …)"),
+               ("library", "model_to_library", "library (transformers, timm, diffusers, …)"))
 
 
 class FilterScreen(ModalScreen[Filters | None]):
@@ -49,12 +50,12 @@ class FilterScreen(ModalScreen[Filters | None]):
             yield Label("author (the owner part of owner/name)")
             yield Input(self.current.author or "", id="author", compact=True)
             notes = []
-            for what, table in NOT_YET:
-                if store is not None and not store.has(table):
+            for what, table, prompt in NEEDS_TABLE:
+                if store is not None and store.has(table):
+                    yield Label(prompt)
+                    yield Input(getattr(self.current, what) or "", id=what, compact=True)
+                else:
                     notes.append(f"{what}: this dataset has no {table} table")
-                else:  # the dataset has it; this list cannot filter by it, the console can
-                    notes.append(f"{what}: not a filter of this list; the SQL console (F5) "
-                                 f"has table {table}")
             if notes:
                 yield Static("\n".join(notes), classes="note", markup=False)
             with Horizontal(classes="buttons"):
@@ -62,13 +63,38 @@ class FilterScreen(ModalScreen[Filters | None]):
                 yield Button("Clear all", id="clear")
                 yield Button("Cancel", id="cancel")
 
+    def on_mount(self) -> None:
+        if self.query("#task, #library"):
+            # Five fields: labels without their blank line above, so the dialog fits 80x24.
+            for label in self.query("#dialog Label").results(Label):
+                label.styles.margin = (0, 0, 0, 0)
+            self._load_choices()
+
+    @work(thread=True, exclusive=True, group="filter-choices")
+    def _load_choices(self) -> None:
+        """Completion of task and library names (a grouped scan of millions of tag rows at
+        full scale: off the screen's thread)."""
+        store = getattr(self.app, "store", None)
+        if store is None:
+            return
+        choices = filter_choices(store)
+        self.app.call_from_thread(self._set_choices, choices)
+
+    def _set_choices(self, choices: dict[str, list[str]]) -> None:
+        for what, names in choices.items():
+            for field in self.query(f"#{what}").results(Input):
+                field.suggester = SuggestFromList(names, case_sensitive=False)
+
     def _value(self, name: str) -> str | None:
-        field = self.query_one(f"#{name}", Input)
-        return field.value.strip() or None if not field.disabled else None
+        fields = list(self.query(f"#{name}").results(Input))
+        if not fields or fields[0].disabled:
+            return None
+        return fields[0].value.strip() or None
 
     def _filters(self) -> Filters:
         return Filters(license=self._value("license"), family=self._value("family"),
-                       author=self._value("author"))
+                       author=self._value("author"), task=self._value("task"),
+                       library=self._value("library"))
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#apply")
