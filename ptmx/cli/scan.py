@@ -56,6 +56,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="what the project does with the models: use (loads them at run time, "
                         "the default), redistribute (ships the weights), derive (publishes "
                         "fine-tunes, adapters or merges)")
+    p.add_argument("--suggest", action="store_true",
+                   help="for each license conflict, drift or use-constrained model: up to three "
+                        "models of the dataset doing the same job under terms the project's "
+                        "license accepts, and the license to carry where that fixes it")
     add_data_option(p)
     p.set_defaults(handler=_scan)
 
@@ -80,7 +84,7 @@ def _scan(args: argparse.Namespace) -> int:
     store = store_from(args)
     with working(args, "scan", "walking and reading the project's files"):
         report = scan_project(args.path, store, activity=args.activity, hub=args.hub,
-                              include_vendored=args.include_vendored)
+                              include_vendored=args.include_vendored, suggest=args.suggest)
 
     if args.out:
         try:
@@ -181,7 +185,7 @@ def _table(report: ScanReport, out: TextIO) -> None:
     rows = [{
         "model": u.model,
         "license": u.license_expression or ("none" if u.in_dataset else "? (not in dataset)"),
-        "verdict": u.verdict.verdict if u.verdict else "-",
+        "verdict": _verdict(u),
         "card": _card(u.card_check),
         "found by": u.found_by,
         "where": _where(u.shown_references(report.include_vendored)),
@@ -201,6 +205,22 @@ def _table(report: ScanReport, out: TextIO) -> None:
     _line(console, f"scanned {s['files_scanned']} files ({s['ignored']} ignored by .gitignore, "
                    f"{s['binary']} binary, {len(s['too_large'])} too large, "
                    f"{len(s['skipped_dirs'])} folders skipped)")
+
+
+def _verdict(use: ModelUse) -> str:
+    """The verdict, and the ancestor whose licence decided it when inherited."""
+    v = use.verdict
+    if v is None:
+        return "-"
+    return f"{v.verdict} (via {v.inherited_from})" if v.inherited_from else str(v.verdict)
+
+
+def remedy_text(remedy: dict[str, Any]) -> str:
+    """One line for a remedy given as plain data (``Remedy.to_dict``)."""
+    from ptmx.licenses import Alternative, Remedy
+
+    alts = [Alternative(**a) for a in remedy.get("alternatives") or []]
+    return Remedy(remedy.get("job"), alts, remedy.get("carry")).text()
 
 
 def _risk(use: ModelUse) -> str:
@@ -245,6 +265,8 @@ def _findings(report: ScanReport, console: Console) -> None:
         _line(console, f"{f.level}: {f.rule} at {_where_loc(f.locations)}: {f.message}")
         if f.fix:
             _line(console, f"  fix: {f.fix}")
+        if f.remedy:
+            _line(console, f"  remedy: {remedy_text(f.remedy)}")
 
 
 def _where_loc(locations: list[dict[str, Any]]) -> str:

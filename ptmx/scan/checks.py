@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from ptmx.cards import CardAssessment
 from ptmx.cards.vocabulary import Status
@@ -58,6 +58,11 @@ class LicenseCheck:
     upstream: str | None
     downstream: str | None
     activity: str
+    # Effective terms (issue 18): the model's base chain (None: no bases recorded) and the
+    # ancestor whose licence decided the verdict (None: the model's own licence decides).
+    chain: list[dict[str, Any]] | None = None
+    inherited_from: str | None = None
+    remedy: dict[str, Any] | None = None  # with --suggest, for conflict/drift/constrained
 
     @property
     def finding(self) -> bool:

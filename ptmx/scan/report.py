@@ -10,6 +10,7 @@ render.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -17,7 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from ptmx.cards import CardAssessment, assess_card_dict, assess_ids
 from ptmx.errors import DataError, NotFoundError, UsageError
-from ptmx.licenses import verdict_for
+from ptmx.licenses import Lineage, judge_effective, verdict_for
+from ptmx.licenses.audit import AuditRecord
+from ptmx.licenses.audit import lineage as load_lineage
+from ptmx.licenses.remedies import REMEDIED, Remedies
 from ptmx.licenses.vocabulary import Activity
 from ptmx.safetext import visible
 from ptmx.scan.boundary import Boundary, readable
@@ -80,6 +84,7 @@ class Finding:
     model: str | None = None
     fix: str | None = None
     locations: list[dict[str, Any]] = field(default_factory=list)
+    remedy: dict[str, Any] | None = None  # with --suggest: alternatives and the licence to carry
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict."""
@@ -219,6 +224,7 @@ def scan_project(
     verdict_fn: VerdictFn = verdict_for,
     assess_many: AssessMany = assess_ids,
     include_vendored: bool = False,
+    suggest: bool = False,
 ) -> ScanReport:
     """Scan the folder ``root`` and check what it loads against ``store``.
 
@@ -226,7 +232,10 @@ def scan_project(
     stand-ins). References inside vendored library copies and library catalogues are
     marked ``vendored`` and, unless ``include_vendored``, left out of :meth:`ScanReport.listed`,
     the unresolved list and the findings (``ScanReport.set_aside`` counts them, per folder).
-    Files the scan cannot or must not read are skipped with a warning each.
+    Files the scan cannot or must not read are skipped with a warning each. Models of the
+    dataset are judged on their effective terms (their licence and their bases', see
+    :mod:`ptmx.licenses.chains`); ``suggest`` adds a remedy to each conflict, drift and
+    use-constrained verdict.
     """
     folder = Path(root)
     shown = visible(folder, newlines=False)  # the user's argument, echoed: made inert
@@ -266,8 +275,13 @@ def scan_project(
     if hub:
         add_live(store, checked, hub_client, warnings)
     assessments = _assess_all(store, checked, assess_many, warnings)
+    # Chains only with the real engine: a stand-in engine (tests) judges own licences alone.
+    chains = load_lineage(store) if verdict_fn is verdict_for else None
     for use in checked:
-        _check(use, project_license.expression, activity, verdict_fn, assessments, warnings)
+        _check(use, project_license.expression, activity, verdict_fn, assessments, warnings,
+               chains)
+    if suggest and chains is not None:
+        _suggest(store, chains, checked, project_identity(folder, boundary)["name"], warnings)
     unresolved = [r for r in refs if not r.resolved and (include_vendored or not r.vendored)]
     report = ScanReport(
         root=readable(folder),
@@ -388,17 +402,57 @@ def _assess_all(store: Store, models: list[ModelUse], assess_many: AssessMany,
         return {}
 
 
+def _judge(use: ModelUse, upstream: str | None, downstream: str | None, activity: str,
+           verdict_fn: VerdictFn, chains: Lineage | None) -> LicenseCheck:
+    """The verdict on the model's effective terms when the dataset records its bases, else
+    on its own licence."""
+    if chains is None or not chains.has_bases(use.dataset_id):
+        return license_check(verdict_fn(upstream, downstream, activity), upstream, downstream,
+                             activity)
+    eff = judge_effective(upstream, chains.chain(use.dataset_id, use.model), downstream,
+                          Activity(activity))
+    check = license_check(eff.judgement, upstream, downstream, activity)
+    check.chain = eff.chain_rows()
+    check.inherited_from = eff.inherited_from.model if eff.inherited_from else None
+    return check
+
+
+def _suggest(store: Store, chains: Lineage, uses: list[ModelUse], project: str,
+             warnings: list[str]) -> None:
+    """A remedy for each conflict, drift and use-constrained verdict (see
+    :mod:`ptmx.licenses.remedies`)."""
+    found = [u for u in uses if u.verdict is not None and u.verdict.verdict in REMEDIED]
+    if not found:
+        return
+    finder = Remedies(store, chains)
+    try:
+        finder.prepare([u.dataset_id for u in found if u.dataset_id is not None])
+        for use in found:
+            v = use.verdict
+            assert v is not None
+            rec = AuditRecord(
+                kind="link", model=use.model, project=project, derived=None,
+                upstream=v.upstream, downstream=v.downstream, activity=v.activity,
+                verdict=v.verdict.value, reason=v.reason or "", fix=v.fix or "",
+                rule=v.clause or "", upstream_family="", downstream_family="",
+                model_id=use.dataset_id, inherited_from=v.inherited_from,
+                chain=json.dumps(v.chain) if v.chain is not None else None)
+            remedy = finder.for_record(rec)
+            v.remedy = remedy.to_dict() if remedy is not None else None
+    except (ValueError, TypeError, LookupError, DataError) as exc:
+        warnings.append(f"remedies failed: {exc}")
+
+
 def _check(use: ModelUse, project_license: str | None, activity: str, verdict_fn: VerdictFn,
-           assessments: dict[int, CardAssessment], warnings: list[str]) -> None:
+           assessments: dict[int, CardAssessment], warnings: list[str],
+           chains: Lineage | None = None) -> None:
     downstream = downstream_expression(project_license)
     if use.in_dataset or use.licenses:
         upstream = use.license_expression
         try:
-            raw = verdict_fn(upstream, downstream, activity)
+            use.verdict = _judge(use, upstream, downstream, activity, verdict_fn, chains)
         except (ValueError, TypeError, LookupError, UsageError, DataError, NotFoundError) as exc:
             warnings.append(f"license check of {use.model} failed: {exc}")
-        else:
-            use.verdict = license_check(raw, upstream, downstream, activity)
     try:
         if use.dataset_id is not None and use.dataset_id in assessments:
             use.card_check = card_check(assessments[use.dataset_id])
@@ -428,7 +482,7 @@ def _license_findings(use: ModelUse, project_license: str | None,
            f"licensed {project_license or 'without a license'}: {v.verdict}"
     if v.reason:
         text += f" — {v.reason}"
-    return [Finding(rule, RULES[rule][0], text, use.model, v.fix, where)]
+    return [Finding(rule, RULES[rule][0], text, use.model, v.fix, where, v.remedy)]
 
 
 def _card_findings(use: ModelUse, where: list[dict[str, Any]]) -> list[Finding]:

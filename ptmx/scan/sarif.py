@@ -22,6 +22,30 @@ def _rule_name(rule_id: str) -> str:
     return "".join(part.capitalize() for part in rule_id.split("-"))
 
 
+def _fixes(model: str, remedy: dict[str, Any]) -> list[dict[str, Any]]:
+    """SARIF fixes of a remedy: the licence to carry (a notice in the project's LICENSE),
+    then each alternative model (a note beside it)."""
+    out: list[dict[str, Any]] = []
+    carry = remedy.get("carry")
+    if carry:
+        out.append({"description": {"text": f"Declare {carry['license']} ({carry['where']})."},
+                    "artifactChanges": [_insertion("LICENSE", str(carry["text"]))]})
+    for alt in remedy.get("alternatives") or []:
+        note = (f"Use {alt['model']} ({alt['license']}) instead of {model}: same "
+                f"{remedy.get('job')}; reused by {alt['reuse_count']:,} projects; "
+                f"verdict {alt['verdict']}.")
+        out.append({"description": {"text": note},
+                    "artifactChanges": [_insertion("LICENSE", f"Model choice: {note}")]})
+    return out
+
+
+def _insertion(uri: str, text: str) -> dict[str, Any]:
+    return {"artifactLocation": {"uri": uri, "uriBaseId": "SRCROOT"},
+            "replacements": [{"deletedRegion": {"startLine": 1, "startColumn": 1,
+                                                "endLine": 1, "endColumn": 1},
+                              "insertedContent": {"text": text + "\n"}}]}
+
+
 def to_sarif(report: ScanReport) -> dict[str, Any]:
     """The report as a SARIF log (a JSON-ready dict)."""
     rules = [{
@@ -61,6 +85,9 @@ def to_sarif(report: ScanReport) -> dict[str, Any]:
                 key = f"{finding.rule}|{finding.model}|{loc['path']}|{loc.get('snippet', '')}"
                 result["partialFingerprints"] = {
                     "ptmxFinding/v1": hashlib.sha256(key.encode()).hexdigest()[:32]}
+            if finding.remedy:
+                props["remedy"] = finding.remedy
+                result["fixes"] = _fixes(finding.model or "", finding.remedy)
             if props:
                 result["properties"] = props
             results.append(result)
