@@ -59,7 +59,6 @@ def build_model_detail(con: duckdb.DuckDBPyConnection, present: set[str]) -> Non
              for column, table, link, key in MODEL_LISTS if table in present and link in present]
     # (Distinct: a full import may repeat a pair. Sorting after aggregating is several times
     # cheaper than an ordered DISTINCT aggregate.)
-    ctes = ""
     if "model_base" in present:
         # Derived models point at their base by id, or (a base outside the ``model`` table, or
         # one imported before its id was known) by name: both count as derived from this model.
@@ -76,13 +75,14 @@ def build_model_detail(con: duckdb.DuckDBPyConnection, present: set[str]) -> Non
                      ON b.base_model_id IS NULL AND m.context_id = b.base_model
                 WHERE coalesce(b.base_model_id, m.id) IS NOT NULL
                 GROUP BY 1)"""
-        parts.append("""SELECT coalesce(up.model_id, down.model_id), 'lineage', NULL,
+        parts.append(f"""{ctes} SELECT coalesce(up.model_id, down.model_id), 'lineage', NULL,
                                up.base_models, down.derived_models
                         FROM up FULL JOIN down ON down.model_id = up.model_id""")
-    if not parts:
-        parts.append(f"""SELECT NULL::BIGINT, NULL::VARCHAR, NULL::VARCHAR[], NULL::{_BASE}[],
-                                NULL::{_DERIVED}[] WHERE false""")
     con.execute(f"""CREATE TABLE model_detail (model_id BIGINT, list VARCHAR, names VARCHAR[],
                         base_models {_BASE}[], derived_models {_DERIVED}[])""")
-    con.execute(f"INSERT INTO model_detail {ctes} {' UNION ALL '.join(parts)}")
+    # One statement per list: one aggregate's state in memory at a time (a UNION ALL of all
+    # eight ran them side by side and overran the build's 768 MB at 10x). A page reads its
+    # rows by model and list name, so their order in the table does not matter.
+    for part in parts:
+        con.execute(f"INSERT INTO model_detail {part}")
     con.execute("CREATE INDEX model_detail_id ON model_detail (model_id)")
