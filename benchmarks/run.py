@@ -199,9 +199,9 @@ def bench_ptmx(folder: Path, targets: dict[str, str], runs: int) -> dict[str, li
         "license_audit": lambda: licenses.audit(store),
         "cards_report": lambda: cards.report(store),
         # limit=0: every neighbour, as sqlite_baseline.neighbourhood and `--format json` walk.
-        "neighbourhood_depth2": lambda: graph.neighbourhood(store, targets["top_model"],
+        "neighbourhood_depth2": lambda: graph.neighborhood(store, targets["top_model"],
                                                             kind="model", depth=2, limit=0),
-        "neighbourhood_depth2_typical": lambda: graph.neighbourhood(
+        "neighbourhood_depth2_typical": lambda: graph.neighborhood(
             store, targets["typical_model"], kind="model", depth=2, limit=0),
         "pagerank": lambda: graph.pagerank(graph.supply_graph(store)),
     }
