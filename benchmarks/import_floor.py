@@ -28,6 +28,9 @@ from pathlib import Path
 from typing import Any
 
 _DUCKDB = r'''
+def hwm_mb():  # not ru_maxrss: Linux carries that over from the parent across fork and exec
+    with open("/proc/self/status") as status:
+        return int(next(ln.split()[1] for ln in status if ln.startswith("VmHWM"))) / 1024
 import duckdb, glob, json, os, resource, sys, time
 import duckdb_extension_sqlite_scanner as ext
 db, out = sys.argv[1], sys.argv[2]
@@ -50,10 +53,13 @@ for t in tables:
         con.execute("DETACH s"); attach(True); con.execute(q); con.execute("DETACH s"); attach(False)
 ru = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"wall": time.perf_counter() - started, "cpu": ru.ru_utime + ru.ru_stime,
-                  "peak_rss_mb": ru.ru_maxrss / 1024, "tables": len(tables), "all_varchar": text}))
+                  "peak_rss_mb": hwm_mb(), "tables": len(tables), "all_varchar": text}))
 '''
 
 _PLAIN = r'''
+def hwm_mb():  # not ru_maxrss: Linux carries that over from the parent across fork and exec
+    with open("/proc/self/status") as status:
+        return int(next(ln.split()[1] for ln in status if ln.startswith("VmHWM"))) / 1024
 import json, resource, sqlite3, sys, time
 import pyarrow as pa, pyarrow.parquet as pq
 db, out = sys.argv[1], sys.argv[2]
@@ -81,7 +87,7 @@ for t in names:
         writer.close()
 ru = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"wall": time.perf_counter() - started, "cpu": ru.ru_utime + ru.ru_stime,
-                  "peak_rss_mb": ru.ru_maxrss / 1024, "tables": len(names)}))
+                  "peak_rss_mb": hwm_mb(), "tables": len(names)}))
 '''
 
 

@@ -89,7 +89,8 @@ started = time.perf_counter()
 code = main(sys.argv[1:])
 took = time.perf_counter() - started
 ru = resource.getrusage(resource.RUSAGE_SELF)
-print(f"{code} {took} {ru.ru_maxrss} {ru.ru_utime + ru.ru_stime}", file=sys.stderr)
+hwm = int(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))
+print(f"{code} {took} {hwm} {ru.ru_utime + ru.ru_stime}", file=sys.stderr)
 """
 
 _OPEN_CHILD = """
@@ -216,7 +217,7 @@ def bench_pagerank_memory(folder: Path, cache: Path) -> float:
     """Peak RSS (MB) of a fresh process that opens the dataset and runs whole-graph PageRank."""
     code = ("import resource, sys\nfrom ptmx.store import open_store\nfrom ptmx import graph\n"
             "s = open_store(sys.argv[1])\ngraph.pagerank(graph.supply_graph(s))\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+            "print(int(next(l.split()[1] for l in open(\'/proc/self/status\') if l.startswith(\'VmHWM\'))))")
     result = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True,
                             text=True, check=True, cwd=REPO,
                             env={**os.environ, "PTMX_CACHE": str(cache)})
