@@ -88,7 +88,9 @@ from ptmx.cli import main
 started = time.perf_counter()
 code = main(sys.argv[1:])
 took = time.perf_counter() - started
-print(f"{code} {took} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sys.stderr)
+ru = resource.getrusage(resource.RUSAGE_SELF)
+hwm = int(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))
+print(f"{code} {took} {hwm} {ru.ru_utime + ru.ru_stime}", file=sys.stderr)
 """
 
 _OPEN_CHILD = """
@@ -100,22 +102,72 @@ print(time.perf_counter() - started)
 """
 
 
-def bench_import(files: dict[str, Path], out: Path, runs: int) -> dict[str, Any]:
-    """Median seconds and max peak RSS of ``runs`` full imports (each replaces ``out``)."""
+def bench_import(files: dict[str, Path], out: Path, runs: int,
+                 side_files: bool = True) -> dict[str, Any]:
+    """Median seconds, CPU and max peak RSS of ``runs`` full imports (each replaces ``out``)."""
+    side = ["--repo-licenses", str(files["licenses"]), "--model-cards", str(files["cards"])] \
+        if side_files else []
     seconds: list[float] = []
+    cpu: list[float] = []
     rss_kb: list[int] = []
     for _ in range(runs):
         result = subprocess.run(
             [sys.executable, "-c", _IMPORT_CHILD, "import", str(files["db"]), str(out), "--force",
-             "--repo-licenses", str(files["licenses"]), "--model-cards", str(files["cards"])],
+             *side],
             capture_output=True, text=True, check=False, cwd=REPO)
         last = result.stderr.strip().splitlines()[-1].split()
         if last[0] != "0":
             raise SystemExit(f"import failed: {result.stderr[-500:]}")
         seconds.append(float(last[1]))
         rss_kb.append(int(last[2]))
-    return {"seconds": seconds, "median": statistics.median(seconds),
+        cpu.append(float(last[3]))
+    return {"seconds": seconds, "median": statistics.median(seconds), "cpu": cpu,
             "peak_rss_mb": max(rss_kb) / 1024}
+
+
+def bench_floors(files: dict[str, Path], folder: Path,
+                 duckdb_python: str | None) -> dict[str, Any]:
+    """The engine floors beside the import and the first open (issue 17), fresh processes.
+
+    Import: ptmx on the SQLite tables alone (the side files are ptmx's own extra work), DuckDB's
+    sqlite scanner (import_floor.py; needs ``--duckdb-python``) and a plain sqlite3 → pyarrow
+    copy. First open: ptmx's cache build against a plain CREATE TABLE AS of the hot tables
+    (open_floor.py)."""
+    import tempfile
+
+    import import_floor
+    import open_floor
+
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="ptmx-bench-import-") as tmp:
+        bare = bench_import({"db": files["db"]}, Path(tmp) / "ds", 1, side_files=False)
+    out["import_bare"] = {"wall": bare["seconds"][0], "cpu": bare["cpu"][0],
+                          "peak_rss_mb": bare["peak_rss_mb"]}
+    out["import_plain"] = import_floor.measure(files["db"], "plain")
+    if duckdb_python:
+        out["import_duckdb"] = import_floor.measure(files["db"], "duckdb", duckdb_python)
+    out["open_ptmx"] = open_floor.run(folder, "ptmx")
+    out["open_ptmx"].pop("steps", None)
+    out["open_floor"] = open_floor.run(folder, "floor")
+    return out
+
+
+def floor_lines(floors: dict[str, Any]) -> list[str]:
+    """Markdown rows: ptmx beside its engine floor, wall and CPU, ratios."""
+    lines = ["| step | ptmx wall | ptmx CPU | ptmx peak RSS | floor | floor wall | floor CPU "
+             "| floor peak RSS | ratio wall / CPU |", "|---|---:|---:|---:|---|---:|---:|---:|---:|"]
+    rows = [("import (SQLite tables only)", "import_bare", "DuckDB sqlite scanner", "import_duckdb"),
+            ("import (SQLite tables only)", "import_bare", "plain sqlite3 → pyarrow", "import_plain"),
+            ("first open (cache build)", "open_ptmx", "CREATE TABLE AS read_parquet", "open_floor")]
+    for step, ours_key, floor, key in rows:
+        ours, theirs = floors.get(ours_key), floors.get(key)
+        if not ours or not theirs:
+            continue
+        lines.append(f"| {step} | {ours['wall']:.1f} s | {ours['cpu']:.1f} s | "
+                     f"{ours['peak_rss_mb']:.0f} MB | {floor} | {theirs['wall']:.1f} s | "
+                     f"{theirs['cpu']:.1f} s | {theirs['peak_rss_mb']:.0f} MB | "
+                     f"{ours['wall'] / theirs['wall']:.1f}× / {ours['cpu'] / theirs['cpu']:.1f}× |")
+    return lines
 
 
 def bench_open(folder: Path, runs: int, cache: Path) -> dict[str, list[float]]:
@@ -148,9 +200,9 @@ def bench_ptmx(folder: Path, targets: dict[str, str], runs: int) -> dict[str, li
         "license_audit": lambda: licenses.audit(store),
         "cards_report": lambda: cards.report(store),
         # limit=0: every neighbour, as sqlite_baseline.neighbourhood and `--format json` walk.
-        "neighbourhood_depth2": lambda: graph.neighbourhood(store, targets["top_model"],
+        "neighbourhood_depth2": lambda: graph.neighborhood(store, targets["top_model"],
                                                             kind="model", depth=2, limit=0),
-        "neighbourhood_depth2_typical": lambda: graph.neighbourhood(
+        "neighbourhood_depth2_typical": lambda: graph.neighborhood(
             store, targets["typical_model"], kind="model", depth=2, limit=0),
         "pagerank": lambda: graph.pagerank(graph.supply_graph(store)),
     }
@@ -165,7 +217,7 @@ def bench_pagerank_memory(folder: Path, cache: Path) -> float:
     """Peak RSS (MB) of a fresh process that opens the dataset and runs whole-graph PageRank."""
     code = ("import resource, sys\nfrom ptmx.store import open_store\nfrom ptmx import graph\n"
             "s = open_store(sys.argv[1])\ngraph.pagerank(graph.supply_graph(s))\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+            "print(int(next(l.split()[1] for l in open(\'/proc/self/status\') if l.startswith(\'VmHWM\'))))")
     result = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True,
                             text=True, check=True, cwd=REPO,
                             env={**os.environ, "PTMX_CACHE": str(cache)})
@@ -288,6 +340,9 @@ def main() -> int:
     parser.add_argument("--import-runs", type=int, default=5)
     parser.add_argument("--work", type=Path, default=Path("/tmp/ptmx-bench"),
                         help="where the synthetic files, datasets and caches live")
+    parser.add_argument("--duckdb-python", metavar="PY",
+                        help="Python with DuckDB's sqlite scanner, for the import floor "
+                             "(see import_floor.py)")
     parser.add_argument("--write", action="store_true",
                         help="store these figures and regenerate benchmarks/RESULTS.md")
     args = parser.parse_args()
@@ -321,6 +376,9 @@ def main() -> int:
         ptmx.update(bench_tui(folder, args.runs))
         sqlite = sb.run_all(files["db"], repeat=args.runs, targets=targets)
         lines = table(scale, ptmx, sqlite, extra)
+        floors = bench_floors(files, folder, args.duckdb_python)
+        lines += ["", "Import and first open beside their engine floors (fresh processes, one run "
+                  "each):", "", *floor_lines(floors)]
         print("\n".join(lines))
         sections[tag] = (f"### {tag} ({_describe(files['db'])})\n\nMeasured {stamp} "
                          f"(import: {args.import_runs} runs).\n\n" + "\n".join(lines)

@@ -6,6 +6,11 @@ a column declared INTEGER may hold text (PeaTMOSS's ``model.context_id`` holds h
 column's Arrow type is chosen from its declaration and widened to text the moment a batch shows a
 value that does not fit; the table is then rewritten from the start with the wider type.
 
+Speed: rows are transposed with ``zip`` and handed to Arrow column by column, and Arrow's C
+conversion is the type check (a per-value Python check ran 7.5M times at 1x PeaTMOSS); Python
+looks at single values only in a chunk Arrow refuses. Text is decoded by sqlite3's C decoder, the
+replacing one only for a table that holds text that is not UTF-8.
+
 The database is outside input: a table whose name could not be a file name is skipped with a note
 (never a path outside the new folder), and a damaged file fails in one line.
 """
@@ -14,7 +19,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,8 +33,10 @@ from ptmx.ingest.writer import DatasetWriter, check_inputs_safe
 from ptmx.store.schema import REQUIRED, expected_columns
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
-BATCH_ROWS = 20_000
+BATCH_ROWS = 122_880  # rows per Parquet row group: DuckDB's own default, which it reads best
 BATCH_BYTES = 64 * 1024 * 1024  # flush early for tables with large text (issue bodies, diffs)
+CHUNK_ROWS = 1_000  # rows fetched at a time where a row may hold large text
+NUMERIC_CHUNK_ROWS = 20_000  # ... where every column is a number (8 bytes a value)
 
 Progress = Callable[[str, int, int], None]  # (table, rows done, rows total)
 LICENSES = "repository licenses"
@@ -45,6 +52,9 @@ class ImportReport:
     row_counts: dict[str, int] = field(default_factory=dict)
     widened: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+
+
+_ALL_FIT = object()  # _first_misfit found no misfit
 
 
 class _Widen(Exception):
@@ -103,7 +113,7 @@ def connect(db: Path) -> sqlite3.Connection:
         con.close()
         raise DataError(f"{db}: not a PeaTMOSS database: missing core table(s) "
                         + ", ".join(missing))
-    con.text_factory = lambda b: b.decode("utf-8", errors="replace")
+    con.text_factory = _lenient_text
     return con
 
 
@@ -126,22 +136,88 @@ def _columns(con: sqlite3.Connection, table: str) -> list[tuple[str, str]]:
     return [(str(r[1]), str(r[2])) for r in con.execute(f"PRAGMA table_info({_quote(table)})")]
 
 
-def _batches(con: sqlite3.Connection, table: str,
-             columns: list[str]) -> Iterator[list[tuple[Any, ...]]]:
-    cols = ", ".join(_quote(c) for c in columns)
+def _lenient_text(raw: bytes) -> str:
+    return raw.decode("utf-8", errors="replace")
+
+
+def _first_misfit(values: Sequence[Any], arrow_type: pa.DataType) -> Any:
+    """The first value that does not fit ``arrow_type``, or :data:`_ALL_FIT`."""
+    return next((v for v in values if not _fits(v, arrow_type)), _ALL_FIT)
+
+
+def _to_arrow(column: str, values: Sequence[Any], arrow_type: pa.DataType) -> pa.Array:
+    """One chunk of a column as Arrow. Arrow's C conversion does the type check; Python looks
+    at single values only when it refuses (a rare chunk), to name the value or convert it."""
+    if pa.types.is_string(arrow_type):
+        try:
+            return pa.array(values, type=arrow_type)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # numbers, or bytes that are not UTF-8
+            return pa.array([_as_text(v) for v in values], type=arrow_type)
+    if pa.types.is_int64(arrow_type):
+        # Inferred, not cast: a cast to int64 would truncate a REAL 1.5 to 1 without a word.
+        # Python ints within int64 infer as int64 (all NULL as null); anything else is a misfit.
+        try:
+            inferred = pa.array(values)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+            inferred = None
+        if inferred is not None and pa.types.is_int64(inferred.type):
+            return inferred
+        if inferred is not None and pa.types.is_null(inferred.type):
+            return pa.nulls(len(values), arrow_type)
+    elif pa.types.is_float64(arrow_type):
+        try:
+            return pa.array(values, type=arrow_type)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+            pass  # text (a misfit), or an integer beyond 2**53 (fits, converted below)
+    bad = _first_misfit(values, arrow_type)
+    if bad is not _ALL_FIT:
+        raise _Widen(column, bad)
+    if pa.types.is_float64(arrow_type):
+        return pa.array([None if v is None else float(v) for v in values], type=arrow_type)
+    return pa.array(values, type=arrow_type)
+
+
+def _batches(con: sqlite3.Connection, table: str, names: list[str],
+             types: dict[str, pa.DataType]) -> Iterator[pa.Table]:
+    """The table in slices of at most BATCH_ROWS rows (one Parquet row group each), cut early
+    past BATCH_BYTES. Rows are fetched in small chunks and turned into Arrow at once, so at
+    most one chunk of Python objects is alive; its Arrow size is what is counted."""
+    cols = ", ".join(_quote(c) for c in names)
     cur = con.execute(f"SELECT {cols} FROM {_quote(table)}")
-    while True:
-        rows: list[tuple[Any, ...]] = []
-        size = 0
-        while len(rows) < BATCH_ROWS and size < BATCH_BYTES:
-            chunk = cur.fetchmany(1000)
-            if not chunk:
-                break
-            rows.extend(chunk)
-            size += sum(len(v) for r in chunk for v in r if isinstance(v, str | bytes))
-        if not rows:
-            return
-        yield rows
+    schema = pa.schema([(c, types[c]) for c in names])
+    # Numbers take 8 bytes a value: big chunks are safe. Text may be megabytes a row.
+    numeric = all(pa.types.is_int64(t) or pa.types.is_float64(t) for t in schema.types)
+    step = NUMERIC_CHUNK_ROWS if numeric else CHUNK_ROWS
+    pending: list[pa.RecordBatch] = []
+    rows = size = 0
+    while chunk := cur.fetchmany(min(step, BATCH_ROWS - rows)):
+        columns = zip(*chunk, strict=True)
+        batch = pa.record_batch([_to_arrow(c, values, types[c])
+                                 for c, values in zip(names, columns, strict=True)],
+                                schema=schema)
+        pending.append(batch)
+        rows += batch.num_rows
+        size += batch.nbytes
+        if rows >= BATCH_ROWS or size >= BATCH_BYTES:
+            yield pa.Table.from_batches(pending, schema=schema)
+            pending, rows, size = [], 0, 0
+    if pending:
+        yield pa.Table.from_batches(pending, schema=schema)
+
+
+def _write_table(con: sqlite3.Connection, writer: DatasetWriter, table: str, names: list[str],
+                 types: dict[str, pa.DataType], total: int, progress: Progress | None) -> int:
+    schema = pa.schema([(c, types[c]) for c in names])
+    done = 0
+    with writer.open_stream(table, schema) as stream:
+        if progress:
+            progress(table, 0, total)
+        for batch in _batches(con, table, names, types):
+            stream.write_table(batch, row_group_size=BATCH_ROWS)
+            done += batch.num_rows
+            if progress:
+                progress(table, done, total)
+    return done
 
 
 def _copy_table(con: sqlite3.Connection, writer: DatasetWriter, table: str,
@@ -150,42 +226,38 @@ def _copy_table(con: sqlite3.Connection, writer: DatasetWriter, table: str,
     names = [c for c, _ in declared]
     types = {c: _arrow_type(d) for c, d in declared}
     total = con.execute(f"SELECT count(*) FROM {_quote(table)}").fetchone()[0]
-    while True:
-        schema = pa.schema([(c, types[c]) for c in names])
-        done = 0
-        try:
-            with writer.open_stream(table, schema) as stream:
-                if progress:
-                    progress(table, 0, total)
-                for rows in _batches(con, table, names):
-                    arrays = []
-                    for i, col in enumerate(names):
-                        values = [r[i] for r in rows]
-                        if pa.types.is_string(types[col]):
-                            values = [_as_text(v) for v in values]
-                        else:
-                            bad = next((v for v in values if not _fits(v, types[col])), None)
-                            if bad is not None:
-                                raise _Widen(col, bad)
-                        arrays.append(pa.array(values, type=types[col]))
-                    stream.write_batch(pa.record_batch(arrays, schema=schema))
-                    done += len(rows)
-                    if progress:
-                        progress(table, done, total)
-        except _Widen as widen:
-            if expected_columns(table).get(widen.column) == "integer":
-                # ptmx joins or sorts by this column as a number: text cannot be kept. Say so
-                # now rather than after copying every other table.
-                raise DataError(f"{table}.{widen.column} is declared {types[widen.column]} and "
-                                f"ptmx reads it as a number, but it holds {widen.value!r:.60}",
-                                hint="fix that value in the database, then import again"
-                                ) from None
-            # Keep the value as the database holds it (text), and start the table again.
-            types[widen.column] = pa.string()
-            report.widened.setdefault(table, []).append(widen.column)
-            continue
-        writer.row_counts[table] = done
-        return done
+    # C-speed UTF-8 decoding for the copy; text that is not UTF-8 restarts the table with the
+    # replacing decoder that every other query of the import uses.
+    con.text_factory = str
+    try:
+        while True:
+            try:
+                done = _write_table(con, writer, table, names, types, total, progress)
+            except _Widen as widen:
+                _widen(table, widen, types, report)
+                continue
+            except sqlite3.OperationalError as exc:
+                if not str(exc).startswith("Could not decode") or con.text_factory is _lenient_text:
+                    raise
+                con.text_factory = _lenient_text
+                continue
+            writer.row_counts[table] = done
+            return done
+    finally:
+        con.text_factory = _lenient_text
+
+
+def _widen(table: str, widen: _Widen, types: dict[str, pa.DataType],
+           report: ImportReport) -> None:
+    if expected_columns(table).get(widen.column) == "integer":
+        # ptmx joins or sorts by this column as a number: text cannot be kept. Say so now
+        # rather than after copying every other table.
+        raise DataError(f"{table}.{widen.column} is declared {types[widen.column]} and "
+                        f"ptmx reads it as a number, but it holds {widen.value!r:.60}",
+                        hint="fix that value in the database, then import again") from None
+    # Keep the value as the database holds it (text), and start the table again.
+    types[widen.column] = pa.string()
+    report.widened.setdefault(table, []).append(widen.column)
 
 
 def import_sqlite(db: Path, out: Path, *, force: bool = False,

@@ -238,3 +238,25 @@ def test_a_cards_file_rewritten_during_the_import_is_refused(
                         str(cards)], capsys)
     assert code == 2 and "changed while it was being imported" in err
     assert not (tmp_path / "ds").exists()
+
+
+def test_values_arrow_would_convert_silently_are_kept_as_the_database_holds_them(
+        tmp_path: Path) -> None:
+    """A REAL in an INTEGER column is not truncated, text that is not UTF-8 is kept with
+    replacement characters, a number in a text column becomes its text, an integer beyond
+    2**53 in a REAL column stays a float: the same values as a per-value check gives."""
+    db = make_peatmoss_db(tmp_path / "PeaTMOSS.db", extra=False)
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE odd (id INTEGER, n INTEGER, t TEXT, r REAL)")
+    con.executemany("INSERT INTO odd VALUES (?, ?, ?, ?)", [
+        (1, 7, "plain", 0.5), (2, None, None, None), (3, 8, 42, 2**60)])
+    con.execute("INSERT INTO odd VALUES (4, 2.5, CAST(x'61ff62' AS TEXT), 1)")
+    con.commit()
+    con.close()
+    report = sqlite_import.import_sqlite(db, tmp_path / "ds")
+    assert report.widened["odd"] == ["n"]
+    table = pq.read_table(tmp_path / "ds" / "odd.parquet").to_pydict()
+    assert table["id"] == [1, 2, 3, 4]
+    assert table["n"] == ["7", None, "8", "2.5"]
+    assert table["t"] == ["plain", None, "42", "a\ufffdb"]
+    assert table["r"] == [0.5, None, float(2**60), 1.0]
