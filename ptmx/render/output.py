@@ -92,6 +92,29 @@ def dumps(value: Any, *, pretty: bool | None = None) -> str:
     return _COMPACT.encode(value)
 
 
+def write_json_object(head: Mapping[str, Any], lists: Mapping[str, Iterable[Any]], *,
+                      out: TextIO | None = None) -> None:
+    """One JSON object: the keys of ``head``, then each of ``lists`` as an array, written a
+    batch of items at a time (one item per line), so that neither the whole text nor a second
+    copy of every item is held. To a terminal: indented, as :func:`dumps` does."""
+    out = out or sys.stdout
+    if out is sys.stdout and _pretty(None):
+        out.write(_indented({**head, **{k: list(v) for k, v in lists.items()}}) + "\n")
+        return
+    encode = _COMPACT.encode
+    opening = encode(dict(head))[:-1]  # '{"a": 1, ...' without its closing brace
+    for n, (key, items) in enumerate(lists.items()):
+        comma = ", " if n or head else ""
+        out.write(f"{opening}{comma}{encode(key)}: [")
+        opening = ""
+        it, started = iter(items), False
+        while chunk := list(islice(it, _BATCH)):
+            out.write(("," if started else "") + "\n" + ",\n".join(map(encode, chunk)))
+            started = True
+        out.write("\n]" if started else "]")
+    out.write((opening or "") + "}\n")
+
+
 def _indented(value: Any) -> str:
     return json.dumps(value, default=_jsonable, ensure_ascii=False, indent=2)
 
