@@ -21,10 +21,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ptmx.graph import queries
 from ptmx.graph.core import (
@@ -48,6 +48,7 @@ Columns = dict[str, list[Any]]
 # Neighbour lists longer than this stay in Arrow (see the module docstring); below it, the ~10
 # Arrow calls per list (~200 µs) cost more than plain Python over its rows (~1 µs a row).
 BIG = 200
+UNBOUNDED = 1 << 62
 
 
 @dataclass(slots=True)
@@ -79,11 +80,15 @@ class _Rows:
 
     def in_tree(self, placed_ids: _PlacedIds) -> pa.Array:
         """Per row: is that neighbor placed in the tree already?"""
+        import pyarrow.compute as pc  # ~25 ms to import: only walks with long limited lists
+
         return pc.is_in(self.ids, value_set=placed_ids.array())
 
     def branch(self, relation: str, came_from: Ident | None, placed_ids: _PlacedIds,
                limit: int | None) -> tuple[Branch, list[_Item]]:
         """The branch's counts, and the neighbors to show (the first ``limit`` not placed)."""
+        import pyarrow.compute as pc
+
         placed = self.in_tree(placed_ids)
         total, seen = len(self), int(pc.sum(placed).as_py() or 0)
         if came_from is not None and came_from[0] == self.kind and pc.any(
@@ -208,7 +213,9 @@ def _walk(store: Store, root: Node, rule: Rule, depth: int | None, limit: int | 
     while frontier and (depth is None or level < depth):
         level += 1
         wanted = {t.node.key: tuple(rule(t)) for t in frontier}
-        found = _neighbors(store, [t.node for t in frontier], wanted)
+        # Unlimited: every row is shown, so every list is read in place (no Arrow compute).
+        found = _neighbors(store, [t.node for t in frontier], wanted,
+                           BIG if limit is not None else UNBOUNDED)
         next_frontier: list[TreeNode] = []
         for current in frontier:
             current.expanded = True
@@ -347,10 +354,22 @@ def _row_node(kind: str, node_id: int | str, columns: Columns, i: int) -> Node:
                 license=columns["license"][i], downloads=downloads, links=columns["links"][i])
 
 
+def _runs(parents: list[int]) -> list[tuple[int, int]]:
+    """(parent, end row) of each run of equal parents (rows come grouped by parent)."""
+    runs = [(before, i) for i, (before, after) in enumerate(pairwise(parents), 1)
+            if before != after]
+    if parents:
+        runs.append((parents[-1], len(parents)))
+    return runs
+
+
 def _neighbors(
-    store: Store, nodes: list[Node], wanted: Mapping[str, Sequence[str]]
+    store: Store, nodes: list[Node], wanted: Mapping[str, Sequence[str]], big: int = BIG
 ) -> dict[tuple[str, str], Group]:
-    """Neighbours of ``nodes`` for the relations each wants, keyed by (node key, relation)."""
+    """Neighbours of ``nodes`` for the relations each wants, keyed by (node key, relation).
+
+    Lists longer than ``big`` rows stay in Arrow (:class:`_Rows`); an unlimited walk shows
+    every row, so it passes no bound and reads every list in place (:class:`_Short`)."""
     found: dict[tuple[str, str], Group] = defaultdict(list)
     keys: dict[tuple[str, str], set[Ident]] = defaultdict(set)
     by_id = {(n.kind, n.id): n for n in nodes if n.id is not None}
@@ -377,14 +396,13 @@ def _neighbors(
         owner_key = {n.id: n.key for n in nodes if n.kind == kind}
         # Rows come grouped by parent; long groups stay Arrow slices, the rest become items in
         # one conversion (per-group conversions would cost more than they save).
-        runs = pc.run_end_encode(table.column("parent").combine_chunks())
+        runs = _runs(table.column("parent").to_pylist())
         short: list[pa.Table] = []
         spans: list[tuple[tuple[str, str], int]] = []
         start = at = 0
-        for parent_id, end in zip(runs.values.to_pylist(), runs.run_ends.to_pylist(),
-                                  strict=True):
+        for parent_id, end in runs:
             key = (owner_key[parent_id], relation)
-            if end - start > BIG:
+            if end - start > big:
                 found[key] = _Rows(table.slice(start, end - start), child_kind, outward)
             else:
                 short.append(table.slice(start, end - start))
@@ -394,7 +412,7 @@ def _neighbors(
             start = end
         if short:
             # One conversion for every short list (per-list conversions cost more than they save).
-            columns = _columns(pa.concat_tables(short) if len(short) < len(runs.values) else table)
+            columns = _columns(pa.concat_tables(short) if len(short) < len(runs) else table)
             begin = 0
             for key, end in spans:
                 found[key] = _Short(columns, begin, end, child_kind, outward)
