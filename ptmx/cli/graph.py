@@ -19,7 +19,6 @@ from ptmx.cli.common import (
     positive_int,
     store_from,
 )
-from ptmx.cli.hub import emit_safe
 from ptmx.errors import UsageError
 from ptmx.graph import (
     BASE,
@@ -44,15 +43,30 @@ from ptmx.graph import (
     supply_graph,
     top,
 )
-from ptmx.licenses import link_activity, verdict_for
-from ptmx.render.output import console_for, dumps
-from ptmx.render.safe import safe_text
+from ptmx.render.output import console_for, dumps, write_json_object
 from ptmx.safetext import visible
 from ptmx.store import Store
 
 HUB_DEADLINE = 30.0  # seconds for all of --hub's Spaces lookups
 HUB_MODELS = 50  # models whose Spaces --hub looks up, nearest first
 HUB_WORKERS = 4  # simultaneous Spaces lookups
+
+# A shell lookup (`graph neighbors --format json`) pays for every import: rich, the hub client
+# and the licence engine are loaded only by the commands that draw or judge with them.
+
+
+def emit_safe(rows: Any, fmt: str, **options: Any) -> None:
+    """:func:`ptmx.cli.hub.emit_safe`, imported when a table or CSV is written."""
+    from ptmx.cli.hub import emit_safe as emit
+
+    emit(rows, fmt, **options)
+
+
+def safe_text(value: object, style: str = "", *, newlines: bool = True) -> Any:
+    """:func:`ptmx.render.safe.safe_text` (rich), imported when a tree is drawn."""
+    from ptmx.render.safe import safe_text as inert
+
+    return inert(value, style, newlines=newlines)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -147,7 +161,9 @@ def _neighbors(args: argparse.Namespace) -> int:
                                                        else 0)
     result = neighborhood(store, args.id, kind=args.kind, depth=args.depth, limit=limit)
     if args.format == "json":
-        print(dumps(result.to_dict()))
+        # Streamed: an unlimited depth-2 neighbourhood is ~6k nodes and ~16k edges at 1x.
+        write_json_object(result.json_head(),
+                          {"nodes": result.node_dicts(), "edges": result.edge_dicts()})
         return 0
     head = (f"{_kind_name(result.root.node)} — depth {result.depth}: "
             f"{result.node_count:,} nodes, {result.edge_count:,} edges")
@@ -297,6 +313,8 @@ def _effective_judge(store: Store) -> EffectiveJudge:
 
 
 def _impact(args: argparse.Namespace) -> int:
+    from ptmx.licenses import link_activity, verdict_for
+
     store = store_from(args)
     result = impact(store, args.id, license_judge=verdict_for, link_activity=link_activity,
                     effective_judge=_effective_judge(store))

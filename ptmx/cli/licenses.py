@@ -41,7 +41,7 @@ from ptmx.licenses import (
     to_sarif,
 )
 from ptmx.render import emit
-from ptmx.render.output import console_for, dumps
+from ptmx.render.output import ROW_FORMATS, console_for, dumps, write_arrow_json, write_json_batches
 from ptmx.render.safe import safe_text
 from ptmx.render.styles import verdict_style
 from ptmx.safetext import visible
@@ -71,7 +71,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_limit_option(a)
     _add_suggest(a)
     add_data_option(a)
-    add_format_option(a)
+    add_format_option(a, ROW_FORMATS)
     a.set_defaults(handler=_audit)
 
     a = actions.add_parser(
@@ -130,6 +130,13 @@ def _audit(args: argparse.Namespace) -> int:
     store = store_from(args)
     with working(args, "licenses audit", "judging every link and base edge"):
         result = audit(store)
+    if args.format in ("json", "jsonl") and not args.suggest:
+        # Built by Arrow from the table and written a batch at a time: no record as a Python
+        # dict, the chains (JSON text already) copied as they are.
+        write_arrow_json(result.selected(verdicts=args.verdict or (), limit=args.limit),
+                         lines=args.format == "jsonl", raw=CHAIN_KEYS[:1],
+                         optional_from=CHAIN_KEYS[0])
+        return 0
     rows = result.rows()
     if args.suggest:
         rows = _with_remedies(store, result.records, rows)
@@ -156,10 +163,10 @@ def _audit(args: argparse.Namespace) -> int:
 def _emit_records(rows: list[dict[str, Any]], fmt: str) -> None:
     """JSON: each record with its own keys (the chain keys only where the model has bases);
     CSV: the documented columns plus the chain (as JSON) and inherited_from."""
-    if fmt == "json":
+    if fmt in ("json", "jsonl"):
         for row in rows:
             row.pop("remedy_text", None)
-        sys.stdout.write(dumps(rows) + "\n")
+        write_json_batches([rows], lines=fmt == "jsonl")
     else:
         extra = ("remedy",) if any("remedy" in r for r in rows) else ()
         emit(rows, fmt, columns=(*AUDIT_KEYS, *CHAIN_KEYS, *extra))

@@ -15,15 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from ptmx.errors import NotFoundError, UsageError
 from ptmx.graph import queries
 from ptmx.safetext import visible
 from ptmx.store import Store, find_model_id, find_project_id, suggest_models, suggest_projects
 from ptmx.store.lookup import normalise_model_id, normalise_project
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 KINDS = ("model", "project")
 
@@ -143,6 +144,8 @@ class Subgraph:
 
     def to_networkx(self) -> nx.DiGraph:
         """A directed graph (dependent → dependency) with node and edge attributes."""
+        import networkx as nx  # ~100 ms to import: only the commands that build graphs pay
+
         graph = nx.DiGraph()
         graph.add_nodes_from((n.key, n.attributes()) for n in self.nodes.values())
         graph.add_edges_from(

@@ -13,12 +13,13 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ptmx.errors import DataError, UsageError
 from ptmx.graph.core import Subgraph
+
+if TYPE_CHECKING:  # imported by the writers: ~100 ms that graph lookups need not pay
+    import networkx as nx
 
 FORMATS = {".graphml": "graphml", ".gexf": "gexf", ".dot": "dot", ".gv": "dot", ".json": "json"}
 
@@ -70,6 +71,8 @@ def _file_mode(target: Path) -> int:
 
 def _without_missing(graph: nx.DiGraph) -> nx.DiGraph:
     """A copy whose node/edge attributes drop None values (GraphML/GEXF have no null)."""
+    import networkx as nx
+
     clean = nx.DiGraph()
     clean.add_nodes_from((n, {k: v for k, v in d.items() if v is not None})
                          for n, d in graph.nodes(data=True))
@@ -79,14 +82,20 @@ def _without_missing(graph: nx.DiGraph) -> nx.DiGraph:
 
 
 def _write_graphml(graph: nx.DiGraph, handle: Any) -> None:
+    import networkx as nx
+
     nx.write_graphml(_without_missing(graph), handle)
 
 
 def _write_gexf(graph: nx.DiGraph, handle: Any) -> None:
+    import networkx as nx
+
     nx.write_gexf(_without_missing(graph), handle)
 
 
 def _write_json(graph: nx.DiGraph, handle: Any) -> None:
+    import networkx as nx
+
     data = nx.node_link_data(graph, edges="edges")
     handle.write(json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
 

@@ -7,6 +7,7 @@ models its projects also use, and depth 2 from a project the lineage and other u
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +27,31 @@ class Neighborhood(Subgraph):
     limit: int | None = DEFAULT_LIMIT
 
     def to_dict(self) -> dict[str, Any]:
-        return {"depth": self.depth, "limit": self.limit, **super().to_dict()}
+        return {**self.json_head(), "nodes": list(self.node_dicts()),
+                "edges": list(self.edge_dicts())}
+
+    def json_head(self) -> dict[str, Any]:
+        """The keys of :meth:`to_dict` before its node and edge lists."""
+        return {"depth": self.depth, "limit": self.limit, "root": self.root.node.key,
+                "node_count": self.node_count, "edge_count": self.edge_count,
+                "truncated": self.truncated}
+
+    def node_dicts(self) -> Iterator[dict[str, Any]]:
+        """:meth:`node_rows`, one at a time (the tree parent carried down, not looked up)."""
+        stack: list[tuple[TreeNode, str | None]] = [(self.root, None)]
+        while stack:
+            tree, parent = stack.pop()
+            n = tree.node
+            yield {"key": n.key, "kind": n.kind, "name": n.name, "depth": tree.depth,
+                   "parent": parent, "relation": tree.relation, "license": n.license,
+                   "downloads": n.downloads, "links": n.links, "in_dataset": n.in_dataset}
+            stack.extend(reversed([(c, n.key) for b in tree.branches for c in b.children]))
+
+    def edge_dicts(self) -> Iterator[dict[str, Any]]:
+        """The edges as dicts (what ``dataclasses.asdict`` gives, ~30× faster)."""
+        for e in self.edges:
+            yield {"source": e.source, "target": e.target, "kind": e.kind,
+                   "relation": e.relation, "origin": e.origin}
 
 
 def relations(tree: TreeNode) -> tuple[str, ...]:

@@ -9,14 +9,15 @@ models they use), optionally with lineage edges so a fine-tune's standing flows 
 
 from __future__ import annotations
 
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from ptmx.errors import UsageError
 from ptmx.graph import queries
 from ptmx.graph.core import model_key, project_key, require_model
 from ptmx.store import Store
+
+if TYPE_CHECKING:  # imported where a graph is built: ~100 ms that lookups need not pay
+    import networkx as nx
 
 RANKINGS = ("reuse", "in-degree", "pagerank", "co-usage", "projects")
 
@@ -26,6 +27,8 @@ def supply_graph(store: Store, *, lineage: bool = True) -> nx.DiGraph:
 
     Node attributes: kind, label, license, downloads, links, in_dataset (as in subgraphs).
     """
+    import networkx as nx
+
     graph = nx.DiGraph()
     models = queries.linked_models(store, lineage)
     graph.add_nodes_from(

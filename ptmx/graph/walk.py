@@ -16,13 +16,15 @@ touches ~20k neighbor rows at 10x PeaTMOSS; the walk then costs what the nodes i
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ptmx.graph import queries
 from ptmx.graph.core import (
@@ -32,7 +34,6 @@ from ptmx.graph.core import (
     USES,
     Branch,
     Edge,
-    EdgeSet,
     Node,
     TreeNode,
     model_node,
@@ -47,6 +48,7 @@ Columns = dict[str, list[Any]]
 # Neighbour lists longer than this stay in Arrow (see the module docstring); below it, the ~10
 # Arrow calls per list (~200 µs) cost more than plain Python over its rows (~1 µs a row).
 BIG = 200
+UNBOUNDED = 1 << 62
 
 
 @dataclass(slots=True)
@@ -78,11 +80,15 @@ class _Rows:
 
     def in_tree(self, placed_ids: _PlacedIds) -> pa.Array:
         """Per row: is that neighbor placed in the tree already?"""
+        import pyarrow.compute as pc  # ~25 ms to import: only walks with long limited lists
+
         return pc.is_in(self.ids, value_set=placed_ids.array())
 
     def branch(self, relation: str, came_from: Ident | None, placed_ids: _PlacedIds,
                limit: int | None) -> tuple[Branch, list[_Item]]:
         """The branch's counts, and the neighbors to show (the first ``limit`` not placed)."""
+        import pyarrow.compute as pc
+
         placed = self.in_tree(placed_ids)
         total, seen = len(self), int(pc.sum(placed).as_py() or 0)
         if came_from is not None and came_from[0] == self.kind and pc.any(
@@ -97,6 +103,29 @@ class _Rows:
         """The neighbors, in row order, that ended up in the tree (each gives an edge)."""
         return [_Item((self.kind, child_id), None, "uses", self.outward)
                 for child_id in self.ids.filter(self.in_tree(placed_ids)).to_pylist()]
+
+
+class _Short:
+    """A short list of reuse neighbors of one frontier node: rows ``start``..``end`` of one
+    query's columns, converted to Python lists once for all short lists of that query. Rows are
+    read in place, with no per-row object: an unlimited depth-2 walk reads ~20k of them."""
+
+    __slots__ = ("columns", "end", "kind", "outward", "start")
+
+    def __init__(self, columns: Columns, start: int, end: int, kind: str, outward: bool) -> None:
+        self.columns = columns
+        self.start = start
+        self.end = end
+        self.kind = kind          # the neighbors' kind
+        self.outward = outward
+
+    def rows(self, came_from: Ident | None) -> list[int]:
+        """Indices of the rows, without the tree parent (not a neighbor to list again)."""
+        rows = range(self.start, self.end)
+        if came_from is None or came_from[0] != self.kind:
+            return list(rows)
+        ids = self.columns["id"]
+        return [i for i in rows if ids[i] != came_from[1]]
 
 
 class _PlacedIds:
@@ -119,12 +148,21 @@ class _PlacedIds:
         return self._array
 
 
-def _items(table: pa.Table, kind: str, outward: bool) -> list[_Item]:
+def _columns(table: pa.Table) -> Columns:
     columns: Columns = {name: table.column(name).to_pylist() for name in table.column_names}
     columns.pop("parent", None)
+    return columns
+
+
+def _items(table: pa.Table, kind: str, outward: bool) -> list[_Item]:
+    columns = _columns(table)
     # Pairs are DISTINCT in SQL, so they go straight in (this loop is the hot one).
     return [_Item((kind, child_id), None, "uses", outward, row=(columns, i))
             for i, child_id in enumerate(columns["id"])]
+
+
+# What a (node, relation) pair found: lineage items, a long reuse list, or a short one.
+Group = list[_Item] | _Rows | _Short
 
 
 @dataclass
@@ -151,13 +189,33 @@ def walk(store: Store, root: Node, rule: Rule, depth: int | None, limit: int | N
     counts it as ``seen`` and still gets the edge. Beyond ``limit`` new neighbors per branch
     are only counted (``more``) and not expanded.
     """
+    # A walk allocates tens of thousands of small objects and no reference cycles (trees point
+    # down only): the cycle collector's passes over them were a quarter of a depth-2 walk.
+    with _no_cycle_collection():
+        return _walk(store, root, rule, depth, limit)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _walk(store: Store, root: Node, rule: Rule, depth: int | None, limit: int | None) -> Walk:
     state = _Walker(root, limit)
     frontier = [state.tree]
     level = 0
     while frontier and (depth is None or level < depth):
         level += 1
         wanted = {t.node.key: tuple(rule(t)) for t in frontier}
-        found = _neighbors(store, [t.node for t in frontier], wanted)
+        # Unlimited: every row is shown, so every list is read in place (no Arrow compute).
+        found = _neighbors(store, [t.node for t in frontier], wanted,
+                           BIG if limit is not None else UNBOUNDED)
         next_frontier: list[TreeNode] = []
         for current in frontier:
             current.expanded = True
@@ -181,13 +239,16 @@ class _Walker:
         if root.id is not None:
             self.placed_ids[root.kind].append(root.id)
         self.parent: dict[Ident, TreeNode] = {}
-        self.edges = EdgeSet()
+        # Edges without duplicates, in discovery order (as EdgeSet, keyed the same way).
+        self.edges: dict[tuple[str, str, str], Edge] = {}
 
-    def expand(self, current: TreeNode, relation: str, group: list[_Item] | _Rows | None,
+    def expand(self, current: TreeNode, relation: str, group: Group | None,
                level: int) -> list[TreeNode]:
         """Add ``current``'s branch for ``relation``; returns the children it placed."""
         up = self.parent.get(_ident(current.node))
         came_from = _ident(up.node) if up is not None else None
+        if isinstance(group, _Short):
+            return self.expand_short(current, relation, group, came_from, level)
         if isinstance(group, _Rows):
             branch, items = group.branch(relation, came_from, self.placed_ids[group.kind],
                                          self.limit)
@@ -207,6 +268,31 @@ class _Walker:
         current.branches.append(branch)
         return list(branch.children)
 
+    def expand_short(self, current: TreeNode, relation: str, group: _Short,
+                     came_from: Ident | None, level: int) -> list[TreeNode]:
+        """:meth:`expand` for a short reuse list, reading its rows in place."""
+        rows = group.rows(came_from)
+        if not rows:
+            return []
+        branch = Branch(relation, total=len(rows))
+        children, placed, kind, limit = branch.children, self.placed, group.kind, self.limit
+        ids = group.columns["id"]
+        for i in rows:
+            ident = (kind, ids[i])
+            if ident in placed:
+                branch.seen += 1
+            elif limit is None or len(children) < limit:
+                node = _row_node(kind, ids[i], group.columns, i)
+                child = TreeNode(node, level, relation)
+                placed[ident] = child
+                self.placed_ids[kind].append(ids[i])
+                self.parent[ident] = current
+                children.append(child)
+            else:
+                branch.more += 1
+        current.branches.append(branch)
+        return list(children)
+
     def place(self, current: TreeNode, item: _Item, level: int, relation: str) -> TreeNode:
         node = item.node or _node_from(item)
         child = TreeNode(node, level, relation)
@@ -216,25 +302,37 @@ class _Walker:
         self.parent[item.ident] = current
         return child
 
-    def add_edges(self, found: dict[tuple[str, str], list[_Item] | _Rows]) -> None:
+    def add_edges(self, found: dict[tuple[str, str], Group]) -> None:
         """Edges between nodes that are both in the result, whichever parent placed them."""
+        placed = self.placed
         for (owner, _relation), group in found.items():
+            if isinstance(group, _Short):
+                ids, kind = group.columns["id"], group.kind
+                edges, outward = self.edges, group.outward
+                for i in range(group.start, group.end):
+                    hit = placed.get((kind, ids[i]))
+                    if hit is not None:
+                        # EdgeSet.add inlined: ~20k rows at depth 2 of the most reused model
+                        ends = (owner, hit.node.key) if outward else (hit.node.key, owner)
+                        if (*ends, "uses") not in edges:
+                            edges[(*ends, "uses")] = Edge(*ends, "uses")
+                continue
             hits = (group.placed_items(self.placed_ids[group.kind]) if isinstance(group, _Rows)
                     else [item for item in group if item.ident in self.placed])
             for item in hits:
                 other = self.placed[item.ident].node.key
                 source, target = (owner, other) if item.outward else (other, owner)
-                self.edges.add(Edge(source, target, item.kind, item.relation, item.origin))
+                self.edges.setdefault((source, target, item.kind),
+                                      Edge(source, target, item.kind, item.relation, item.origin))
 
     def result(self) -> Walk:
         by_key = {t.node.key: t for t in self.placed.values()}
         parents = {self.placed[ident].node.key: p.node.key for ident, p in self.parent.items()}
-        return Walk(self.tree, {k: t.node for k, t in by_key.items()}, self.edges.to_list(),
+        return Walk(self.tree, {k: t.node for k, t in by_key.items()}, list(self.edges.values()),
                     parents, by_key)
 
 
-def _listed(found: dict[tuple[str, str], list[_Item] | _Rows], key: tuple[str, str]
-            ) -> list[_Item]:
+def _listed(found: dict[tuple[str, str], Group], key: tuple[str, str]) -> list[_Item]:
     """The item list of ``key`` (short groups and lineage are lists; long groups never get here)."""
     group = found[key]
     assert isinstance(group, list)
@@ -246,17 +344,33 @@ def _node_from(item: _Item) -> Node:
     assert item.row is not None
     columns, i = item.row
     kind, node_id = item.ident
+    return _row_node(kind, node_id, columns, i)
+
+
+def _row_node(kind: str, node_id: int | str, columns: Columns, i: int) -> Node:
     name = columns["name"][i]
     downloads = columns["downloads"][i] if "downloads" in columns else None
     return Node(key=f"{kind}:{name}", kind=kind, name=name, id=int(node_id),
                 license=columns["license"][i], downloads=downloads, links=columns["links"][i])
 
 
+def _runs(parents: list[int]) -> list[tuple[int, int]]:
+    """(parent, end row) of each run of equal parents (rows come grouped by parent)."""
+    runs = [(before, i) for i, (before, after) in enumerate(pairwise(parents), 1)
+            if before != after]
+    if parents:
+        runs.append((parents[-1], len(parents)))
+    return runs
+
+
 def _neighbors(
-    store: Store, nodes: list[Node], wanted: Mapping[str, Sequence[str]]
-) -> dict[tuple[str, str], list[_Item] | _Rows]:
-    """Neighbours of ``nodes`` for the relations each wants, keyed by (node key, relation)."""
-    found: dict[tuple[str, str], list[_Item] | _Rows] = defaultdict(list)
+    store: Store, nodes: list[Node], wanted: Mapping[str, Sequence[str]], big: int = BIG
+) -> dict[tuple[str, str], Group]:
+    """Neighbours of ``nodes`` for the relations each wants, keyed by (node key, relation).
+
+    Lists longer than ``big`` rows stay in Arrow (:class:`_Rows`); an unlimited walk shows
+    every row, so it passes no bound and reads every list in place (:class:`_Short`)."""
+    found: dict[tuple[str, str], Group] = defaultdict(list)
     keys: dict[tuple[str, str], set[Ident]] = defaultdict(set)
     by_id = {(n.kind, n.id): n for n in nodes if n.id is not None}
     outside = {n.name.lower(): n for n in nodes if n.kind == "model" and n.id is None}
@@ -282,23 +396,27 @@ def _neighbors(
         owner_key = {n.id: n.key for n in nodes if n.kind == kind}
         # Rows come grouped by parent; long groups stay Arrow slices, the rest become items in
         # one conversion (per-group conversions would cost more than they save).
-        runs = pc.run_end_encode(table.column("parent").combine_chunks())
+        runs = _runs(table.column("parent").to_pylist())
         short: list[pa.Table] = []
-        start = 0
-        for parent_id, end in zip(runs.values.to_pylist(), runs.run_ends.to_pylist(),
-                                  strict=True):
-            if end - start > BIG:
-                found[(owner_key[parent_id], relation)] = _Rows(
-                    table.slice(start, end - start), child_kind, outward)
+        spans: list[tuple[tuple[str, str], int]] = []
+        start = at = 0
+        for parent_id, end in runs:
+            key = (owner_key[parent_id], relation)
+            if end - start > big:
+                found[key] = _Rows(table.slice(start, end - start), child_kind, outward)
             else:
                 short.append(table.slice(start, end - start))
-                found[(owner_key[parent_id], relation)] = []  # keeps the rows' order of owners
+                at += end - start
+                spans.append((key, at))
+                found[key] = []  # keeps the rows' order of owners; filled below
             start = end
         if short:
-            rows = pa.concat_tables(short) if len(short) < len(runs.values) else table
-            parents = rows.column("parent").to_pylist()
-            for parent_id, item in zip(parents, _items(rows, child_kind, outward), strict=True):
-                _listed(found, (owner_key[parent_id], relation)).append(item)
+            # One conversion for every short list (per-list conversions cost more than they save).
+            columns = _columns(pa.concat_tables(short) if len(short) < len(runs) else table)
+            begin = 0
+            for key, end in spans:
+                found[key] = _Short(columns, begin, end, child_kind, outward)
+                begin = end
 
     base_ids = ids("model", BASE)
     derived_ids = ids("model", DERIVED)

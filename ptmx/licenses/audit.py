@@ -13,6 +13,7 @@ import json
 import time
 import weakref
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -111,6 +112,15 @@ class AuditResult:
             chain, inherited = row.pop("chain"), row.pop("inherited_from")
             with_chain(row, chain, inherited)
         return rows
+
+    def selected(self, *, verdicts: Collection[str] = (), limit: int | None = None) -> pa.Table:
+        """The columns of :meth:`rows` (``chain`` as JSON text, ``inherited_from``) as Arrow,
+        ``verdicts`` only, the first ``limit``: for output written from Arrow directly."""
+        table = self.table.select([*AUDIT_KEYS, *CHAIN_KEYS])
+        if verdicts:
+            table = table.filter(pc.is_in(table.column("verdict"),
+                                          pa.array(sorted(verdicts), pa.string())))
+        return table.slice(0, limit) if limit else table
 
     def findings(self) -> list[AuditRecord]:
         """Records worse than ok-with-obligations, worst first."""

@@ -17,7 +17,7 @@ import datetime as dt
 import decimal
 import json
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING, Any, TextIO, TypeGuard
 
@@ -90,6 +90,149 @@ def dumps(value: Any, *, pretty: bool | None = None) -> str:
     if _pretty(pretty):
         return json.dumps(value, default=_jsonable, ensure_ascii=False, indent=2)
     return _COMPACT.encode(value)
+
+
+def write_json_object(head: Mapping[str, Any], lists: Mapping[str, Iterable[Any]], *,
+                      out: TextIO | None = None) -> None:
+    """One JSON object: the keys of ``head``, then each of ``lists`` as an array, written a
+    batch of items at a time (one item per line), so that neither the whole text nor a second
+    copy of every item is held. To a terminal: indented, as :func:`dumps` does."""
+    out = out or sys.stdout
+    if out is sys.stdout and _pretty(None):
+        out.write(_indented({**head, **{k: list(v) for k, v in lists.items()}}) + "\n")
+        return
+    encode = _COMPACT.encode
+    opening = encode(dict(head))[:-1]  # '{"a": 1, ...' without its closing brace
+    for n, (key, items) in enumerate(lists.items()):
+        comma = ", " if n or head else ""
+        out.write(f"{opening}{comma}{encode(key)}: [")
+        opening = ""
+        it, started = iter(items), False
+        while chunk := list(islice(it, _BATCH)):
+            out.write(("," if started else "") + "\n" + ",\n".join(map(encode, chunk)))
+            started = True
+        out.write("\n]" if started else "]")
+    out.write((opening or "") + "}\n")
+
+
+def write_json_batches(batches: Iterable[Sequence[Any]], *, lines: bool = False,
+                       out: TextIO | None = None) -> None:
+    """A JSON list of the items of ``batches`` (``lines``: JSON lines), written a batch at a
+    time: one encoder call per batch (a batch per line) rather than one per item, since the
+    encoder's set-up costs more than a short record. To a terminal: indented, as :func:`dumps`."""
+    out = out or sys.stdout
+    encode = _COMPACT.encode
+    if lines:
+        for batch in batches:
+            out.write("".join(encode(item) + "\n" for item in batch))
+        return
+    if out is sys.stdout and _pretty(None):
+        out.write(_indented([item for batch in batches for item in batch]) + "\n")
+        return
+    started = False
+    for batch in batches:
+        if batch:
+            out.write((",\n" if started else "[") + encode(batch)[1:-1])
+            started = True
+    out.write("]\n" if started else "[]\n")
+
+
+# What Python's JSON encoder writes for each control character (ensure_ascii=False escapes
+# nothing else but the quote and the backslash).
+_CONTROL = {chr(c): {8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r"}.get(c, f"\\u{c:04x}")
+            for c in range(32)}
+
+
+def _json_strings(values: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """Each string as JSON text (quoted and escaped as Python's encoder does), null as ``null``.
+
+    Only the distinct values are escaped (a column of verdict reasons has ~3k distinct values
+    in 70k rows), then put back in place: a fifth of the time of escaping every row."""
+    import pyarrow.compute as pc
+
+    if hasattr(values, "combine_chunks"):
+        values = values.combine_chunks()
+    encoded = pc.dictionary_encode(values)
+    text = pc.replace_substring(pc.replace_substring(encoded.dictionary, "\\", "\\\\"), '"',
+                                '\\"')
+    if pc.any(pc.match_substring_regex(text, "[\\x00-\\x1f]")).as_py():  # rare: escape each
+        for char, escaped in _CONTROL.items():
+            text = pc.replace_substring(text, char, escaped)
+    quoted = pc.binary_join_element_wise('"', text, '"', "")
+    return pc.fill_null(quoted.take(encoded.indices), "null")
+
+
+def arrow_json_objects(table: pa.Table | pa.RecordBatch, *, raw: Collection[str] = (),
+                       optional_from: str | None = None) -> pa.ChunkedArray | pa.Array:
+    """One JSON object (text) per row of ``table``, built by Arrow kernels, not per value in
+    Python: what ``json.dumps`` of the row's dict gives, up to whitespace. String columns only;
+    ``raw`` columns hold JSON text already; the columns from ``optional_from`` on are written
+    only where that column is not null (absent keys, not nulls)."""
+    import pyarrow.compute as pc
+
+    names = table.column_names
+    cut = names.index(optional_from) if optional_from is not None else len(names)
+
+    def members(columns: Sequence[str], opening: str) -> list[Any]:
+        parts: list[Any] = []
+        for i, name in enumerate(columns):
+            column = table.column(name)
+            value = (pc.fill_null(column, "null") if name in raw else _json_strings(column))
+            parts += [(opening if i == 0 else ", ") + _COMPACT.encode(name) + ": ", value]
+        return parts
+
+    parts = members(names[:cut], "{")
+    if cut < len(names):
+        tail = pc.binary_join_element_wise(*members(names[cut:], ", "), "")
+        parts.append(pc.if_else(pc.is_null(table.column(names[cut])), "", tail))
+    return pc.binary_join_element_wise(*parts, "}", "")
+
+
+def write_arrow_json(table: pa.Table, *, lines: bool = False, out: TextIO | None = None,
+                     **options: Any) -> None:
+    """``table``'s rows as a JSON list (``lines``: JSON lines) of objects built by
+    :func:`arrow_json_objects` (``options``), written a batch at a time: no Python dict, no
+    second copy of every record. To a terminal: indented, from the same text."""
+    out = out or sys.stdout
+    pretty = not lines and out is sys.stdout and _pretty(None)
+    started = False
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    write = _utf8_writer(out)
+    for batch in table.to_batches(max_chunksize=32 * _BATCH):
+        if not batch.num_rows:
+            continue
+        texts = arrow_json_objects(batch, **options)
+        if pretty:
+            out.write((",\n" if started else "[\n") + ",\n".join(
+                _indented(json.loads(t)) for t in texts.to_pylist()))
+            started = True
+            continue
+        # Joined by Arrow into one UTF-8 buffer: no Python string per record (nor for the batch,
+        # where the output takes bytes).
+        whole = pa.ListArray.from_arrays(pa.array([0, len(texts)], pa.int32()), texts)
+        write(("" if lines else ",\n" if started else "[\n"), pc.binary_join(
+            whole, "\n" if lines else ",\n")[0], "\n" if lines else "")
+        started = True
+    if not lines:
+        out.write("\n]\n" if started else "[]\n")
+
+
+def _utf8_writer(out: TextIO) -> Callable[[str, Any, str], None]:
+    """``write(before, text, after)`` for an Arrow string scalar ``text``: its bytes straight to
+    ``out``'s binary buffer when ``out`` writes UTF-8 (stdout, files), else decoded."""
+    buffer = getattr(out, "buffer", None)
+    if buffer is not None and (getattr(out, "encoding", "") or "").lower().replace("-", "") == "utf8":
+        def write(before: str, text: Any, after: str) -> None:
+            out.write(before)
+            out.flush()  # keep the text written before it in order
+            buffer.write(text.as_buffer())
+            out.write(after)
+    else:
+        def write(before: str, text: Any, after: str) -> None:
+            out.write(before + text.as_py() + after)
+    return write
 
 
 def _indented(value: Any) -> str:
