@@ -225,7 +225,9 @@ class Store:
 
     def _source(self, tf: TableFiles) -> str:
         files = ", ".join(_sql_string(str(p.resolve())) for p in tf.files)
-        return f"read_parquet([{files}])"
+        # Parts of different ptmx versions (more columns in newer crawls) line up by name.
+        union = "" if tf.same_columns else ", union_by_name=true"
+        return f"read_parquet([{files}]{union})"
 
     def _source_select(self, name: str, tf: TableFiles) -> str:
         return f"SELECT {self._select_list(name, tf)} FROM {self._source(tf)}"

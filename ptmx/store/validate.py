@@ -30,13 +30,32 @@ class TableFiles:
 
     @cached_property
     def schema(self) -> pa.Schema:
-        """The table's columns (read from the Parquet footers; every part must agree)."""
-        schemas = [_read_schema(p, p) for p in self.files]
-        for part, schema in zip(self.files[1:], schemas[1:], strict=True):
-            if schema.names != schemas[0].names:
-                raise DataError(f"{part}: columns differ from {self.files[0].name} in "
-                                f"{self.files[0].parent}")
-        return schemas[0]
+        """The table's columns (read from the Parquet footers).
+
+        Parts written by different ptmx versions may differ in columns (a crawl adds columns
+        to ``hub_models`` over time): their union is the table, each column's type must agree.
+        """
+        import pyarrow as pa
+
+        schemas = self._part_schemas
+        if all(schema.equals(schemas[0]) for schema in schemas[1:]):
+            return schemas[0]
+        try:
+            # Widening (int32 beside int64) is what DuckDB does on reading too.
+            return pa.unify_schemas(schemas, promote_options="permissive")
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+            raise DataError(f"{self.files[0].parent}: part files disagree on a column's type "
+                            f"({_one_line(exc)})") from exc
+
+    @cached_property
+    def _part_schemas(self) -> list[pa.Schema]:
+        return [_read_schema(p, p) for p in self.files]
+
+    @property
+    def same_columns(self) -> bool:
+        """Whether every part has the same columns in the same order (no union by name needed)."""
+        first = self._part_schemas[0].names
+        return all(schema.names == first for schema in self._part_schemas[1:])
 
     @property
     def location(self) -> Path:

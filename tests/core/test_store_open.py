@@ -84,6 +84,41 @@ def test_part_folders_are_read_as_one_table(copy_of_sample: Path) -> None:
     assert store.row_counts["model_to_reuse_repository"] == table.num_rows
 
 
+def test_parts_from_different_versions_line_up_by_column_name(copy_of_sample: Path) -> None:
+    """A crawl that gained a column keeps older parts readable: the old rows show NULL there."""
+    path = copy_of_sample / "model_to_reuse_repository.parquet"
+    table = pq.read_table(path)
+    path.unlink()
+    parts = copy_of_sample / "model_to_reuse_repository"
+    parts.mkdir()
+    half = table.num_rows // 2
+    older = table.slice(0, half)
+    newer = table.slice(half)
+    newer = newer.append_column("added_later", pa.array(["x"] * newer.num_rows))
+    # The newer part also orders its columns differently.
+    newer = newer.select(list(reversed(newer.column_names)))
+    pq.write_table(older, parts / "part-0.parquet")
+    pq.write_table(newer, parts / "part-1.parquet")
+    store = open_store(copy_of_sample)
+    assert store.row_counts["model_to_reuse_repository"] == table.num_rows
+    [row] = store.rows("SELECT count(*) FILTER (WHERE added_later IS NULL) AS old, "
+                       "count(added_later) AS new FROM model_to_reuse_repository")
+    assert row == {"old": half, "new": table.num_rows - half}
+
+
+def test_parts_disagreeing_on_a_type_name_the_folder(copy_of_sample: Path) -> None:
+    path = copy_of_sample / "model_to_reuse_repository.parquet"
+    table = pq.read_table(path)
+    path.unlink()
+    parts = copy_of_sample / "model_to_reuse_repository"
+    parts.mkdir()
+    pq.write_table(table, parts / "part-0.parquet")
+    name = table.column_names[0]
+    clash = table.set_column(0, name, pa.array([[1]] * table.num_rows))
+    pq.write_table(clash, parts / "part-1.parquet")
+    assert "model_to_reuse_repository" in _message(copy_of_sample)
+
+
 def test_optional_table_absent_says_which_feature(copy_of_sample: Path) -> None:
     (copy_of_sample / "model_card.parquet").unlink()
     store = open_store(copy_of_sample)

@@ -71,10 +71,11 @@ def _drop(table: str, column: str) -> Callable[[Path], None]:
 
 
 def _nested_parts(folder: Path) -> None:
-    # A table as a folder of parts whose columns disagree.
+    # A table as a folder of parts that disagree on a column's type (parts that differ only in
+    # which columns they have are read as one table, lined up by name).
     (folder / "lab").mkdir()
     pq.write_table(pa.table({"a": [1]}), folder / "lab" / "p1.parquet")
-    pq.write_table(pa.table({"b": [1]}), folder / "lab" / "p2.parquet")
+    pq.write_table(pa.table({"a": [[1]]}), folder / "lab" / "p2.parquet")
 
 
 def _symlink_loop(folder: Path) -> None:
