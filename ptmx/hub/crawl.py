@@ -158,6 +158,10 @@ class Crawler:
         self.cards: list[dict[str, Any]] = []
         self.schema = models_schema()
         self.by_status: dict[str, int] = {}
+        # --reused: models already looked up one by one (full answer: files, weights, spaces).
+        # The descendant listings name some of them again with fewer fields; a second, newer
+        # row would hide the full one from readers (they take the newest row per model).
+        self.looked_up: frozenset[str] = frozenset()
 
     @property
     def state(self) -> dict[str, Any]:
@@ -245,6 +249,8 @@ class Crawler:
             if self.opts.since and info.last_modified and \
                     parse_since(info.last_modified) < self.opts.since:
                 return rows, True
+            if info.id.lower() in self.looked_up:
+                continue
             rows.append(self._row(info.id, info))
             if left is not None and len(rows) >= left:
                 return rows, True
@@ -297,6 +303,8 @@ class Crawler:
 
     def _children(self) -> None:
         roots = list(dict.fromkeys(self.opts.reused_ids))
+        done = self.state["queue"][:self.state["queue_pos"]]
+        self.looked_up = frozenset(m.lower() for m in (*done, *self.state["renamed"].values()))
         while self.state["child_pos"] < len(roots):
             root = roots[self.state["child_pos"]]
             live = self.state["renamed"].get(root, root)

@@ -8,9 +8,11 @@ now AS (
     QUALIFY row_number() OVER (PARTITION BY lower(model)
                                ORDER BY fetched_at DESC NULLS LAST, src) = 1
 ),
--- The earliest known weights format: a change is "where known", i.e. two rows say it.
+-- The earliest and the newest known weights format: a change is "where known", i.e. two rows
+-- say it (a listing row, which has no file list, says 'unknown' and is passed over).
 weights_then AS (
-    SELECT lower(model) AS model_lc, arg_min(weights_format, fetched_at) AS weights_then
+    SELECT lower(model) AS model_lc, arg_min(weights_format, fetched_at) AS weights_then,
+           arg_max(weights_format, fetched_at) AS weights_now
     FROM hub WHERE weights_format IS NOT NULL AND weights_format NOT IN ('unknown', '')
     GROUP BY 1
 ),
@@ -34,7 +36,7 @@ SELECT ms.model_id, ms.model, coalesce(ms.license, card.license) AS license, ms.
        now.model IS NOT NULL AS crawled, now.src AS hub_table, now.live_id, now.status,
        now.gated, now.license AS hub_license, now.licenses AS hub_licenses,
        now.license_name AS hub_license_name, now.license_link AS hub_license_link,
-       now.base_models AS hub_bases, now.weights_format AS weights_now, wt.weights_then,
+       now.base_models AS hub_bases, wt.weights_now, wt.weights_then,
        now.fetched_at, now.snapshot,
        coalesce(bases.bases, CAST([] AS VARCHAR[])) AS bases,
        coalesce(derived.n, 0) AS derived,

@@ -214,3 +214,19 @@ def test_without_a_hub_table_exit_2_with_a_pointer(capsys: pytest.CaptureFixture
     assert rc == 2 and out == ""
     assert len(err.strip().splitlines()) == 1
     assert "ptmx hub crawl --reused" in err and "ptmx hub refresh" in err
+
+
+def test_a_newer_row_without_files_keeps_the_known_weights_change(tmp_path: Path) -> None:
+    """A listing row (the crawl's --all or descendants: no file list, weights 'unknown') newer
+    than the rows that know the format does not hide the change."""
+    folder = tmp_path / "data"
+    shutil.copytree(SAMPLE, folder)
+    later = dt.datetime(2026, 12, 3, tzinfo=dt.UTC)
+    write_hub(folder, [
+        hub_row(REFORMATTED, licenses=["apache-2.0"], weights_format="safetensors"),
+        hub_row(REFORMATTED, fetched_at=later, licenses=["apache-2.0"], weights_format="unknown"),
+    ])
+    write_hub(folder, [hub_row(REFORMATTED, fetched_at=EARLIER, weights_format="pickle",
+                               licenses=["apache-2.0"])], table="hub_snapshot")
+    weights = by_kind(dataset_drift(open_store(folder), ["weights"]).items, "weights")
+    assert (weights[REFORMATTED].then, weights[REFORMATTED].now) == ("pickle", "safetensors")

@@ -174,6 +174,22 @@ def test_reused_renamed_deleted_and_relatives(hub: FakeHub, hub_env: Path, ds: P
     assert {r["scope"] for r in rows.values()} == {"reused"}
 
 
+def test_reused_models_are_written_once_with_their_files(hub: FakeHub, hub_env: Path,
+                                                         ds: Path) -> None:
+    """A reused model that is also a descendant of another reused model is listed again by the
+    descendants walk (without files); it keeps its one full row from the lookup."""
+    links = [{"model_id": m, "reuse_repository_id": 1} for m in (1, 5)]  # tiny-llm and its base
+    pq.write_table(pa.Table.from_pylist(links, schema=pa.schema(
+        [("model_id", pa.int64()), ("reuse_repository_id", pa.int64())])),
+        ds / "model_to_reuse_repository.parquet")
+    hub.models["acme/tiny-llm"]["siblings"] = [{"rfilename": "model.safetensors"}]
+    assert crawl(ds, "--reused") == 0
+    rows = table(ds)
+    tiny = [r for r in rows if r["model"] == "acme/tiny-llm"]
+    assert len(tiny) == 1 and tiny[0]["weights_format"] == "safetensors"
+    assert "kid0/tiny-finetune-0" in {r["model"] for r in rows}  # acme/base's other children
+
+
 def test_cards_rows(hub: FakeHub, hub_env: Path, ds: Path) -> None:
     hub.readmes["acme/tiny-llm"] = "---\nlicense: mit\n---\n# Tiny\n"
     hub.readmes["acme/base"] = "x" * (CARD_CAP + 1000)
