@@ -77,7 +77,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ch = hub_sub.add_parser("children", help="models derived from a model on the hub "
                                              "(finetune/quantized/adapter/merge)")
     ch.add_argument("model", help="hub id of the base model")
-    ch.add_argument("--relation", choices=RELATIONS, help="only this kind of derivation")
+    ch.add_argument("--relation", choices=RELATIONS,
+                    help="only this kind of derivation, as ptmx reads it from the files "
+                         "(a GGUF repository tagged finetune is quantized)")
     ch.add_argument("--limit", type=int, default=100, help="at most this many (default 100)")
     add_format_option(ch)
     _add_hub_options(ch)

@@ -87,10 +87,28 @@ def _list_call(*, search: str | None, filters: Sequence[str], author: str | None
 
 
 def _children_filter(model_id: str, relation: str | None) -> str:
+    """The listing filter for the children of ``model_id``: every relation, always. A wanted
+    relation is kept on ptmx's side (:func:`_keep_relation`), because ptmx reads the relation
+    from the files: a GGUF repository the hub tags ``finetune`` is a quantization, so the hub's
+    ``base_model:quantized:`` filter would miss it and its ``finetune`` one would wrongly keep it."""
     if relation is not None and relation not in RELATIONS:
         raise UsageError(f"unknown relation {relation!r}",
                                   hint="one of " + ", ".join(RELATIONS))
-    return f"base_model:{relation}:{model_id}" if relation else f"base_model:{model_id}"
+    return f"base_model:{model_id}"
+
+
+def _keep_relation(relation: str | None) -> Callable[[HubListItem], bool] | None:
+    return None if relation is None else (lambda item: item.relation == relation)
+
+
+def _page_size(page_size: int, limit: int | None, keep: Callable[[HubListItem], bool] | None) -> int:
+    """No page larger than the limit needs, unless items are filtered after the listing."""
+    return page_size if keep is not None else min(page_size, limit or page_size)
+
+
+# Page size of a children listing filtered on ptmx's side: wanted items may be sparse, so fewer,
+# larger pages (the hub's listing caps a page at 1,000).
+FILTERED_PAGE = 500
 
 
 def _info(reply: Reply, model_id: str, call: Call) -> HubModelInfo:
@@ -215,15 +233,19 @@ class HubClient:
                     author: str | None = None, sort: str | None = "downloads",
                     limit: int | None = None, page_size: int = 100,
                     expand: Sequence[str] = LIST_EXPAND, parent: str | None = None,
+                    keep: Callable[[HubListItem], bool] | None = None,
                     ) -> Iterator[HubListItem]:
-        """Models matching the query, page after page (``Link: rel="next"``), up to ``limit``."""
+        """Models matching the query, page after page (``Link: rel="next"``), up to ``limit``
+        (of those ``keep`` accepts, when given)."""
         call: Call | None = _list_call(search=search, filters=filters, author=author, sort=sort,
-                                       page_size=min(page_size, limit or page_size),
+                                       page_size=_page_size(page_size, limit, keep),
                                        expand=expand)
         seen = 0
         while call is not None:
             reply = self.call(call)
             for item in _items(reply, call, parent):
+                if keep is not None and not keep(item):
+                    continue
                 yield item
                 seen += 1
                 if limit is not None and seen >= limit:
@@ -235,7 +257,8 @@ class HubClient:
         """Models derived from ``model`` (finetune/quantized/adapter/merge), most downloaded first."""
         model_id = model_ref(model)
         return self.list_models(filters=[_children_filter(model_id, relation)], limit=limit,
-                                parent=model_id)
+                                parent=model_id, keep=_keep_relation(relation),
+                                page_size=FILTERED_PAGE if relation else 100)
 
     def model_infos(self, models: Iterable[str], on_result: ProgressFn | None = None,
                     ) -> list[Result]:
@@ -350,15 +373,19 @@ class AsyncHubClient:
                           author: str | None = None, sort: str | None = "downloads",
                           limit: int | None = None, page_size: int = 100,
                           expand: Sequence[str] = LIST_EXPAND, parent: str | None = None,
+                          keep: Callable[[HubListItem], bool] | None = None,
                           ) -> AsyncIterator[HubListItem]:
-        """Models matching the query, fetched lazily page by page, up to ``limit``."""
+        """Models matching the query, fetched lazily page by page, up to ``limit`` (of those
+        ``keep`` accepts, when given)."""
         call: Call | None = _list_call(search=search, filters=filters, author=author, sort=sort,
-                                       page_size=min(page_size, limit or page_size),
+                                       page_size=_page_size(page_size, limit, keep),
                                        expand=expand)
         seen = 0
         while call is not None:
             reply = await self.call(call)
             for item in _items(reply, call, parent):
+                if keep is not None and not keep(item):
+                    continue
                 yield item
                 seen += 1
                 if limit is not None and seen >= limit:
@@ -370,7 +397,8 @@ class AsyncHubClient:
         """Models derived from ``model``, most downloaded first (an async iterator)."""
         model_id = model_ref(model)
         return self.list_models(filters=[_children_filter(model_id, relation)], limit=limit,
-                                parent=model_id)
+                                parent=model_id, keep=_keep_relation(relation),
+                                page_size=FILTERED_PAGE if relation else 100)
 
     async def model_infos(self, models: Iterable[str], on_result: ProgressFn | None = None,
                           ) -> list[Result]:

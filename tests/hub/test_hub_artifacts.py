@@ -215,8 +215,7 @@ def test_a_failed_files_call_is_a_warning_not_a_failure(
 
 def test_children_show_gated_weights_and_corrected_relation(
         repos: FakeHub, hub_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["hub", "children", "acme/base", "--relation", "finetune",
-                 "--format", "json", "--limit", "50"]) == 0
+    assert main(["hub", "children", "acme/base", "--format", "json", "--limit", "50"]) == 0
     out, _ = capsys.readouterr()
     rows = {r["model"]: r for r in json.loads(out)}
     assert rows["quant/tiny-GGUF"]["gated"] == "manual"
@@ -227,6 +226,30 @@ def test_children_show_gated_weights_and_corrected_relation(
     assert rows["acme/fp8-chat"]["relation"] == "finetune"
     assert rows["acme/fp8-chat"]["hub_relation"] is None
     assert rows["kid0/tiny-finetune-0"]["gated"] is None
+
+
+def _children(capsys: pytest.CaptureFixture[str], relation: str) -> dict[str, Any]:
+    assert main(["hub", "children", "acme/base", "--relation", relation, "--format", "json"]) == 0
+    return {r["model"]: r for r in json.loads(capsys.readouterr()[0])}
+
+
+def test_relation_filter_follows_the_corrected_relation(
+        repos: FakeHub, hub_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The hub tags the GGUF and the adapter-only repositories ``finetune``: --relation asks
+    for ptmx's reading, so they are a quantization and an adapter, not fine-tunes."""
+    quantized = _children(capsys, "quantized")
+    assert set(quantized) == {"quant/tiny-GGUF", "kid4/tiny-quantized-4"}
+    assert quantized["quant/tiny-GGUF"]["hub_relation"] == "finetune"
+    assert set(_children(capsys, "adapter")) == {"lora/tiny-adapter"}
+    finetunes = _children(capsys, "finetune")
+    assert "quant/tiny-GGUF" not in finetunes and "lora/tiny-adapter" not in finetunes
+    assert {"acme/fp8-chat", "acme/tiny-llm", "kid0/tiny-finetune-0"} <= set(finetunes)
+    assert {r["relation"] for r in finetunes.values()} == {"finetune"}
+    assert _children(capsys, "merge") == {}
+    # One listing of every child per run, filtered here (the hub's typed filter misses some).
+    filters = {v for s in repos.seen("/api/models") if s.path == "/api/models"
+               for k, v in s.query if k == "filter"}
+    assert filters == {"base_model:acme/base"}
 
 
 def test_refresh_snapshot_keeps_the_new_fields_and_drift_reports_a_format_change(
