@@ -313,3 +313,23 @@ def test_resume_after_kill_gives_the_same_table(tmp_path: Path, reference: list[
         assert not (ds / WORK_DIR).exists()
     finally:
         hub.stop()
+
+
+def test_reused_crawl_resumes_in_the_descendants_walk(hub: FakeHub, hub_env: Path, ds: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """A hub failure while listing descendants (after every lookup is saved): exit 3, then the
+    rerun goes on from there without looking the models up again, and writes each once."""
+    hub.page_cap = 2
+    for i in range(5):
+        hub.add_model(f"kid9/tiny-chat-{i}", downloads=50 - i, tags=["base_model:acme/tiny-llm"])
+    hub.fail_listing_at(2, *[Fault(500) for _ in range(5)])  # the second page of descendants
+    assert crawl(ds, "--reused", "--batch-rows", "2") == 3
+    assert "rerun the same command to resume" in capsys.readouterr().err
+    lookups = len(hub.seen("/api/models/"))
+    assert crawl(ds, "--reused", "--batch-rows", "2") == 0
+    assert len(hub.seen("/api/models/")) == lookups  # no lookup made twice
+    rows = table(ds)
+    ids = [r["model"] for r in rows]
+    assert len(ids) == len(set(ids))
+    assert {f"kid9/tiny-chat-{i}" for i in range(5)} <= set(ids)
+    assert {"acme/tiny-llm", "bert-base-uncased", "acme/gone", "acme/base"} <= set(ids)
