@@ -26,10 +26,11 @@ from ptmx.graph.core import (
     Node,
     Subgraph,
     TreeNode,
+    project_node,
     require_model,
 )
-from ptmx.graph.lineage import MAX_GENERATIONS
-from ptmx.graph.walk import walk
+from ptmx.graph.lineage import MAX_GENERATIONS, merge_hub
+from ptmx.graph.walk import Walk, walk
 from ptmx.store import Store
 
 # Activities as the license engine names them: a project loads a model (use); a model is
@@ -199,6 +200,46 @@ def _rule(tree: TreeNode) -> tuple[str, ...]:
     return (DERIVED, USED_BY) if tree.node.kind == "model" else ()
 
 
+def _down(tree: TreeNode) -> tuple[str, ...]:
+    # The hub's lineage is followed down only: a base model does not depend on its derivatives.
+    return (DERIVED,) if tree.node.kind == "model" else ()
+
+
+def _add_hub_lineage(store: Store, found: Walk) -> None:
+    """With the hub tables (``hub refresh``, ``hub crawl``): the models the hub says derive from
+    the affected ones (typed and corrected as in ``graph lineage``, card-declared parents
+    included), and the dataset's projects that use those models. The edges keep their
+    provenance, relation and the hub tag ptmx corrected."""
+    before = set(found.placed)
+    if not merge_hub(store, found, _down):
+        return
+    fresh = [t for key, t in found.placed.items()
+             if key not in before and t.node.kind == "model" and t.node.id is not None]
+    if not fresh:
+        return
+    users: dict[int, list[dict[str, Any]]] = {}
+    for row in queries.projects_using(store, [t.node.id for t in fresh if t.node.id]).to_pylist():
+        users.setdefault(row["parent"], []).append(row)
+    for tree in fresh:
+        rows = users.get(tree.node.id or -1)
+        if not rows:
+            continue
+        branch = Branch(USED_BY)
+        tree.branches.append(branch)
+        for row in rows:
+            node = project_node(row)
+            found.edges.append(Edge(node.key, tree.node.key, "uses"))
+            branch.total += 1
+            if node.key in found.placed:
+                branch.seen += 1
+                continue
+            found.nodes[node.key] = node
+            child = TreeNode(node, tree.depth + 1, USED_BY, expanded=True)
+            branch.children.append(child)
+            found.placed[node.key] = child
+            found.parent[node.key] = tree.node.key
+
+
 def impact(store: Store, model: str | Node, *, license_judge: LicenseJudge | None = None,
            link_activity: LinkActivity | None = None,
            effective_judge: EffectiveJudge | None = None) -> Impact:
@@ -212,6 +253,7 @@ def impact(store: Store, model: str | Node, *, license_judge: LicenseJudge | Non
     root = model if isinstance(model, Node) else require_model(store, model)
     # Depth: one step to the projects beyond the longest lineage chain a walk may follow.
     found = walk(store, root, _rule, MAX_GENERATIONS + 1, None)
+    _add_hub_lineage(store, found)
     steps = None if license_judge is None and effective_judge is None else _Steps(
         license_judge, link_activity, _expressions(store, found.nodes), effective_judge)
     affected: list[Affected] = []

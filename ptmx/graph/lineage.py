@@ -26,7 +26,7 @@ from ptmx.graph.core import (
     model_node,
     require_model,
 )
-from ptmx.graph.walk import Walk, walk
+from ptmx.graph.walk import Rule, Walk, walk
 from ptmx.store import Store
 
 # Lineage chains are short; the bound only stops a corrupt table with a long cycle-free chain
@@ -66,7 +66,7 @@ def lineage(store: Store, model: str | Node) -> Lineage:
         store.require("model_base", "lineage")
     root = model if isinstance(model, Node) else require_model(store, model)
     found = walk(store, root, _rule, MAX_GENERATIONS, None)
-    hub_edges = _merge_hub(store, found)
+    hub_edges = merge_hub(store, found)
     by_pair = {(e.source, e.target): e for e in found.edges}
     ancestors: list[dict[str, Any]] = []
     descendants: list[dict[str, Any]] = []
@@ -103,11 +103,12 @@ def _edge_fields(edge: Edge | None) -> dict[str, Any]:
             "origin": edge.origin}
 
 
-def _merge_hub(store: Store, found: Walk) -> int:
-    """Add the hub's edges to ``found`` (edges, nodes, tree); the number of hub edges read."""
+def merge_hub(store: Store, found: Walk, rule: Rule = _rule) -> int:
+    """Add the hub's edges to ``found`` (edges, nodes, tree); the number of hub edges read.
+    ``rule`` says which way each tree node is followed (lineage: both; impact: down only)."""
     placed = {t.node.key: t for t in found.root.walk()}
-    up = [t.node.name for t in placed.values() if BASE in _rule(t)]
-    down = [t.node.name for t in placed.values() if DERIVED in _rule(t)]
+    up = [t.node.name for t in placed.values() if BASE in rule(t)]
+    down = [t.node.name for t in placed.values() if DERIVED in rule(t)]
     hub = queries.hub_lineage(store, up, down)
     if not hub:
         return 0
@@ -141,11 +142,11 @@ def _merge_hub(store: Store, found: Walk) -> int:
             edge.hub_relation = r["relation"]
             edge.corrected_from = r["corrected_from"]
             edge.relation = edge.relation or r["relation"]
-    _place(found, placed, new)
+    _place(found, placed, new, rule)
     return len(hub)
 
 
-def _place(found: Walk, placed: dict[str, TreeNode], new: list[Edge]) -> None:
+def _place(found: Walk, placed: dict[str, TreeNode], new: list[Edge], rule: Rule) -> None:
     """Hang the models the hub's edges add under the tree nodes they connect to, breadth first
     (ancestors keep going up, descendants down; each model is placed once)."""
     ups: dict[str, list[str]] = {}
@@ -158,7 +159,7 @@ def _place(found: Walk, placed: dict[str, TreeNode], new: list[Edge]) -> None:
         tree = queue.popleft()
         for relation, keys in ((BASE, ups.get(tree.node.key, [])),
                                (DERIVED, downs.get(tree.node.key, []))):
-            if relation not in _rule(tree):
+            if relation not in rule(tree):
                 continue
             fresh = [key for key in dict.fromkeys(keys) if key not in placed]
             if not fresh:
