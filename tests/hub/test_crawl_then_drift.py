@@ -120,3 +120,37 @@ def test_a_second_crawl_after_a_weights_conversion_is_a_weights_change(
     weights = items(drift_json(ds, capsys, "--kind", "weights"), "weights")
     assert set(weights) == {TINY}
     assert (weights[TINY]["then"], weights[TINY]["now"]) == ("pickle", "safetensors")
+
+
+README = """---
+license: cc-by-nc-4.0
+datasets:
+- wikitext
+---
+# Tiny LLM
+## Limitations
+It is biased in ways we describe at length.
+## Evaluation
+Perplexity 12 on wikitext.
+"""
+
+
+def test_crawl_cards_then_the_card_commands_read_the_readme(
+        hub: FakeHub, hub_env: Path, ds: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`hub crawl --reused --cards`, then `cards show/report --source readme` on the same folder:
+    the crawled README is scored and says its source (issue 20, --cards)."""
+    hub.readmes[TINY] = README
+    assert run(capsys, "--data", str(ds), "hub", "crawl", "--reused", "--cards")[0] == 0
+    rc, out, err = run(capsys, "cards", "show", TINY, "--source", "readme", "--format", "json",
+                       "--data", str(ds))
+    assert rc == 0, err
+    card = json.loads(out)
+    assert card["source"].startswith("README 20") and card["status"] == "assessed"
+    rules = {r["key"]: r for r in card["rules"]}
+    assert rules["license"]["status"] == "pass" and "cc-by-nc-4.0" in rules["license"]["evidence"][0]
+    assert rules["evaluation"]["status"] == "pass" and rules["paper"]["status"] == "missing"
+    assert card["other_source"]["source"] == "PeaTMOSS extraction"
+    rc, out, err = run(capsys, "cards", "report", "--source", "readme", "--format", "json",
+                       "--data", str(ds))
+    assert rc == 0, err
+    assert "README 20" in out and TINY in out
