@@ -333,3 +333,17 @@ def test_reused_crawl_resumes_in_the_descendants_walk(hub: FakeHub, hub_env: Pat
     assert len(ids) == len(set(ids))
     assert {f"kid9/tiny-chat-{i}" for i in range(5)} <= set(ids)
     assert {"acme/tiny-llm", "bert-base-uncased", "acme/gone", "acme/base"} <= set(ids)
+
+
+def test_progress_says_pages_models_rate_and_eta(hub: FakeHub, hub_env: Path, ds: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """Not a terminal: a plain progress line (then one every 30 s), on stderr only."""
+    assert crawl(ds, "--reused") == 0
+    out, err = capsys.readouterr()
+    line = next(x for x in err.splitlines() if x.startswith("hub crawl: lookups:"))
+    assert " pages, " in line and " models, " in line and "/s" in line and "ETA" in line
+    assert "\x1b" not in err and "hub crawl:" not in out
+    hub.add_generated(5)
+    assert crawl(ds, "--all", "--limit", "5") == 0
+    err = capsys.readouterr().err
+    assert "hub crawl: listing: 1 pages, 5 models" in err and "5/5, ETA" in err
