@@ -88,6 +88,8 @@ def test_reuse_and_top_models_figures_are_the_reports(report: PaperReport, note:
     assert r is not None and top is not None
     unknown = next(b.models for b in r.by_downloads if b.label == "unknown")
     assert f"downloads are unknown for {unknown:,}" in note
+    never = next(b.models for b in r.by_reuse if b.label.startswith("0 "))
+    assert f"the {never:,} models that no project reuses" in note
     assert f"r = {r.log_correlation:.2f} over the {r.correlated_models:,}" in note
     for m in top.models[:5]:
         assert f"{m.model}" in note and f"{m.reuse_count:,}" in note
