@@ -97,3 +97,14 @@ def test_reuse_and_top_models_figures_are_the_reports(report: PaperReport, note:
 
 def test_the_readme_links_the_note() -> None:
     assert "docs/PAPER_ON_THE_SAMPLE.md" in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_licence_flow_bands_are_the_reports(report: PaperReport, note: str) -> None:
+    flow = report.license_flow
+    assert flow is not None
+    bands = {(r.upstream, r.downstream): r.links for r in flow.rows}
+    for (up, down), text in [(("apache-2.0", "no license"), "apache-2.0 → no license"),
+                             (("mit", "no license"), "mit → no license"),
+                             (("cc-by-nc-4.0", "no license"), "cc-by-nc-4.0 → no license")]:
+        assert f"{text} {bands[(up, down)]:,}" in note.replace("\n", " ")
+
