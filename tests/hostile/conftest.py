@@ -107,6 +107,30 @@ def run_on_tty(*args: str, env: dict[str, str] | None = None, timeout: float = 6
 PROGRESS_CONTROLS = frozenset({"\x1b[?25l", "\x1b[?25h", "\x1b[1A", "\x1b[2K"})
 
 
+def screen_lines(output: str) -> list[str]:
+    """The non-blank lines a terminal shows at the end, replaying the transient progress line's
+    controls (carriage return, erase line, cursor up, hide/show cursor) as a terminal would:
+    a progress line that erased itself leaves nothing."""
+    import re
+
+    rows, row, col = [""], 0, 0
+    for token in re.split("(\r|\n|\x1b\\[1A|\x1b\\[2K|\x1b\\[\\?25[lh])", output):
+        if token == "\n":
+            row, col = row + 1, 0
+            if row == len(rows):
+                rows.append("")
+        elif token == "\r":
+            col = 0
+        elif token == "\x1b[1A":
+            row = max(0, row - 1)
+        elif token == "\x1b[2K":
+            rows[row] = ""
+        elif token and token not in PROGRESS_CONTROLS:
+            rows[row] = rows[row][:col] + token + rows[row][col + len(token):]
+            col += len(token)
+    return [line for line in rows if line.strip()]
+
+
 def outside_escapes(output: str, allowed: Iterable[str] = ()) -> list[str]:
     """ESC sequences in ``output`` that are not rich's own SGR colour codes (``ESC[...m``), the
     progress line's cursor controls, or listed in ``allowed``: what a hostile string would have

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.hostile.conftest import ESC, outside_escapes, run_on_tty
+from tests.hostile.conftest import ESC, outside_escapes, run_on_tty, screen_lines
 
 HOSTILE_IDS = {
     "osc-title": "\x1b]0;pwned\x07gpt2",
@@ -29,6 +29,6 @@ def test_hostile_id_is_echoed_escaped(action: str, case: str) -> None:
     assert result.code == 2, result.stdout[-2000:]
     assert "Traceback" not in result.stdout
     assert outside_escapes(result.stdout) == []
-    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    lines = screen_lines(result.stdout)
     assert len(lines) == 1 and lines[0].startswith("ptmx: no "), result.stdout
     assert ESC not in lines[0] and "\u202e" not in lines[0]
