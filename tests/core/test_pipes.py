@@ -133,3 +133,13 @@ def test_model_and_project_pages_show_reuse_file_paths_when_the_dataset_has_them
     assert any("bob/search" in ln and "index.py" in ln for ln in records(projects))
     page = run("--data", str(data), "project", "alice/chatbot").stdout
     assert "files" in page and "app/bot.py" in page
+
+
+def test_titles_are_one_line_of_their_own_without_padding() -> None:
+    # a title longer than its narrow table used to wrap mid-sentence ("(3 of" / "1,704)"), and a
+    # title over a wide table was padded with a thousand spaces
+    out = piped("model", "bert-base-uncased", "--limit", "3")
+    assert "projects reusing bert-base-uncased (3 of 1,704)\n" in out
+    audit = piped("licenses", "audit", "--limit", "2")
+    title = next(ln for ln in audit.splitlines() if ln.startswith("Licence verdicts"))
+    assert title == title.rstrip() and title.endswith("records)")
