@@ -63,7 +63,11 @@ async def test_a_dataset_without_the_optional_tables(tmp_path):
         assert "app/bot.py" in text and "alice/chatbot" in text  # the files column is back
         await pilot.press("f4")
         await settle(pilot)
-        assert "model_card" in screen_text(app)  # the report needs it, and says so
+        text = " ".join(screen_text(app).split())  # wrapped lines joined
+        assert "model_card" in text  # the report needs it, and says so
+        # and names what adds it (not "add model_card.parquet", not "not available yet")
+        assert "ptmx import" in text and "--model-cards" in text
+        assert "model_card.parquet" not in text and "not available yet" not in text
         await pilot.press("f3")
         await settle(pilot)
         assert isinstance(app.screen, LicensesScreen)

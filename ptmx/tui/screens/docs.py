@@ -66,7 +66,7 @@ class DocumentationScreen(PtmxScreen):
         if is_not_available(error):
             self.query_one("#fields-body", Static).update(
                 Group(safe_text(error_text(error), "bold"), Text(""), Text(WHAT_IT_SHOWS)))
-            self.set_context("documentation report: not available yet")
+            self.set_context("documentation report: not in this dataset")
         else:
             self.query_one("#fields-body", Static).update(
                 safe_text(error_text(error), "bold red"))
