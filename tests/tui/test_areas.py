@@ -3,6 +3,7 @@ say plainly which table the dataset lacks."""
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import DataTable
 
 from ptmx.tui.screens.docs import DocumentationScreen
@@ -73,3 +74,23 @@ async def test_a_dataset_without_the_optional_tables(tmp_path):
         assert isinstance(app.screen, LicensesScreen)
         assert app.is_running
     store.close()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+async def test_documentation_table_shows_why_a_model_ranks_where_it_does(app, size):
+    """The least-documented table is sorted by risk: risk, projects and card share are on screen
+    next to each model, even at 80 columns (a long id once pushed them past the right edge)."""
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        screen = app.screen
+        text = screen_text(app)
+        assert "riskiest first: risk = reuse × missing critical fields" in text  # not cut
+        first = next(line for line in text.splitlines() if screen.models[0] in line)
+        head = first.split(screen.models[0])[0].split()
+        assert len(head) == 3 and head[2].endswith("%")  # risk, projects, card
+        table = screen.query_one("#worst", DataTable)
+        table.focus()
+        await pilot.press("y")
+        assert app.clipboard == screen.models[0]  # the id, not the risk in the first cell
