@@ -341,6 +341,7 @@ _PIPE_CAP = 100_000  # widest line a pipe gets; a renderable that fills any widt
 
 def _pipe_console_class() -> type[Console]:
     from rich.console import Console
+    from rich.table import Table
 
     class PipeConsole(Console):
         """A Console off a terminal: each renderable is printed on a console as wide as its
@@ -352,6 +353,10 @@ def _pipe_console_class() -> type[Console]:
                 super().print(*objects, **kwargs)
                 return
             objects = _titles_apart(objects)
+            if self._buffer_index == 0 and self.encoding.lower().startswith("utf"):
+                objects = self._drawn_fast(objects, kwargs)
+                if not objects:
+                    return
             options = self.options.update(width=_PIPE_CAP, max_width=_PIPE_CAP)
             widths = [self.measure(o, options=options).maximum for o in objects
                       if not isinstance(o, str)]
@@ -368,6 +373,23 @@ def _pipe_console_class() -> type[Console]:
                 super().print(*objects, **kwargs)
             finally:
                 self.width = saved
+
+        def _drawn_fast(self, objects: Sequence[Any], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+            """Long tables are written here as plain lines (see :mod:`ptmx.render.plaintable`);
+            what is left of ``objects`` after the last of them is returned for rich."""
+            from ptmx.render.plaintable import plain_table_lines
+
+            rest: list[Any] = []
+            for o in objects:
+                lines = plain_table_lines(o) if isinstance(o, Table) else None
+                if lines is None:
+                    rest.append(o)
+                    continue
+                if rest:
+                    self.print(*rest, **kwargs)
+                    rest = []
+                self.file.write("\n".join(lines) + "\n")
+            return tuple(rest)
 
     return PipeConsole
 
