@@ -341,6 +341,7 @@ _PIPE_CAP = 100_000  # widest line a pipe gets; a renderable that fills any widt
 
 def _pipe_console_class() -> type[Console]:
     from rich.console import Console
+    from rich.table import Table
 
     class PipeConsole(Console):
         """A Console off a terminal: each renderable is printed on a console as wide as its
@@ -351,11 +352,14 @@ def _pipe_console_class() -> type[Console]:
             if not objects or kwargs.get("width") is not None:
                 super().print(*objects, **kwargs)
                 return
+            objects = _titles_apart(objects)
+            if self._buffer_index == 0 and self.encoding.lower().startswith("utf"):
+                objects = self._drawn_fast(objects, kwargs)
+                if not objects:
+                    return
             options = self.options.update(width=_PIPE_CAP, max_width=_PIPE_CAP)
             widths = [self.measure(o, options=options).maximum for o in objects
                       if not isinstance(o, str)]
-            widths += [_title_width(o) for o in objects]
-            _titles_left(objects)
             widths += [max((len(line) for line in o.splitlines()), default=0)
                        for o in objects if isinstance(o, str)]
             width = max(widths, default=0)
@@ -370,31 +374,49 @@ def _pipe_console_class() -> type[Console]:
             finally:
                 self.width = saved
 
+        def _drawn_fast(self, objects: Sequence[Any], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+            """Long tables are written here as plain lines (see :mod:`ptmx.render.plaintable`);
+            what is left of ``objects`` after the last of them is returned for rich."""
+            from ptmx.render.plaintable import plain_table_lines
+
+            rest: list[Any] = []
+            for o in objects:
+                lines = plain_table_lines(o) if isinstance(o, Table) else None
+                if lines is None:
+                    rest.append(o)
+                    continue
+                if rest:
+                    self.print(*rest, **kwargs)
+                    rest = []
+                self.file.write("\n".join(lines) + "\n")
+            return tuple(rest)
+
     return PipeConsole
 
 
-def _title_width(renderable: object) -> int:
-    """A table's title is not part of its measure: it would wrap on a console as narrow as
-    the table's cells."""
+def _titles_apart(objects: Sequence[Any]) -> tuple[Any, ...]:
+    """A table's title is drawn within the table's width (a title longer than a narrow table
+    wraps mid-sentence) and padded to it (thousands of trailing spaces over a wide one): in a
+    pipe, each title is a line of its own above its table, and so is a caption below it.
+    A ``str`` title is markup to rich: ptmx's own (outside text in it is escaped already)."""
+    from copy import copy
+
     from rich.table import Table
     from rich.text import Text
 
-    title = renderable.title if isinstance(renderable, Table) else None
-    if title is None:
-        return 0
-    text = title if isinstance(title, Text) else Text.from_markup(str(title))
-    return max((line.cell_len for line in text.split("\n")), default=0)
-
-
-def _titles_left(objects: Sequence[Any]) -> None:
-    """A title centred over a table thousands of columns wide starts after as many spaces:
-    in a pipe, titles start at the left."""
-    from rich.table import Table
-
+    out: list[Any] = []
     for o in objects:
-        if isinstance(o, Table):
-            o.title_justify = "left"
-            o.caption_justify = "left"
+        if not isinstance(o, Table) or (o.title is None and o.caption is None):
+            out.append(o)
+            continue
+        bare = copy(o)
+        bare.title = bare.caption = None
+        if o.title is not None:
+            out.append(o.title if isinstance(o.title, Text) else Text.from_markup(str(o.title)))
+        out.append(bare)
+        if o.caption is not None:
+            out.append(o.caption if isinstance(o.caption, Text) else Text.from_markup(str(o.caption)))
+    return tuple(out)
 
 
 def _is_terminal(out: TextIO) -> bool:

@@ -1,5 +1,6 @@
 """Hints that name something a TUI user has: the import option that adds a missing table
-(not "add model_card.parquet"), an environment variable instead of a CLI flag."""
+(not "add model_card.parquet"), an environment variable instead of a CLI flag (--offline,
+--timeout)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ IMPORT_OPTION = {
 }
 TABLE = re.compile(r"the table '([^']+)'")
 CLI_OFFLINE = re.compile(r"use --offline")
+CLI_TIMEOUT = re.compile(r"raise it with --timeout SECONDS or PTMX_QUERY_TIMEOUT")
 
 
 def tui_hint(error: PtmxError) -> str:
@@ -28,4 +30,5 @@ def tui_hint(error: PtmxError) -> str:
         if found:
             return (f"this dataset has no {found.group(1)} table; the SQL console (F5) lists "
                     "the tables it has")
+    hint = CLI_TIMEOUT.sub("start ptmx browse with PTMX_QUERY_TIMEOUT=SECONDS (0: no limit)", hint)
     return CLI_OFFLINE.sub("start ptmx browse with HF_HUB_OFFLINE=1", hint)

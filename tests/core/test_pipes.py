@@ -133,3 +133,60 @@ def test_model_and_project_pages_show_reuse_file_paths_when_the_dataset_has_them
     assert any("bob/search" in ln and "index.py" in ln for ln in records(projects))
     page = run("--data", str(data), "project", "alice/chatbot").stdout
     assert "files" in page and "app/bot.py" in page
+
+
+def test_titles_are_one_line_of_their_own_without_padding() -> None:
+    # a title longer than its narrow table used to wrap mid-sentence ("(3 of" / "1,704)"), and a
+    # title over a wide table was padded with a thousand spaces
+    out = piped("model", "bert-base-uncased", "--limit", "3")
+    assert "projects reusing bert-base-uncased (3 of 1,704)\n" in out
+    audit = piped("licenses", "audit", "--limit", "2")
+    title = next(ln for ln in audit.splitlines() if ln.startswith("Licence verdicts"))
+    assert title == title.rstrip() and title.endswith("records)")
+
+
+def _rich_lines(table: object) -> list[str]:
+    import io
+
+    from ptmx.render.output import console_for
+
+    buf = io.StringIO()
+    console_for(buf).print(table)
+    return buf.getvalue().splitlines()
+
+
+def test_long_tables_are_drawn_as_rich_draws_them_only_faster() -> None:
+    # Long tables in a pipe skip rich's layout (22,000 findings took ~40 s to draw at 1x): the
+    # lines must be the very characters rich writes, hostile values included.
+    from rich.table import Table
+    from rich.text import Text
+
+    from ptmx.render.plaintable import plain_table_lines
+    from ptmx.render.safe import safe_text
+
+    table = Table(header_style="bold")
+    table.add_column("model")
+    table.add_column("downloads", justify="right")
+    table.add_column("mid", justify="center")
+    table.add_column("")
+    table.add_row("a/b", "1", "x", "")
+    table.add_row(safe_text("evil\x1b]0;pwned\x07/\u202emodel", newlines=False),
+                  Text("1,000", justify="right"), "yy", "[bold]m[/bold]")
+    table.add_row(Text("模型/中文", style="red"), "", "", safe_text("[link=x]y[/link]"))
+    assert plain_table_lines(table, min_rows=0) == _rich_lines(table)
+    assert plain_table_lines(table) is None  # short: rich draws it
+    multi = Table()
+    multi.add_column("a")
+    multi.add_row("two\nlines")
+    assert plain_table_lines(multi, min_rows=0) is None  # declined: rich draws it
+    grid = Table.grid()
+    grid.add_column()
+    grid.add_row("x")
+    assert plain_table_lines(grid, min_rows=0) is None
+
+
+def test_all_1704_projects_of_a_model_page_in_a_pipe_are_whole() -> None:
+    out = piped("model", "bert-base-uncased", "--limit", "0")
+    rows = records(out)
+    assert len(rows) == 1704 and len({len(r) for r in rows}) == 1  # one width: one table
+    assert "projects reusing bert-base-uncased (1,704)" in out

@@ -3,6 +3,7 @@ say plainly which table the dataset lacks."""
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import DataTable
 
 from ptmx.tui.screens.docs import DocumentationScreen
@@ -63,9 +64,33 @@ async def test_a_dataset_without_the_optional_tables(tmp_path):
         assert "app/bot.py" in text and "alice/chatbot" in text  # the files column is back
         await pilot.press("f4")
         await settle(pilot)
-        assert "model_card" in screen_text(app)  # the report needs it, and says so
+        text = " ".join(screen_text(app).split())  # wrapped lines joined
+        assert "model_card" in text  # the report needs it, and says so
+        # and names what adds it (not "add model_card.parquet", not "not available yet")
+        assert "ptmx import" in text and "--model-cards" in text
+        assert "model_card.parquet" not in text and "not available yet" not in text
         await pilot.press("f3")
         await settle(pilot)
         assert isinstance(app.screen, LicensesScreen)
         assert app.is_running
     store.close()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+async def test_documentation_table_shows_why_a_model_ranks_where_it_does(app, size):
+    """The least-documented table is sorted by risk: risk, projects and card share are on screen
+    next to each model, even at 80 columns (a long id once pushed them past the right edge)."""
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        screen = app.screen
+        text = screen_text(app)
+        assert "riskiest first: risk = reuse × missing critical fields" in text  # not cut
+        first = next(line for line in text.splitlines() if screen.models[0] in line)
+        head = first.split(screen.models[0])[0].split()
+        assert len(head) == 3 and head[2].endswith("%")  # risk, projects, card
+        table = screen.query_one("#worst", DataTable)
+        table.focus()
+        await pilot.press("y")
+        assert app.clipboard == screen.models[0]  # the id, not the risk in the first cell

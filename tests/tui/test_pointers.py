@@ -6,7 +6,7 @@ import pytest
 from textual import events
 from textual.widgets import Input
 
-from ptmx.errors import HubError, MissingTableError
+from ptmx.errors import HubError, MissingTableError, QueryError
 from ptmx.tui.screens.base import error_text
 from tests.tui.conftest import settle
 
@@ -40,6 +40,13 @@ def test_hub_hints_in_the_tui_do_not_name_cli_flags():
                           "from the cache")
     text = error_text(error)
     assert "--offline" not in text and "HF_HUB_OFFLINE=1" in text
+
+
+def test_the_console_time_limit_hint_names_the_variable_not_a_flag():
+    error = QueryError("query stopped after the time limit of 30 s",
+                       hint="raise it with --timeout SECONDS or PTMX_QUERY_TIMEOUT")
+    text = error_text(error)
+    assert "--timeout" not in text and "PTMX_QUERY_TIMEOUT=SECONDS" in text
 
 
 async def test_filter_dialog_points_at_what_the_dataset_has(app, tmp_path):

@@ -84,3 +84,33 @@ def test_console_layout(snap_compare, sample_store, size):
 
     assert snap_compare(PtmxApp(sample_store, show_timings=False), terminal_size=size,
                         run_before=still("f5", then=query))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+def test_loading_screen(snap_compare, size):
+    """A first open's loading screen held at one step: title, folder, bar, step and seconds."""
+    import threading
+    import time
+
+    from ptmx.tui.screens.loading import LoadingScreen
+
+    reached = threading.Event()
+
+    def opener(progress):
+        progress("model_detail", 11, 14)
+        reached.set()
+        time.sleep(1.5)  # long enough for the picture; then the open fails, off screen
+        raise RuntimeError("held for the snapshot")
+
+    async def run_before(pilot) -> None:
+        for _ in range(100):
+            await pilot.pause(0.02)
+            screen = pilot.app.screen
+            if reached.is_set() and isinstance(screen, LoadingScreen) and screen._step != "starting":
+                break
+        screen._started = time.monotonic() - 9  # "9 s", whatever the machine's speed
+        screen._tick()
+        await pilot.pause()
+
+    app = PtmxApp(None, opener=opener, where="/data/peatmoss", show_timings=False)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -66,7 +66,7 @@ class DocumentationScreen(PtmxScreen):
         if is_not_available(error):
             self.query_one("#fields-body", Static).update(
                 Group(safe_text(error_text(error), "bold"), Text(""), Text(WHAT_IT_SHOWS)))
-            self.set_context("documentation report: not available yet")
+            self.set_context("documentation report: not in this dataset")
         else:
             self.query_one("#fields-body", Static).update(
                 safe_text(error_text(error), "bold red"))
@@ -99,20 +99,22 @@ class DocumentationScreen(PtmxScreen):
         self.query_one("#fields-body", Static).update(Group(*parts))
         table = self.query_one("#worst", DataTable)
         table.clear(columns=True)
-        table.add_columns("model", "projects", "card", "risk", "missing critical fields",
+        # The short numbers first, the sort key (risk) leading: a long model id would otherwise
+        # push them past the right edge at 80 columns, leaving an order nothing on screen explains.
+        table.add_columns("risk", "projects", "card", "model", "missing critical fields",
                           "source")
         self.models = []
         for m in report.riskiest:
             self.models.append(m.model)
-            table.add_row(safe_text(m.model, newlines=False),
+            table.add_row(Text(num(m.risk), justify="right"),
                           Text(num(m.reuse_count), justify="right"),
                           Text(pct(m.completeness, fraction=False)),
-                          Text(num(m.risk), justify="right"),
+                          safe_text(m.model, newlines=False),
                           safe_text(listing([label(k) for k in m.missing_critical], "none"),
                                     newlines=False),
-                          safe_text(m.source, newlines=False), key=m.model)
-        self.set_context(f"least documented of the most reused: {len(self.models):,} models "
-                         "(risk = reuse × missing critical fields)")
+                          safe_text(m.source, newlines=False), key=f"model:{m.model}")
+        self.set_context(f"{len(self.models):,} of the most reused, riskiest first: "
+                         "risk = reuse × missing critical fields")
 
     def action_open(self) -> None:
         table = self.query_one("#worst", DataTable)
@@ -121,4 +123,4 @@ class DocumentationScreen(PtmxScreen):
 
     @on(DataTable.RowSelected, "#worst")
     def _selected(self, event: DataTable.RowSelected) -> None:
-        self.ptmx.open_model(str(event.row_key.value))
+        self.ptmx.open_model(str(event.row_key.value).partition(":")[2])

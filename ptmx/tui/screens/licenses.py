@@ -97,7 +97,7 @@ class LicensesScreen(PtmxScreen):
             body = Group(safe_text(error_text(error), "bold"), Text(""), Text(WHAT_IT_SHOWS))
             self.query_one("#summary-body", Static).update(body)
             self.query_one("#flow-body", Static).update(body)
-            self.set_context("license audit: not available yet")
+            self.set_context("license audit: not in this dataset")
         else:
             self.query_one("#summary-body", Static).update(
                 safe_text(error_text(error), "bold red"))
