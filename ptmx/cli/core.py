@@ -23,7 +23,17 @@ from ptmx.safetext import visible
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the core subcommands."""
-    p = sub.add_parser("browse", help="open the terminal explorer (TUI)")
+    p = sub.add_parser(
+        "browse", help="open the terminal explorer (TUI)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Open the terminal explorer on a dataset (the bundled sample by default).\n"
+                    "Keys: F1 or ? help, ctrl+p command palette, F2-F7 areas, ctrl+q quit.\n\n"
+                    "Environment:\n"
+                    "  PTMX_DATA=DIR            dataset folder (as --data)\n"
+                    "  PTMX_QUERY_TIMEOUT=SEC   time limit of the SQL console (default 30, 0: none)\n"
+                    "  HF_HUB_OFFLINE=1         no Hub lookups (the model page's hub tab)\n"
+                    "  HF_TOKEN=...             Hub token for gated models (never shown)\n"
+                    "  HF_ENDPOINT=URL          another Hub (a mirror)")
     add_data_option(p)
     p.set_defaults(handler=_browse)
 

@@ -27,6 +27,14 @@ def test_version_and_help() -> None:
         assert command in helptext
 
 
+def test_browse_help_names_the_settings_the_tui_points_to() -> None:
+    """The TUI's hints say "start ptmx browse with PTMX_QUERY_TIMEOUT=…" / "HF_HUB_OFFLINE=1":
+    `ptmx browse --help` is where a user looks them up."""
+    helptext = ptmx("browse", "--help").stdout
+    for setting in ("PTMX_DATA", "PTMX_QUERY_TIMEOUT", "HF_HUB_OFFLINE", "HF_TOKEN", "F1", "ctrl+p"):
+        assert setting in helptext
+
+
 def test_stats_json_on_the_bundled_sample() -> None:
     result = ptmx("stats", "--format", "json")
     assert result.returncode == 0, result.stderr
