@@ -19,18 +19,21 @@ from __future__ import annotations
 
 import json
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache, cached_property, lru_cache
 from json.encoder import encode_basestring
-from typing import Any, NamedTuple
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ptmx.licenses.expressions import NONE, leaves, parse
 from ptmx.licenses.rules import fragment
 from ptmx.licenses.verdicts import Judgement, link_activity, verdict_for
 from ptmx.licenses.vocabulary import Activity, Verdict
 
+if TYPE_CHECKING:  # Arrow only as the type of the audit's edge table: pages build from rows
+    import pyarrow as pa
+
+_EDGE_COLUMNS = ("base", "base_id", "upstream", "derived", "derived_id", "relation")
 MAX_DEPTH = 32  # a lineage deeper than this is cut (and said); real ones have a handful of hops
 ARROW = " → "
 
@@ -104,24 +107,32 @@ class Chain:
 class Lineage:
     """The base edges of a dataset as adjacency lists, with a memoised chain per model."""
 
-    def __init__(self, edges: pa.Table) -> None:
+    def __init__(self, edges: pa.Table | None = None) -> None:
         self._bases: dict[int, list[tuple[int | None, str, str | None, str | None]]] = {}
         self._names: dict[int, str] = {}
-        if edges.num_rows:
-            cols = {name: edges.column(name).to_pylist() for name in
-                    ("base", "base_id", "upstream", "derived", "derived_id", "relation")}
-            for base, base_id, lic, derived, derived_id, relation in zip(
-                    cols["base"], cols["base_id"], cols["upstream"], cols["derived"],
-                    cols["derived_id"], cols["relation"], strict=True):
-                if derived_id is None:
-                    continue
-                self._names.setdefault(derived_id, derived)
-                if base_id is not None:
-                    self._names.setdefault(base_id, base)
-                rel = None if relation in (None, "", "unspecified") else relation
-                self._bases.setdefault(derived_id, []).append((base_id, base, lic, rel))
+        if edges is not None and edges.num_rows:
+            cols = {name: edges.column(name).to_pylist() for name in _EDGE_COLUMNS}
+            self._add(zip(*(cols[name] for name in _EDGE_COLUMNS), strict=True))
         self._memo: dict[int, Chain] = {}
         self._children: dict[int, list[int]] | None = None
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[dict[str, Any]]) -> Lineage:
+        """A lineage from edge rows as dicts (the columns of ``queries.edges``): for one page's
+        ancestry, read without Arrow."""
+        found = cls()
+        found._add(tuple(r[name] for name in _EDGE_COLUMNS) for r in rows)
+        return found
+
+    def _add(self, edges: Iterable[tuple[Any, ...]]) -> None:
+        for base, base_id, lic, derived, derived_id, relation in edges:
+            if derived_id is None:
+                continue
+            self._names.setdefault(derived_id, derived)
+            if base_id is not None:
+                self._names.setdefault(base_id, base)
+            rel = None if relation in (None, "", "unspecified") else relation
+            self._bases.setdefault(derived_id, []).append((base_id, base, lic, rel))
 
     def __len__(self) -> int:
         return sum(len(b) for b in self._bases.values())

@@ -7,9 +7,12 @@ parameters); the engine then judges each distinct licence pair once.
 
 from __future__ import annotations
 
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from ptmx.store import Store
+
+if TYPE_CHECKING:  # imported where a function builds Arrow: page lookups read plain rows
+    import pyarrow as pa
 
 # A project's ScanCode keys as one AND expression. A key that is itself an OR expression is
 # parenthesised; a single row with a NULL key means "scanned, nothing found" → 'NONE'; no row at
@@ -45,7 +48,18 @@ def links(store: Store, *, model_id: int | None = None,
           project_id: int | None = None) -> pa.Table:
     """One row per model→project link: model_id, model, upstream, project_id, project,
     downstream ('NONE' = scanned without a licence, NULL = never scanned)."""
-    sql = f"""
+    return store.query(_links_sql(store), [model_id, model_id, project_id, project_id])
+
+
+def link_rows(store: Store, *, model_id: int | None = None,
+              project_id: int | None = None) -> list[dict[str, Any]]:
+    """:func:`links` of one model or project as plain rows (a page's few hundred links cost
+    less this way than through Arrow)."""
+    return store.rows(_links_sql(store), [model_id, model_id, project_id, project_id])
+
+
+def _links_sql(store: Store) -> str:
+    return f"""
         {_ctes(store)}
         SELECT mr.model_id, ms.model, coalesce(ms.license, card.license) AS upstream,
                mr.reuse_repository_id AS project_id, r.owner || '/' || r.name AS project,
@@ -61,7 +75,6 @@ def links(store: Store, *, model_id: int | None = None,
           AND (CAST(? AS BIGINT) IS NULL OR mr.reuse_repository_id = ?)
         ORDER BY mr.model_id, mr.reuse_repository_id  -- ids: sorting names costs ~2x more
     """
-    return store.query(sql, [model_id, model_id, project_id, project_id])
 
 
 def edges(store: Store, *, model_id: int | None = None) -> pa.Table:
@@ -69,6 +82,8 @@ def edges(store: Store, *, model_id: int | None = None) -> pa.Table:
     upstream, derived, derived_id, downstream, relation. ``model_id`` keeps edges where it is
     either the base or the derived model."""
     if not store.has("model_base"):
+        import pyarrow as pa
+
         return pa.table({name: pa.array([], pa.string()) for name in
                          ("base", "upstream", "derived", "downstream", "relation")})
     sql = f"""
@@ -86,6 +101,35 @@ def edges(store: Store, *, model_id: int | None = None) -> pa.Table:
         ORDER BY b.base_model_id NULLS LAST, b.model_id, b.base_model
     """
     return store.query(sql, [model_id, model_id, model_id])
+
+
+def ancestry(store: Store, model_ids: list[int]) -> list[dict[str, Any]]:
+    """The base edges above these models, to the top of each chain (the columns of
+    :func:`edges`): what their chains need, without reading every edge of the dataset. The
+    recursive step is a UNION, so a cycle ends when it reaches a model already found."""
+    if not store.has("model_base") or not model_ids:
+        return []
+    sql = f"""
+        {_ctes(store)}, up AS (
+            WITH RECURSIVE up(id) AS (
+                SELECT unnest(CAST(? AS BIGINT[]))
+                UNION
+                SELECT b.base_model_id FROM model_base b JOIN up ON b.model_id = up.id
+                WHERE b.base_model_id IS NOT NULL)
+            SELECT id FROM up)
+        SELECT b.base_model AS base, b.base_model_id AS base_id,
+               coalesce(bs.license, bc.license) AS upstream,
+               coalesce(ds.model, b.model) AS derived, b.model_id AS derived_id,
+               coalesce(ds.license, dc.license) AS downstream, b.relation
+        FROM model_base b
+        LEFT JOIN model_summary bs ON bs.model_id = b.base_model_id
+        LEFT JOIN card bc ON bc.model_id = b.base_model_id
+        LEFT JOIN model_summary ds ON ds.model_id = b.model_id
+        LEFT JOIN card dc ON dc.model_id = b.model_id
+        WHERE b.model_id IN (SELECT id FROM up)
+        ORDER BY b.base_model_id NULLS LAST, b.model_id, b.base_model
+    """
+    return store.rows(sql, [model_ids])
 
 
 def model_license(store: Store, model_id: int) -> tuple[str, str | None]:
@@ -155,6 +199,8 @@ def candidates_by_task(store: Store, task: str, limit: int) -> pa.Table:
                         WHERE regexp_replace(lower(trim(task)), '[ _]+', '-', 'g') = ?""")
         params.append(task)
     if not parts:
+        import pyarrow as pa
+
         return pa.table({})
     sql = f"""
         {_ctes(store)}, job AS ({" UNION ".join(parts)})
