@@ -26,6 +26,7 @@ from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ptmx.licenses.expressions import NONE, leaves, parse
+from ptmx.licenses.other import is_other, resolve_other
 from ptmx.licenses.rules import fragment
 from ptmx.licenses.verdicts import Judgement, link_activity, verdict_for
 from ptmx.licenses.vocabulary import Activity, Verdict
@@ -51,6 +52,17 @@ class Ancestor(NamedTuple):
     via: str
     relation: str | None = None
     gap: str | None = None
+    source: str | None = None  # "hub": the edge is the Hub's base_model tag, not the dataset's
+    declared: str | None = None  # the licence as tagged, when ``license`` was resolved from it
+
+
+class _Edge(NamedTuple):
+    base_id: int | None
+    base: str
+    license: str | None
+    relation: str | None
+    source: str | None = None
+    declared: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,6 +103,10 @@ class Chain:
                     f'"depth":{a.depth},"via":{_q(a.via)}')
             if a.relation:
                 text += f',"relation":{_q(a.relation)}'
+            if a.source:
+                text += f',"source":{_q(a.source)}'
+            if a.declared:
+                text += f',"declared":{_q(a.declared)}'
             if a.gap:
                 text += f',"gap":{_q(a.gap)}}}'
             else:
@@ -108,7 +124,7 @@ class Lineage:
     """The base edges of a dataset as adjacency lists, with a memoised chain per model."""
 
     def __init__(self, edges: pa.Table | None = None) -> None:
-        self._bases: dict[int, list[tuple[int | None, str, str | None, str | None]]] = {}
+        self._bases: dict[int, list[_Edge]] = {}
         self._names: dict[int, str] = {}
         if edges is not None and edges.num_rows:
             cols = {name: edges.column(name).to_pylist() for name in _EDGE_COLUMNS}
@@ -132,7 +148,39 @@ class Lineage:
             if base_id is not None:
                 self._names.setdefault(base_id, base)
             rel = None if relation in (None, "", "unspecified") else relation
-            self._bases.setdefault(derived_id, []).append((base_id, base, lic, rel))
+            self._bases.setdefault(derived_id, []).append(_Edge(base_id, base, lic, rel))
+
+    def add_hub(self, rows: Iterable[dict[str, Any]]) -> int:
+        """Extend the lineage with the Hub's ``base_model`` edges (rows of
+        ``queries.hub_bases``): a base the dataset does not record for a model is added, and a
+        base outside the dataset that the Hub knows is followed further (it gets an id below
+        zero; its licence is the Hub's). A ``license: other`` is read through the Hub row's
+        ``license_name`` / ``license_link`` (then the model family), as a model's own is.
+        Called before any chain is asked for; returns the number of edges added."""
+        outside: dict[str, int] = {}
+
+        def ident(name: str, known: int | None) -> int:
+            return known if known is not None else outside.setdefault(name.lower(),
+                                                                     -1 - len(outside))
+        added = 0
+        for r in rows:
+            child = ident(r["child"], r["child_id"])
+            bases = self._bases.setdefault(child, [])
+            if any(e.base.lower() == r["parent"].lower() for e in bases):
+                continue  # the dataset (or an earlier row) records this base already
+            on_hub = r["parent_id"] is not None or r["parent_on_hub"]
+            parent = ident(r["parent"], r["parent_id"]) if on_hub else None
+            lic, declared = _hub_license(r)
+            rel = None if r["relation"] in (None, "", "unspecified") else r["relation"]
+            bases.append(_Edge(parent, r["parent"], lic, rel, "hub", declared))
+            self._names.setdefault(child, r["child"])
+            if parent is not None:
+                self._names.setdefault(parent, r["parent"])
+            added += 1
+        self._bases = {k: v for k, v in self._bases.items() if v}
+        self._memo.clear()
+        self._children = None
+        return added
 
     def __len__(self) -> int:
         return sum(len(b) for b in self._bases.values())
@@ -143,12 +191,12 @@ class Lineage:
         if self._children is None:
             children: dict[int, list[int]] = {}
             for derived, bases in self._bases.items():
-                for base_id, _, _, _ in bases:
+                for base_id, *_ in bases:
                     if base_id is not None:
                         children.setdefault(base_id, []).append(derived)
             self._children = children
         out: list[int] = []
-        for base_id, _, _, _ in self._bases.get(model_id, ()):
+        for base_id, *_ in self._bases.get(model_id, ()):
             if base_id is not None:
                 out.append(base_id)
                 out.extend(self._children.get(base_id, ()))
@@ -180,23 +228,39 @@ class Lineage:
         while queue:
             node, path, via, ids = queue.popleft()
             depth = len(path)
-            for base_id, base, lic, rel in self._bases.get(node, ()):
+            for base_id, base, lic, rel, src, declared in self._bases.get(node, ()):
                 step, step_via = (*path, base), f"{via}{ARROW}{base}"
                 if base_id is None:
-                    out.append(Ancestor(base, None, None, depth, step, step_via, rel, outside))
+                    out.append(Ancestor(base, None, None, depth, step, step_via, rel, outside,
+                                        src))
                 elif base_id in ids:
                     out.append(Ancestor(base, base_id, lic, depth, step, step_via, rel,
-                                        fragment("chain.cycle", model=base)))
+                                        fragment("chain.cycle", model=base), src))
                 elif base_id not in seen:  # else a diamond, reached already by a shorter path
                     seen.add(base_id)
                     if depth > MAX_DEPTH:
                         out.append(Ancestor(base, base_id, lic, depth, step, step_via, rel,
-                                            fragment("chain.too-deep", depth=MAX_DEPTH)))
+                                            fragment("chain.too-deep", depth=MAX_DEPTH), src))
                         continue
                     out.append(Ancestor(base, base_id, lic, depth, step, step_via, rel,
-                                        None if lic else no_license))
+                                        None if lic else no_license, src, declared))
                     queue.append((base_id, step, step_via, (*ids, base_id)))
         return out
+
+
+def _hub_license(row: dict[str, Any]) -> tuple[str | None, str | None]:
+    """A hub ancestor's licence (the dataset's, else the Hub's) and, when that was ``other``
+    and is resolved through license_name / license_link / the model family, what was tagged."""
+    lic = row["parent_license"] or row["hub_license"]
+    if lic is not None and not is_other(lic):
+        return lic, None
+    if lic is None and not (row["license_name"] or row["license_link"]):
+        return None, None  # nothing tagged: its terms stay unknown, not guessed from its name
+    found = resolve_other(row["license_name"], row["license_link"], row["parent"])
+    if found is None:
+        return lic, None
+    how = row["license_name"] if found.how == "license_name" else found.matched
+    return found.license.symbol, f"{lic or 'none'} ({found.how}: {how})"
 
 
 def _q(text: str) -> str:

@@ -100,11 +100,31 @@ def _judge(upstream: str | None, downstream: str | None, model: str,
     return j, chain, by
 
 
+def _page_lineage(store: Store, model_ids: list[int]) -> Lineage:
+    """The lineage above these models as the audit sees it: the dataset's base edges and the
+    Hub's ``base_model`` tags, each able to lead to models whose bases only the other knows
+    (so read in turns until no new dataset model turns up)."""
+    edges: dict[tuple[Any, ...], dict[str, Any]] = {}
+    hub: list[dict[str, Any]] = []
+    known: set[int] = set(model_ids)
+    frontier = set(model_ids)
+    while frontier:
+        for r in queries.ancestry(store, sorted(frontier)):
+            edges.setdefault((r["derived_id"], r["base"], r["base_id"]), r)
+        known |= {r["base_id"] for r in edges.values() if r["base_id"] is not None}
+        hub = queries.hub_bases(store, sorted(known))
+        frontier = {r["parent_id"] for r in hub if r["parent_id"] is not None} - known
+        known |= frontier
+    lineage = Lineage.from_rows(edges.values())
+    lineage.add_hub(hub)
+    return lineage
+
+
 def _records(store: Store, *, model_id: int | None = None,
              project_id: int | None = None) -> tuple[list[LinkVerdict], Lineage]:
     rows = queries.link_rows(store, model_id=model_id, project_id=project_id)
     ids = sorted({r["model_id"] for r in rows} | ({model_id} if model_id is not None else set()))
-    lineage = Lineage.from_rows(queries.ancestry(store, ids))
+    lineage = _page_lineage(store, ids)
     out = []
     judged: dict[tuple[str | None, str | None, str, int], tuple[Judgement, Chain | None,
                                                                str | None]] = {}

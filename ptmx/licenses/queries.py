@@ -246,3 +246,76 @@ def candidates_by_name(store: Store, pattern: str, limit: int) -> pa.Table:
         WHERE regexp_matches(ms.model_lc, ?)
         {_CANDIDATE_ORDER}"""
     return store.query(sql, [pattern, limit])
+
+
+# ------------------------------------------------------------------------------------ hub lineage
+HUB_TABLES = ("hub_snapshot", "hub_models")  # written by `hub refresh` and `hub crawl`
+_HUB_COLUMNS = {"license": "VARCHAR", "license_name": "VARCHAR", "license_link": "VARCHAR",
+                "base_models": "VARCHAR[]", "base_model_relation": "VARCHAR"}
+
+
+def _hub_rows_sql(store: Store) -> str | None:
+    """Every row of both hub tables as (model, status, fetched_at, licence and lineage
+    columns); a column an older table lacks (``license_link`` in hub_snapshot) reads as NULL.
+    None when neither table is there."""
+    tables = [t for t in HUB_TABLES if store.has(t)]
+    if not tables:
+        return None
+    columns = store.columns()
+    parts = []
+    for table in tables:
+        have = {name for name, _ in columns.get(table, [])}
+        if not {"model", "status", "fetched_at", "base_models"} <= have:
+            continue
+        cols = ", ".join(c if c in have else f"CAST(NULL AS {t}) AS {c}"
+                         for c, t in _HUB_COLUMNS.items())
+        parts.append(f"SELECT model, status, fetched_at, {cols} FROM {table}")
+    return " UNION ALL ".join(parts) or None
+
+
+def hub_bases(store: Store, model_ids: list[int] | None = None) -> list[dict[str, Any]]:
+    """The Hub's ``base_model`` edges above the dataset's models (``model_ids`` only, when
+    given), followed upwards through models outside the dataset, from the newest hub row per
+    model (hub_snapshot and hub_models; a model whose newest row is a failure adds nothing).
+
+    One row per edge: child, parent, relation, child_id / parent_id (the dataset's, NULL
+    outside it), parent_license (the dataset's), and the parent's newest hub row: hub_license,
+    license_name, license_link, parent_on_hub (whether the hub answered for it)."""
+    rows_sql = _hub_rows_sql(store)
+    if rows_sql is None:
+        return []
+    start = ("SELECT model_lc FROM model_summary" if model_ids is None else
+             "SELECT model_lc FROM model_summary WHERE model_id IN "
+             "(SELECT unnest(CAST($ids AS BIGINT[])))")
+    sql = f"""
+        {_ctes(store)},
+        latest AS MATERIALIZED (
+            SELECT *, lower(model) AS model_l FROM ({rows_sql})
+            QUALIFY row_number() OVER (PARTITION BY lower(model)
+                                       ORDER BY fetched_at DESC NULLS LAST) = 1),
+        hub_edges AS MATERIALIZED (
+            SELECT child, child_l, parent, lower(parent) AS parent_l, relation FROM (
+                SELECT model AS child, model_l AS child_l, unnest(base_models) AS parent,
+                       coalesce(base_model_relation, 'unspecified') AS relation
+                FROM latest WHERE status IN ('ok', 'renamed'))
+            WHERE parent IS NOT NULL AND lower(parent) <> child_l),
+        up AS (
+            WITH RECURSIVE up(name) AS (
+                {start}
+                UNION
+                SELECT e.parent_l FROM up JOIN hub_edges e ON e.child_l = up.name)
+            SELECT name FROM up)
+        SELECT coalesce(cs.model, e.child) AS child, coalesce(ps.model, e.parent) AS parent,
+               e.relation, cs.model_id AS child_id, ps.model_id AS parent_id,
+               coalesce(ps.license, pc.license) AS parent_license, ph.license AS hub_license,
+               ph.license_name, ph.license_link,
+               coalesce(ph.status IN ('ok', 'renamed'), false) AS parent_on_hub
+        FROM hub_edges e
+        LEFT JOIN model_summary cs ON cs.model_lc = e.child_l
+        LEFT JOIN model_summary ps ON ps.model_lc = e.parent_l
+        LEFT JOIN card pc ON pc.model_id = ps.model_id
+        LEFT JOIN latest ph ON ph.model_l = e.parent_l
+        WHERE e.child_l IN (SELECT name FROM up)
+        ORDER BY e.child_l, e.parent_l
+    """
+    return store.rows(sql, {"ids": model_ids} if model_ids is not None else {})
