@@ -26,7 +26,7 @@ from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ptmx.licenses.expressions import NONE, leaves, parse
-from ptmx.licenses.other import is_other, resolve_other
+from ptmx.licenses.other import Resolution, is_other, resolve_other
 from ptmx.licenses.rules import fragment
 from ptmx.licenses.verdicts import Judgement, link_activity, verdict_for
 from ptmx.licenses.vocabulary import Activity, Verdict
@@ -34,6 +34,9 @@ from ptmx.licenses.vocabulary import Activity, Verdict
 if TYPE_CHECKING:  # Arrow only as the type of the audit's edge table: pages build from rows
     import pyarrow as pa
 
+# The columns of queries.hub_bases, in the order add_hub reads them.
+HUB_COLUMNS = ("child", "parent", "relation", "child_id", "parent_id", "parent_license",
+               "hub_license", "license_name", "license_link", "parent_on_hub")
 _EDGE_COLUMNS = ("base", "base_id", "upstream", "derived", "derived_id", "relation")
 MAX_DEPTH = 32  # a lineage deeper than this is cut (and said); real ones have a handful of hops
 ARROW = " → "
@@ -150,34 +153,34 @@ class Lineage:
             rel = None if relation in (None, "", "unspecified") else relation
             self._bases.setdefault(derived_id, []).append(_Edge(base_id, base, lic, rel))
 
-    def add_hub(self, rows: Iterable[dict[str, Any]]) -> int:
-        """Extend the lineage with the Hub's ``base_model`` edges (rows of
+    def add_hub(self, columns: dict[str, list[Any]]) -> int:
+        """Extend the lineage with the Hub's ``base_model`` edges (the columns of
         ``queries.hub_bases``): a base the dataset does not record for a model is added, and a
         base outside the dataset that the Hub knows is followed further (it gets an id below
         zero; its licence is the Hub's). A ``license: other`` is read through the Hub row's
         ``license_name`` / ``license_link`` (then the model family), as a model's own is.
         Called before any chain is asked for; returns the number of edges added."""
         outside: dict[str, int] = {}
-
-        def ident(name: str, known: int | None) -> int:
-            return known if known is not None else outside.setdefault(name.lower(),
-                                                                     -1 - len(outside))
+        have = {(d, e.base.lower()) for d, edges in self._bases.items() for e in edges}
         added = 0
-        for r in rows:
-            child = ident(r["child"], r["child_id"])
-            bases = self._bases.setdefault(child, [])
-            if any(e.base.lower() == r["parent"].lower() for e in bases):
+        for child_name, parent_name, relation, child_id, parent_id, *lic_columns, on_hub in zip(
+                *(columns[name] for name in HUB_COLUMNS), strict=True):
+            parent_l = parent_name.lower()
+            child = child_id if child_id is not None else \
+                outside.setdefault(child_name.lower(), -1 - len(outside))
+            if (child, parent_l) in have:
                 continue  # the dataset (or an earlier row) records this base already
-            on_hub = r["parent_id"] is not None or r["parent_on_hub"]
-            parent = ident(r["parent"], r["parent_id"]) if on_hub else None
-            lic, declared = _hub_license(r)
-            rel = None if r["relation"] in (None, "", "unspecified") else r["relation"]
-            bases.append(_Edge(parent, r["parent"], lic, rel, "hub", declared))
-            self._names.setdefault(child, r["child"])
+            have.add((child, parent_l))
+            parent = parent_id if parent_id is not None else \
+                outside.setdefault(parent_l, -1 - len(outside)) if on_hub else None
+            lic, declared = _hub_license(parent_name, *lic_columns)
+            rel = None if relation in (None, "", "unspecified") else relation
+            self._bases.setdefault(child, []).append(
+                _Edge(parent, parent_name, lic, rel, "hub", declared))
+            self._names.setdefault(child, child_name)
             if parent is not None:
-                self._names.setdefault(parent, r["parent"])
+                self._names.setdefault(parent, parent_name)
             added += 1
-        self._bases = {k: v for k, v in self._bases.items() if v}
         self._memo.clear()
         self._children = None
         return added
@@ -248,19 +251,26 @@ class Lineage:
         return out
 
 
-def _hub_license(row: dict[str, Any]) -> tuple[str | None, str | None]:
+def _hub_license(parent: str, dataset: str | None, hub: str | None, license_name: str | None,
+                 license_link: str | None) -> tuple[str | None, str | None]:
     """A hub ancestor's licence (the dataset's, else the Hub's) and, when that was ``other``
     and is resolved through license_name / license_link / the model family, what was tagged."""
-    lic = row["parent_license"] or row["hub_license"]
+    lic = dataset or hub
     if lic is not None and not is_other(lic):
         return lic, None
-    if lic is None and not (row["license_name"] or row["license_link"]):
+    if lic is None and not (license_name or license_link):
         return None, None  # nothing tagged: its terms stay unknown, not guessed from its name
-    found = resolve_other(row["license_name"], row["license_link"], row["parent"])
+    found = _resolve(license_name, license_link, parent)
     if found is None:
         return lic, None
-    how = row["license_name"] if found.how == "license_name" else found.matched
+    how = license_name if found.how == "license_name" else found.matched
     return found.license.symbol, f"{lic or 'none'} ({found.how}: {how})"
+
+
+@lru_cache(maxsize=4096)
+def _resolve(license_name: str | None, license_link: str | None,
+             model: str) -> Resolution | None:
+    return resolve_other(license_name, license_link, model)
 
 
 def _q(text: str) -> str:

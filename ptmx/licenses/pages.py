@@ -105,7 +105,7 @@ def _page_lineage(store: Store, model_ids: list[int]) -> Lineage:
     Hub's ``base_model`` tags, each able to lead to models whose bases only the other knows
     (so read in turns until no new dataset model turns up)."""
     edges: dict[tuple[Any, ...], dict[str, Any]] = {}
-    hub: list[dict[str, Any]] = []
+    hub: dict[str, list[Any]] = {}
     known: set[int] = set(model_ids)
     frontier = set(model_ids)
     while frontier:
@@ -113,10 +113,11 @@ def _page_lineage(store: Store, model_ids: list[int]) -> Lineage:
             edges.setdefault((r["derived_id"], r["base"], r["base_id"]), r)
         known |= {r["base_id"] for r in edges.values() if r["base_id"] is not None}
         hub = queries.hub_bases(store, sorted(known))
-        frontier = {r["parent_id"] for r in hub if r["parent_id"] is not None} - known
+        frontier = {p for p in hub["parent_id"] if p is not None} - known
         known |= frontier
     lineage = Lineage.from_rows(edges.values())
-    lineage.add_hub(hub)
+    if hub:
+        lineage.add_hub(hub)
     return lineage
 
 
