@@ -255,7 +255,11 @@ _HUB_COLUMNS = {"license": "VARCHAR", "license_name": "VARCHAR", "license_link":
                 "base_models": "VARCHAR[]", "base_model_relation": "VARCHAR"}
 
 
-def _hub_rows_sql(store: Store) -> str | None:
+_HUB_EXTRA = {"live_id": "VARCHAR", "pipeline_tag": "VARCHAR", "downloads": "BIGINT",
+              "private": "BOOLEAN"}
+
+
+def _hub_rows_sql(store: Store, extra: tuple[str, ...] = ()) -> str | None:
     """Every row of both hub tables as (model, status, fetched_at, licence and lineage
     columns); a column an older table lacks (``license_link`` in hub_snapshot) reads as NULL.
     None when neither table is there."""
@@ -268,8 +272,9 @@ def _hub_rows_sql(store: Store) -> str | None:
         have = {name for name, _ in columns.get(table, [])}
         if not {"model", "status", "fetched_at", "base_models"} <= have:
             continue
+        wanted = {**_HUB_COLUMNS, **{c: _HUB_EXTRA[c] for c in extra}}
         cols = ", ".join(c if c in have else f"CAST(NULL AS {t}) AS {c}"
-                         for c, t in _HUB_COLUMNS.items())
+                         for c, t in wanted.items())
         parts.append(f"SELECT model, status, fetched_at, {cols} FROM {table}")
     return " UNION ALL ".join(parts) or None
 
@@ -328,3 +333,34 @@ def hub_bases(store: Store, model_ids: list[int] | None = None) -> dict[str, lis
         return {name: table.column(name).to_pylist() for name in HUB_COLUMNS}
     rows = store.rows(sql, {"ids": model_ids})  # a page: a handful, no Arrow
     return {name: [r[name] for r in rows] for name in HUB_COLUMNS}
+
+
+def models_by_name(store: Store, names: list[str]) -> dict[str, dict[str, Any]]:
+    """Dataset models by lower-case id (model_id, model, license), for bases a Hub model
+    names."""
+    if not names:
+        return {}
+    rows = store.rows(f"""
+        {_ctes(store)}
+        SELECT ms.model_lc, ms.model_id, ms.model, coalesce(ms.license, card.license) AS license
+        FROM model_summary ms LEFT JOIN card ON card.model_id = ms.model_id
+        WHERE ms.model_lc IN (SELECT lower(unnest(CAST(? AS VARCHAR[]))))""", [names])
+    return {r["model_lc"]: r for r in rows}
+
+
+def hub_task_candidates(store: Store, task: str, limit: int) -> list[dict[str, Any]]:
+    """Crawled Hub models of this task (pipeline tag), newest row per model, most downloaded
+    first: model (the live id), license, license_name, license_link, downloads, bases."""
+    rows_sql = _hub_rows_sql(store, ("live_id", "pipeline_tag", "downloads", "private"))
+    if rows_sql is None:
+        return []
+    return store.rows(f"""
+        WITH latest AS (
+            SELECT * FROM ({rows_sql})
+            QUALIFY row_number() OVER (PARTITION BY lower(model)
+                                       ORDER BY fetched_at DESC NULLS LAST) = 1)
+        SELECT coalesce(live_id, model) AS model, license, license_name, license_link,
+               downloads, coalesce(base_models, []) AS bases
+        FROM latest
+        WHERE status IN ('ok', 'renamed') AND pipeline_tag = ? AND NOT coalesce(private, false)
+        ORDER BY downloads DESC NULLS LAST, model LIMIT ?""", [task, limit])
