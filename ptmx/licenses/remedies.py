@@ -43,6 +43,10 @@ POOL = 60  # candidates read per job before judging; the best qualifying three a
 REMEDIED = frozenset({Verdict.CONFLICT, Verdict.DRIFT, Verdict.USE_CONSTRAINED})
 _ACCEPTABLE = frozenset({Verdict.OK, Verdict.OK_WITH_OBLIGATIONS})
 
+# First words of model names that say nothing of the job (``text-to-video-ms`` is no ``text*``).
+_GENERIC_HEADS = frozenset({"text", "model", "my", "test", "new", "custom", "fine", "finetuned",
+                            "ft", "base", "tiny", "small", "large", "image", "audio", "video"})
+
 # Hugging Face pipeline tags (huggingface/hub-docs, tasks): tags that name what a model does.
 PIPELINE_TAGS = (
     "text-classification", "token-classification", "table-question-answering",
@@ -126,6 +130,8 @@ def name_family(model: str) -> tuple[str, str] | None:
     if not tokens:
         return None
     head = tokens[:1] if len(tokens[0]) >= 3 or len(tokens) == 1 else tokens[:2]
+    if tokens[0] in _GENERIC_HEADS:  # "text*" would match text2vec for text-to-video
+        head = [t for t in tokens[:3] if not t.isdigit()] or tokens[:1]
     if len(head[0]) < 2:
         return None
     pattern = "(^|/)" + "[-_.]".join(re.escape(t) for t in head) + r"([-_.]|$|\d)"
