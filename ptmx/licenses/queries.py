@@ -364,3 +364,22 @@ def hub_task_candidates(store: Store, task: str, limit: int) -> list[dict[str, A
         FROM latest
         WHERE status IN ('ok', 'renamed') AND pipeline_tag = ? AND NOT coalesce(private, false)
         ORDER BY downloads DESC NULLS LAST, model LIMIT ?""", [task, limit])
+
+
+def hub_tasks(store: Store, model_ids: list[int]) -> dict[int, str]:
+    """The pipeline tag of each of these models in its newest hub row (hub_models /
+    hub_snapshot), for models whose task the dataset does not record."""
+    rows_sql = _hub_rows_sql(store, ("pipeline_tag",))
+    if rows_sql is None or not model_ids:
+        return {}
+    rows = store.rows(f"""
+        WITH latest AS (
+            SELECT * FROM ({rows_sql})
+            QUALIFY row_number() OVER (PARTITION BY lower(model)
+                                       ORDER BY fetched_at DESC NULLS LAST) = 1)
+        SELECT ms.model_id, latest.pipeline_tag AS task
+        FROM model_summary ms JOIN latest ON lower(latest.model) = ms.model_lc
+        WHERE ms.model_id IN (SELECT unnest(CAST(? AS BIGINT[])))
+          AND latest.status IN ('ok', 'renamed') AND latest.pipeline_tag IS NOT NULL""",
+                      [model_ids])
+    return {r["model_id"]: r["task"] for r in rows}

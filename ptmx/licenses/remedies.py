@@ -147,6 +147,7 @@ class Remedies:
         self.lineage = lineage
         self.hub = hub
         self._hub_pools: dict[str, list[dict[str, Any]]] = {}
+        self._hub_tasks: dict[int, str] = {}  # tasks only a hub row records (for --hub)
         self._hub_found: dict[tuple[str, str | None, Activity], list[Alternative]] = {}
         self._pools: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._tasks: dict[int, str] = {}
@@ -160,6 +161,9 @@ class Remedies:
         if ids:
             self._tasks.update(queries.tasks(self.store, ids, list(PIPELINE_TAGS)))
             self._archs.update(queries.architectures(self.store, ids))
+        if ids and self.hub is not None:  # the Hub's pipeline tag where the dataset has none
+            untasked = [m for m in ids if m not in self._hub_tasks and m not in self._tasks]
+            self._hub_tasks.update(queries.hub_tasks(self.store, untasked))
 
     def _pool(self, kind: str, value: str, ids: list[int] | None = None) -> list[dict[str, Any]]:
         key = (kind, value)
@@ -292,7 +296,8 @@ class Remedies:
         # a link: replace the used model; an edge: derive from another base
         model = rec.model or ""
         job, found = self.alternatives(model, rec.model_id, rec.downstream, activity)
-        task = self._tasks.get(rec.model_id) if rec.model_id is not None else None
+        task = (self._tasks.get(rec.model_id) or self._hub_tasks.get(rec.model_id)
+                if rec.model_id is not None else None)
         if self.hub is not None and task is not None:
             found = found + [a for a in self.hub_alternatives(task, rec.downstream, activity)
                              if a.model.lower() != model.lower()]

@@ -126,3 +126,18 @@ def test_the_request_budget_is_kept(capsys: pytest.CaptureFixture[str], fake_hub
 def test_hub_needs_suggest(capsys: pytest.CaptureFixture[str], remedy_dir: Path) -> None:  # noqa: F811
     assert main(["licenses", "audit", "--hub", "--data", str(remedy_dir)]) == 2
     assert "--hub" in capsys.readouterr().err
+
+
+def test_a_task_only_a_hub_row_records_is_used(capsys: pytest.CaptureFixture[str],
+                                               fake_hub: FakeHub,
+                                               remedy_dir: Path) -> None:  # noqa: F811
+    write_hub_models(remedy_dir, [hub_row("acme/bert-nc", 2, license="cc-by-nc-4.0",
+                                          pipeline_tag="fill-mask")])
+    rc = main(["licenses", "check", "--project", "alice/app", "--suggest", "--hub",
+               "--data", str(remedy_dir), "--format", "json"])
+    findings = json.loads(capsys.readouterr().out)
+    remedy = next(f["remedy"] for f in findings if f["model"] == "acme/bert-nc")
+    assert rc == 0 and [a["model"] for a in remedy["alternatives"] if a.get("source")] == [
+        "acme/masker"]
+    asked = {dict(s.query)["pipeline_tag"] for s in fake_hub.seen("/api/models")}
+    assert asked == {TASK, "fill-mask"}
