@@ -26,7 +26,7 @@ from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ptmx.licenses.expressions import NONE, leaves, parse
-from ptmx.licenses.other import Resolution, is_other, resolve_other
+from ptmx.licenses.other import UNDECIDED_TAGS, Resolution, is_other, resolve_other
 from ptmx.licenses.rules import fragment
 from ptmx.licenses.verdicts import Judgement, link_activity, verdict_for
 from ptmx.licenses.vocabulary import Activity, Verdict
@@ -173,7 +173,10 @@ class Lineage:
             have.add((child, parent_l))
             parent = parent_id if parent_id is not None else \
                 outside.setdefault(parent_l, -1 - len(outside)) if on_hub else None
-            lic, declared = _hub_license(parent_name, *lic_columns)
+            lic = lic_columns[0] or lic_columns[1]
+            declared = None
+            if lic is None or lic.strip().lower() in UNDECIDED_TAGS:  # else the tag decides
+                lic, declared = _hub_license(parent_name, *lic_columns)
             rel = None if relation in (None, "", "unspecified") else relation
             self._bases.setdefault(child, []).append(
                 _Edge(parent, parent_name, lic, rel, "hub", declared))
