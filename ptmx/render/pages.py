@@ -60,6 +60,10 @@ def print_chain(chains: list[tuple[str, list[dict[str, Any]]]], title: str) -> N
     for _model, chain in chains:
         for a in chain:
             note = a.get("gap") or ", ".join(a.get("imposes") or []) or "—"
+            if a.get("declared"):
+                note += f" (tagged {a['declared']})"
+            if a.get("source") == "hub":
+                note += " [Hub base_model tag]"
             table.add_row(_fmt(a.get("model")), _fmt(a.get("license")), _fmt(note),
                           _fmt(a.get("via")))
     console_for().print(table)

@@ -121,3 +121,11 @@ def test_pages_and_explain_agree_with_the_audit(capsys: pytest.CaptureFixture[st
     assert models["acme/hub-ft"]["inherited_from"] == LLAMA
     terms = explain_model(hub_store, "acme/hub-ft").terms()
     assert [t["source"] for t in terms] == ["acme/hub-ft", "hubonly/mid", LLAMA]
+
+
+def test_the_page_table_says_a_base_is_a_hub_tag(capsys: pytest.CaptureFixture[str],
+                                                hub_dir: Path) -> None:
+    assert main(["model", "acme/hub-ft", "--data", str(hub_dir)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "use-constrained (inherited from meta-llama/Meta-Llama-3-8B)" in out
+    assert "[Hub base_model tag]" in out and "license_name: llama3" in out

@@ -442,6 +442,10 @@ def inherited_lines(chain: Chain) -> list[Text]:
     out = [Text("inherited terms (base chain)", style="bold")]
     for a in chain.ancestors:
         what = a.gap or ", ".join(imposes(a.license)) or "nothing beyond its licence"
+        if a.declared:
+            what += f" (tagged {a.declared})"
+        if a.source == "hub":
+            what += " [Hub base_model tag]"
         out.append(Text.assemble(safe_text(a.license or "—", "bold", newlines=False),
                                  safe_text(f" from {a.via}: {what}", newlines=False)))
     return out
