@@ -251,6 +251,7 @@ def candidates_by_name(store: Store, pattern: str, limit: int) -> pa.Table:
 
 # ------------------------------------------------------------------------------------ hub lineage
 HUB_TABLES = ("hub_snapshot", "hub_models")  # written by `hub refresh` and `hub crawl`
+MAX_HUB_DEPTH = 32  # levels a page's hub walk follows (real chains have a handful)
 _HUB_COLUMNS = {"license": "VARCHAR", "license_name": "VARCHAR", "license_link": "VARCHAR",
                 "base_models": "VARCHAR[]", "base_model_relation": "VARCHAR"}
 
@@ -291,12 +292,11 @@ def hub_bases(store: Store, model_ids: list[int] | None = None) -> dict[str, lis
     rows_sql = _hub_rows_sql(store)
     if rows_sql is None:
         return {name: [] for name in HUB_COLUMNS}
-    # The walk starts at the dataset's models that have a hub edge (all of them for the audit:
-    # starting from every model name costs ~10x more for the same edges).
-    start = ("SELECT child_l FROM hub_edges WHERE child_l IN (SELECT model_lc FROM model_summary)"
-             if model_ids is None else
-             "SELECT model_lc FROM model_summary WHERE model_id IN "
-             "(SELECT unnest(CAST($ids AS BIGINT[])))")
+    if model_ids is not None:
+        return _hub_bases_above(store, rows_sql, model_ids)
+    # The walk starts at the dataset's models that have a hub edge (starting from every model
+    # name costs ~10x more for the same edges).
+    start = "SELECT child_l FROM hub_edges WHERE child_l IN (SELECT model_lc FROM model_summary)"
     sql = f"""
         {_ctes(store)},
         latest AS MATERIALIZED (
@@ -328,11 +328,58 @@ def hub_bases(store: Store, model_ids: list[int] | None = None) -> dict[str, lis
         WHERE e.child_l IN (SELECT name FROM up)
         ORDER BY e.child_l, e.parent_l
     """
-    if model_ids is None:  # the audit: tens of thousands of edges, columns through Arrow
-        table = store.query(sql)
-        return {name: table.column(name).to_pylist() for name in HUB_COLUMNS}
-    rows = store.rows(sql, {"ids": model_ids})  # a page: a handful, no Arrow
-    return {name: [r[name] for r in rows] for name in HUB_COLUMNS}
+    table = store.query(sql)  # tens of thousands of edges: columns through Arrow
+    return {name: table.column(name).to_pylist() for name in HUB_COLUMNS}
+
+
+def _hub_bases_above(store: Store, rows_sql: str, model_ids: list[int]) -> dict[str, list[Any]]:
+    """:func:`hub_bases` for a page's few models, a level at a time: each query reads only the
+    newest rows of the names it asks for, so a crawl of millions of rows is never ranked whole
+    for one page. Plain rows, no Arrow."""
+    names = [r["model_lc"] for r in store.rows(
+        "SELECT model_lc FROM model_summary WHERE model_id IN (SELECT unnest(CAST(? AS BIGINT[])))",
+        [model_ids])]
+    latest: dict[str, dict[str, Any]] = {}
+    level = set(names)
+    for _ in range(MAX_HUB_DEPTH):
+        if not level:
+            break
+        for r in store.rows(f"""
+                SELECT model, lower(model) AS model_l, status, license, license_name, license_link,
+                       base_models, base_model_relation
+                FROM ({rows_sql}) WHERE lower(model) IN (SELECT unnest(CAST(? AS VARCHAR[])))
+                QUALIFY row_number() OVER (PARTITION BY lower(model)
+                                           ORDER BY fetched_at DESC NULLS LAST) = 1""",
+                [sorted(level)]):
+            latest[r["model_l"]] = r
+        parents = {p.lower() for n in level for p in _hub_parents(latest.get(n), n)}
+        level = parents - set(latest) - set(names)
+    edges = sorted((child, parent) for child, row in latest.items()
+                   for parent in _hub_parents(row, child))
+    dataset = models_by_name(store, sorted({n for e in edges for n in e} | set(latest)))
+    out: dict[str, list[Any]] = {name: [] for name in HUB_COLUMNS}
+    for child_l, parent in edges:
+        parent_l, row = parent.lower(), latest[child_l]
+        mine, theirs, up = dataset.get(child_l), dataset.get(parent_l), latest.get(parent_l)
+        values = {
+            "child": mine["model"] if mine else row["model"],
+            "parent": theirs["model"] if theirs else parent, "relation":
+            row["base_model_relation"] or "unspecified", "child_id": mine and mine["model_id"],
+            "parent_id": theirs and theirs["model_id"],
+            "parent_license": theirs and theirs["license"],
+            "hub_license": up and up["license"], "license_name": up and up["license_name"],
+            "license_link": up and up["license_link"],
+            "parent_on_hub": bool(up and up["status"] in ("ok", "renamed"))}
+        for name in HUB_COLUMNS:
+            out[name].append(values[name])
+    return out
+
+
+def _hub_parents(row: dict[str, Any] | None, name: str) -> list[str]:
+    """The base models a newest hub row names (none for a failure)."""
+    if row is None or row["status"] not in ("ok", "renamed"):
+        return []
+    return [p for p in dict.fromkeys(row["base_models"] or []) if p and p.lower() != name]
 
 
 def models_by_name(store: Store, names: list[str]) -> dict[str, dict[str, Any]]:
