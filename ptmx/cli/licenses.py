@@ -389,7 +389,11 @@ def _explain_model(args: argparse.Namespace, model: str, downstream: str | None)
         sys.stdout.write(dumps(result.to_dict()) + "\n")
         return 0
     terms = [{"from": t["source"], "licence": t["license"] or "—",
-              "imposes": ", ".join(t["imposes"]) or "—", "path / note": t["note"] or t["via"]}
+              "imposes": ", ".join(t["imposes"]) or "—",
+              "path / note": " ".join(filter(None, [
+                  t["note"] or t["via"],
+                  f"(tagged {t['declared']})" if t.get("declared") else None,
+                  "[Hub base_model tag]" if t.get("edge") == "hub" else None]))}
              for t in result.terms()]
     _print_records(terms, ("from", "licence", "imposes", "path / note"),
                    f"Effective terms of {result.model} ({len(result.chain.ancestors)} "

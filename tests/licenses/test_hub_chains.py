@@ -129,3 +129,14 @@ def test_the_page_table_says_a_base_is_a_hub_tag(capsys: pytest.CaptureFixture[s
     out = " ".join(capsys.readouterr().out.split())
     assert "use-constrained (inherited from meta-llama/Meta-Llama-3-8B)" in out
     assert "[Hub base_model tag]" in out and "license_name: llama3" in out
+
+
+def test_explain_model_says_which_bases_are_hub_tags(capsys: pytest.CaptureFixture[str],
+                                                     hub_dir: Path) -> None:
+    assert main(["licenses", "explain", "acme/hub-ft", "--data", str(hub_dir),
+                 "--format", "json"]) == 0
+    terms = json.loads(capsys.readouterr().out)["effective_terms"]
+    llama = terms[-1]
+    assert (llama["edge"], llama["declared"]) == ("hub", "other (license_name: llama3)")
+    assert main(["licenses", "explain", "acme/hub-ft", "--data", str(hub_dir)]) == 0
+    assert "[Hub base_model tag]" in " ".join(capsys.readouterr().out.split())
