@@ -294,9 +294,14 @@ def hub_bases(store: Store, model_ids: list[int] | None = None) -> dict[str, lis
         return {name: [] for name in HUB_COLUMNS}
     if model_ids is not None:
         return _hub_bases_above(store, rows_sql, model_ids)
-    # The walk starts at the dataset's models that have a hub edge (starting from every model
-    # name costs ~10x more for the same edges).
-    start = "SELECT child_l FROM hub_edges WHERE child_l IN (SELECT model_lc FROM model_summary)"
+    # The walk starts at the models whose chains the audit judges: the reused ones and both
+    # ends of the dataset's base edges (a crawl of the whole Hub holds millions of others).
+    lineage_ids = ("UNION SELECT model_id FROM model_base UNION SELECT base_model_id "
+                   "FROM model_base" if store.has("model_base") else "")
+    start = f"""SELECT child_l FROM hub_edges WHERE child_l IN (
+                    SELECT model_lc FROM model_summary WHERE model_id IN (
+                        SELECT model_id FROM model_summary WHERE reuse_count > 0
+                        {lineage_ids}))"""
     sql = f"""
         {_ctes(store)},
         latest AS MATERIALIZED (
