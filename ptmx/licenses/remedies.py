@@ -148,6 +148,9 @@ class Remedies:
         self.hub = hub
         self._hub_pools: dict[str, list[dict[str, Any]]] = {}
         self._hub_tasks: dict[int, str] = {}  # tasks only a hub row records (for --hub)
+        # With hub rows, the lineage holds the Hub's bases of reused models and of models on
+        # the dataset's base edges only (see queries.hub_bases); others are not suggested.
+        self._hub_rows = any(store.has(t) for t in queries.HUB_TABLES)
         self._hub_found: dict[tuple[str, str | None, Activity], list[Alternative]] = {}
         self._pools: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._tasks: dict[int, str] = {}
@@ -217,6 +220,9 @@ class Remedies:
             for row in pool():
                 if row["model_id"] == model_id or not row["license"]:
                     continue
+                if self._hub_rows and not row["reuse_count"] and \
+                        not self.lineage.has_bases(row["model_id"]):
+                    continue  # the audit did not walk its Hub bases: its terms are not known
                 chain = self.lineage.chain(row["model_id"], row["model"])
                 act = None if activity is not Activity.DERIVE else activity
                 judged = judge_effective(row["license"], chain, downstream, act).judgement
