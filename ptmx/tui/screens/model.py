@@ -280,8 +280,7 @@ class ModelScreen(PtmxScreen):
                  verdict_summary((r.verdict for r in edges), "lineage edges"),
                  *worst_reasons((r.verdict, r.reason) for r in links + edges)]
         self.query_one("#verdicts", Static).update(Group(
-            Text("license verdicts (on effective terms: its licence and its bases')",
-                 style="bold"),
+            Text("license verdicts", style="bold"),  # on effective terms (see docstring)
             *([line for line in lines if line.plain] or [Text("no links or lineage edges")]),
             # the audit behind the records built the lineage already: this is a lookup
             *(inherited_lines(lineage(self.store).chain(self.page.id)) if self.page else [])))
