@@ -164,18 +164,28 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _model(args: argparse.Namespace) -> int:
+    from ptmx.licenses import model_link_verdicts
     from ptmx.store import model_page
 
-    page = model_page(store_from(args), args.model)
+    store = store_from(args)
+    page = model_page(store, args.model)
+    # Each link judged on the model's effective terms (its licence and its bases'), as the audit
+    # judges it; the chain is the model's, so it is said once for the page.
+    verdicts = model_link_verdicts(store, page.id)
+    for project in page.projects:
+        found = verdicts.links.get(project["project"])
+        if found is not None:
+            project.update(found.to_dict(with_chain=False))
     limit = table_limit(args.limit, args.format)
     if args.format == "json":
         if limit:
             page.projects = page.projects[:limit]
-        print(dumps(page.to_dict()))
+        print(dumps({**page.to_dict(), "chain": verdicts.chain, "chain_gaps": verdicts.gaps,
+                     "license_verdicts": verdicts.counts()}))
         return 0
     from ptmx.render.pages import print_model_page
 
-    print_model_page(page, limit)
+    print_model_page(page, limit, chain=verdicts.chain, counts=verdicts.counts())
     if limit and len(page.projects) > limit:
         print(f"ptmx: {len(page.projects) - limit:,} more reusing projects not listed; use "
               f"--limit 0 or --format json", file=sys.stderr)
@@ -183,15 +193,22 @@ def _model(args: argparse.Namespace) -> int:
 
 
 def _project(args: argparse.Namespace) -> int:
+    from ptmx.licenses import project_link_verdicts
     from ptmx.store import project_page
 
-    page = project_page(store_from(args), args.project)
+    store = store_from(args)
+    page = project_page(store, args.project)
+    verdicts = project_link_verdicts(store, page.id)
+    for model in page.models:
+        found = verdicts.links.get(model["model"])
+        if found is not None:
+            model.update(found.to_dict())
     if args.format == "json":
-        print(dumps(page.to_dict()))
+        print(dumps({**page.to_dict(), "license_verdicts": verdicts.counts()}))
         return 0
     from ptmx.render.pages import print_project_page
 
-    print_project_page(page)
+    print_project_page(page, counts=verdicts.counts())
     return 0
 
 

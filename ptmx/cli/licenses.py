@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from typing import Any
 
 from rich.table import Table
@@ -31,6 +32,7 @@ from ptmx.licenses import (
     AuditRecord,
     AuditResult,
     Family,
+    Remedy,
     Verdict,
     audit,
     check,
@@ -114,19 +116,79 @@ def _add_suggest(p: argparse.ArgumentParser) -> None:
                    help="for each conflict, drift and use-constrained finding: up to three models "
                         "of the dataset that do the same job under acceptable terms, and for "
                         "drift the licence to carry (JSON key 'remedy', SARIF fixes)")
+    p.add_argument("--hub", action="store_true",
+                   help=f"with --suggest: up to three more from the Hugging Face Hub, most "
+                        f"downloaded models of the same task (crawled hub_models rows and the "
+                        f"live listing: at most {HUB_REQUESTS} requests, {HUB_DEADLINE:.0f} s); "
+                        f"exit 3 if the hub fails")
 
 
-def _with_remedies(store: Store, records: list[AuditRecord],
+# --hub: the live listing is asked once per task, for at most this many tasks and this long.
+HUB_REQUESTS = 10
+HUB_DEADLINE = 60.0
+
+
+class _LiveHub:
+    """The live Hub as a remedy source: one listing per task, within a request budget and a
+    deadline (tasks past either get the crawled rows only, and are counted)."""
+
+    def __init__(self) -> None:
+        from ptmx.hub import HubClient, HubSettings
+
+        self.client = HubClient(HubSettings.from_env())
+        self.left = HUB_REQUESTS
+        self.deadline = HUB_DEADLINE
+        self.until: float | None = None
+        self.skipped: list[str] = []
+
+    def __call__(self, task: str) -> list[dict[str, Any]]:
+        from ptmx.hub.alternatives import task_candidates
+
+        now = time.monotonic()
+        self.until = self.until if self.until is not None else now + self.deadline
+        if self.left <= 0 or now > self.until:
+            self.skipped.append(task)
+            return []
+        self.left -= 1
+        return [c.to_dict() for c in task_candidates(self.client, task)]
+
+    def close(self) -> None:
+        self.client.close()
+        if self.skipped:
+            print(f"ptmx: hub: {len(self.skipped):,} tasks not asked (at most {HUB_REQUESTS} "
+                  f"requests in {HUB_DEADLINE:.0f} s); their remedies use the dataset and "
+                  f"crawled rows only", file=sys.stderr)
+
+
+def _remedies(args: argparse.Namespace, store: Store,
+              records: list[AuditRecord]) -> list[Remedy | None]:
+    """The remedies of ``records`` (``--hub``: with Hub models too)."""
+    if not args.hub:
+        return remedies_for(store, records)
+    hub = _LiveHub()
+    try:
+        return remedies_for(store, records, hub=hub)
+    finally:
+        hub.close()
+
+
+def _with_remedies(args: argparse.Namespace, store: Store, records: list[AuditRecord],
                    rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``rows`` (one per record, same order) with a 'remedy' key where one applies."""
-    for row, remedy in zip(rows, remedies_for(store, records), strict=True):
+    for row, remedy in zip(rows, _remedies(args, store, records), strict=True):
         if remedy is not None:
             row["remedy"] = remedy.to_dict()
             row["remedy_text"] = remedy.text()
     return rows
 
 
+def _need_suggest(args: argparse.Namespace) -> None:
+    if args.hub and not args.suggest:
+        raise UsageError("--hub adds Hub models to the remedies: it needs --suggest")
+
+
 def _audit(args: argparse.Namespace) -> int:
+    _need_suggest(args)
     store = store_from(args)
     with working(args, "licenses audit", "judging every link and base edge"):
         result = audit(store)
@@ -139,7 +201,7 @@ def _audit(args: argparse.Namespace) -> int:
         return 0
     rows = result.rows()
     if args.suggest:
-        rows = _with_remedies(store, result.records, rows)
+        rows = _with_remedies(args, store, result.records, rows)
     if args.verdict:
         wanted = set(args.verdict)
         rows = [r for r in rows if r["verdict"] in wanted]
@@ -243,10 +305,11 @@ def _table_columns(args: argparse.Namespace) -> tuple[str, ...]:
 
 
 def _check(args: argparse.Namespace) -> int:
+    _need_suggest(args)
     store = store_from(args)
     with working(args, "licenses check", "judging relations"):
         result = check(store, project=args.project, model=args.model)
-    remedies = remedies_for(store, result.findings) if args.suggest else None
+    remedies = _remedies(args, store, result.findings) if args.suggest else None
     if args.format == "sarif":
         sys.stdout.write(dumps(to_sarif(result, remedies)) + "\n")
         return result.exit_code
@@ -326,7 +389,11 @@ def _explain_model(args: argparse.Namespace, model: str, downstream: str | None)
         sys.stdout.write(dumps(result.to_dict()) + "\n")
         return 0
     terms = [{"from": t["source"], "licence": t["license"] or "—",
-              "imposes": ", ".join(t["imposes"]) or "—", "path / note": t["note"] or t["via"]}
+              "imposes": ", ".join(t["imposes"]) or "—",
+              "path / note": " ".join(filter(None, [
+                  t["note"] or t["via"],
+                  f"(tagged {t['declared']})" if t.get("declared") else None,
+                  "[Hub base_model tag]" if t.get("edge") == "hub" else None]))}
              for t in result.terms()]
     _print_records(terms, ("from", "licence", "imposes", "path / note"),
                    f"Effective terms of {result.model} ({len(result.chain.ancestors)} "

@@ -384,6 +384,7 @@ def lineage(store: Store, edges: pa.Table | None = None) -> Lineage:
     found = _LINEAGES.get(store)
     if found is None:
         found = Lineage(queries.edges(store) if edges is None else edges)
+        found.add_hub(queries.hub_bases(store))  # the Hub's base_model tags (issue 18)
         _LINEAGES[store] = found
     return found
 

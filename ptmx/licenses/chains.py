@@ -19,18 +19,25 @@ from __future__ import annotations
 
 import json
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache, cached_property, lru_cache
 from json.encoder import encode_basestring
-from typing import Any, NamedTuple
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ptmx.licenses.expressions import NONE, leaves, parse
+from ptmx.licenses.other import UNDECIDED_TAGS, Resolution, is_other, resolve_other
 from ptmx.licenses.rules import fragment
 from ptmx.licenses.verdicts import Judgement, link_activity, verdict_for
 from ptmx.licenses.vocabulary import Activity, Verdict
 
+if TYPE_CHECKING:  # Arrow only as the type of the audit's edge table: pages build from rows
+    import pyarrow as pa
+
+# The columns of queries.hub_bases, in the order add_hub reads them.
+HUB_COLUMNS = ("child", "parent", "relation", "child_id", "parent_id", "parent_license",
+               "hub_license", "license_name", "license_link", "parent_on_hub")
+_EDGE_COLUMNS = ("base", "base_id", "upstream", "derived", "derived_id", "relation")
 MAX_DEPTH = 32  # a lineage deeper than this is cut (and said); real ones have a handful of hops
 ARROW = " → "
 
@@ -48,6 +55,17 @@ class Ancestor(NamedTuple):
     via: str
     relation: str | None = None
     gap: str | None = None
+    source: str | None = None  # "hub": the edge is the Hub's base_model tag, not the dataset's
+    declared: str | None = None  # the licence as tagged, when ``license`` was resolved from it
+
+
+class _Edge(NamedTuple):
+    base_id: int | None
+    base: str
+    license: str | None
+    relation: str | None
+    source: str | None = None
+    declared: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,6 +106,10 @@ class Chain:
                     f'"depth":{a.depth},"via":{_q(a.via)}')
             if a.relation:
                 text += f',"relation":{_q(a.relation)}'
+            if a.source:
+                text += f',"source":{_q(a.source)}'
+            if a.declared:
+                text += f',"declared":{_q(a.declared)}'
             if a.gap:
                 text += f',"gap":{_q(a.gap)}}}'
             else:
@@ -104,24 +126,67 @@ class Chain:
 class Lineage:
     """The base edges of a dataset as adjacency lists, with a memoised chain per model."""
 
-    def __init__(self, edges: pa.Table) -> None:
-        self._bases: dict[int, list[tuple[int | None, str, str | None, str | None]]] = {}
+    def __init__(self, edges: pa.Table | None = None) -> None:
+        self._bases: dict[int, list[_Edge]] = {}
         self._names: dict[int, str] = {}
-        if edges.num_rows:
-            cols = {name: edges.column(name).to_pylist() for name in
-                    ("base", "base_id", "upstream", "derived", "derived_id", "relation")}
-            for base, base_id, lic, derived, derived_id, relation in zip(
-                    cols["base"], cols["base_id"], cols["upstream"], cols["derived"],
-                    cols["derived_id"], cols["relation"], strict=True):
-                if derived_id is None:
-                    continue
-                self._names.setdefault(derived_id, derived)
-                if base_id is not None:
-                    self._names.setdefault(base_id, base)
-                rel = None if relation in (None, "", "unspecified") else relation
-                self._bases.setdefault(derived_id, []).append((base_id, base, lic, rel))
+        if edges is not None and edges.num_rows:
+            cols = {name: edges.column(name).to_pylist() for name in _EDGE_COLUMNS}
+            self._add(zip(*(cols[name] for name in _EDGE_COLUMNS), strict=True))
         self._memo: dict[int, Chain] = {}
         self._children: dict[int, list[int]] | None = None
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[dict[str, Any]]) -> Lineage:
+        """A lineage from edge rows as dicts (the columns of ``queries.edges``): for one page's
+        ancestry, read without Arrow."""
+        found = cls()
+        found._add(tuple(r[name] for name in _EDGE_COLUMNS) for r in rows)
+        return found
+
+    def _add(self, edges: Iterable[tuple[Any, ...]]) -> None:
+        for base, base_id, lic, derived, derived_id, relation in edges:
+            if derived_id is None:
+                continue
+            self._names.setdefault(derived_id, derived)
+            if base_id is not None:
+                self._names.setdefault(base_id, base)
+            rel = None if relation in (None, "", "unspecified") else relation
+            self._bases.setdefault(derived_id, []).append(_Edge(base_id, base, lic, rel))
+
+    def add_hub(self, columns: dict[str, list[Any]]) -> int:
+        """Extend the lineage with the Hub's ``base_model`` edges (the columns of
+        ``queries.hub_bases``): a base the dataset does not record for a model is added, and a
+        base outside the dataset that the Hub knows is followed further (it gets an id below
+        zero; its licence is the Hub's). A ``license: other`` is read through the Hub row's
+        ``license_name`` / ``license_link`` (then the model family), as a model's own is.
+        Called before any chain is asked for; returns the number of edges added."""
+        outside: dict[str, int] = {}
+        have = {(d, e.base.lower()) for d, edges in self._bases.items() for e in edges}
+        added = 0
+        for child_name, parent_name, relation, child_id, parent_id, *lic_columns, on_hub in zip(
+                *(columns[name] for name in HUB_COLUMNS), strict=True):
+            parent_l = parent_name.lower()
+            child = child_id if child_id is not None else \
+                outside.setdefault(child_name.lower(), -1 - len(outside))
+            if (child, parent_l) in have:
+                continue  # the dataset (or an earlier row) records this base already
+            have.add((child, parent_l))
+            parent = parent_id if parent_id is not None else \
+                outside.setdefault(parent_l, -1 - len(outside)) if on_hub else None
+            lic = lic_columns[0] or lic_columns[1]
+            declared = None
+            if lic is None or lic.strip().lower() in UNDECIDED_TAGS:  # else the tag decides
+                lic, declared = _hub_license(parent_name, *lic_columns)
+            rel = None if relation in (None, "", "unspecified") else relation
+            self._bases.setdefault(child, []).append(
+                _Edge(parent, parent_name, lic, rel, "hub", declared))
+            self._names.setdefault(child, child_name)
+            if parent is not None:
+                self._names.setdefault(parent, parent_name)
+            added += 1
+        self._memo.clear()
+        self._children = None
+        return added
 
     def __len__(self) -> int:
         return sum(len(b) for b in self._bases.values())
@@ -132,12 +197,12 @@ class Lineage:
         if self._children is None:
             children: dict[int, list[int]] = {}
             for derived, bases in self._bases.items():
-                for base_id, _, _, _ in bases:
+                for base_id, *_ in bases:
                     if base_id is not None:
                         children.setdefault(base_id, []).append(derived)
             self._children = children
         out: list[int] = []
-        for base_id, _, _, _ in self._bases.get(model_id, ()):
+        for base_id, *_ in self._bases.get(model_id, ()):
             if base_id is not None:
                 out.append(base_id)
                 out.extend(self._children.get(base_id, ()))
@@ -169,23 +234,46 @@ class Lineage:
         while queue:
             node, path, via, ids = queue.popleft()
             depth = len(path)
-            for base_id, base, lic, rel in self._bases.get(node, ()):
+            for base_id, base, lic, rel, src, declared in self._bases.get(node, ()):
                 step, step_via = (*path, base), f"{via}{ARROW}{base}"
                 if base_id is None:
-                    out.append(Ancestor(base, None, None, depth, step, step_via, rel, outside))
+                    out.append(Ancestor(base, None, None, depth, step, step_via, rel, outside,
+                                        src))
                 elif base_id in ids:
                     out.append(Ancestor(base, base_id, lic, depth, step, step_via, rel,
-                                        fragment("chain.cycle", model=base)))
+                                        fragment("chain.cycle", model=base), src))
                 elif base_id not in seen:  # else a diamond, reached already by a shorter path
                     seen.add(base_id)
                     if depth > MAX_DEPTH:
                         out.append(Ancestor(base, base_id, lic, depth, step, step_via, rel,
-                                            fragment("chain.too-deep", depth=MAX_DEPTH)))
+                                            fragment("chain.too-deep", depth=MAX_DEPTH), src))
                         continue
                     out.append(Ancestor(base, base_id, lic, depth, step, step_via, rel,
-                                        None if lic else no_license))
+                                        None if lic else no_license, src, declared))
                     queue.append((base_id, step, step_via, (*ids, base_id)))
         return out
+
+
+def _hub_license(parent: str, dataset: str | None, hub: str | None, license_name: str | None,
+                 license_link: str | None) -> tuple[str | None, str | None]:
+    """A hub ancestor's licence (the dataset's, else the Hub's) and, when that was ``other``
+    and is resolved through license_name / license_link / the model family, what was tagged."""
+    lic = dataset or hub
+    if lic is not None and not is_other(lic):
+        return lic, None
+    if lic is None and not (license_name or license_link):
+        return None, None  # nothing tagged: its terms stay unknown, not guessed from its name
+    found = _resolve(license_name, license_link, parent)
+    if found is None:
+        return lic, None
+    how = license_name if found.how == "license_name" else found.matched
+    return found.license.symbol, f"{lic or 'none'} ({found.how}: {how})"
+
+
+@lru_cache(maxsize=4096)
+def _resolve(license_name: str | None, license_link: str | None,
+             model: str) -> Resolution | None:
+    return resolve_other(license_name, license_link, model)
 
 
 def _q(text: str) -> str:

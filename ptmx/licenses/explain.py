@@ -115,8 +115,13 @@ class ModelExplanation:
             "imposes": imposes(self.license),
             "note": None if self.license else fragment("chain.no-license")}]
         for a in self.chain.ancestors:
-            rows.append({"source": a.model, "via": a.via, "license": a.license,
-                         "imposes": [] if a.gap else imposes(a.license), "note": a.gap})
+            row = {"source": a.model, "via": a.via, "license": a.license,
+                   "imposes": [] if a.gap else imposes(a.license), "note": a.gap}
+            if a.source:  # "hub": the Hub's base_model tag, not the dataset, names this base
+                row["edge"] = a.source
+            if a.declared:  # what the Hub tagged, when the licence was read from license_name
+                row["declared"] = a.declared
+            rows.append(row)
         return rows
 
     def to_dict(self) -> dict[str, Any]:

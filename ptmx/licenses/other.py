@@ -18,7 +18,7 @@ from typing import Any
 from ptmx.errors import DataError
 from ptmx.licenses.symbols import License, data_file, knowledge
 
-_UNDECIDED_TAGS = frozenset({"other", "unknown", "licenseref-ptmx-other", "noassertion"})
+UNDECIDED_TAGS = frozenset({"other", "unknown", "licenseref-ptmx-other", "noassertion"})
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def _by_pattern(text: str | None, patterns: tuple[_Pattern, ...]) -> _Pattern | 
 
 def is_other(license_text: str | None) -> bool:
     """Whether a card's licence is ``other`` / ``unknown`` (nothing to judge by itself)."""
-    return license_text is not None and license_text.strip().lower() in _UNDECIDED_TAGS
+    return license_text is not None and license_text.strip().lower() in UNDECIDED_TAGS
 
 
 def resolve_other(license_name: str | None = None, license_link: str | None = None,

@@ -8,6 +8,11 @@ its name family (``bert-base-uncased`` → ``bert*``). The remedy says which was
 qualifies when its *effective* terms (its licence and its bases') give ``ok`` or
 ``ok-with-obligations`` for the same downstream licence and activity; candidates come most reused
 first, then most downloaded.
+
+With a Hub source (``--hub``), up to three more come from the Hub for the model's task: crawled
+``hub_models`` rows and the live listing the source returns, most downloaded first. A Hub model
+is judged on its licence (``other`` read through license_name / license_link) AND the licences
+of the bases its tags name; one whose bases' terms cannot be read is not suggested.
 """
 
 from __future__ import annotations
@@ -21,18 +26,26 @@ from typing import Any
 from ptmx.licenses import queries
 from ptmx.licenses.audit import AuditRecord
 from ptmx.licenses.audit import lineage as load_lineage
-from ptmx.licenses.chains import Lineage, judge_effective
+from ptmx.licenses.chains import Chain, Lineage, judge_effective
 from ptmx.licenses.expressions import NONE, leaves, parse
+from ptmx.licenses.other import is_other, resolve_other
 from ptmx.licenses.rules.book import preferred_id
 from ptmx.licenses.verdicts import verdict_for
 from ptmx.licenses.vocabulary import Activity, Family, Verdict
 from ptmx.store import Store
 
 Pool = Callable[[], list[dict[str, Any]]]
+# A task's live Hub candidates (ptmx.hub.alternatives.HubCandidate.to_dict rows); the caller
+# bounds the requests and raises ptmx.errors.HubError when the hub fails.
+HubSource = Callable[[str], list[dict[str, Any]]]
 MAX_ALTERNATIVES = 3
 POOL = 60  # candidates read per job before judging; the best qualifying three are kept
 REMEDIED = frozenset({Verdict.CONFLICT, Verdict.DRIFT, Verdict.USE_CONSTRAINED})
 _ACCEPTABLE = frozenset({Verdict.OK, Verdict.OK_WITH_OBLIGATIONS})
+
+# First words of model names that say nothing of the job (``text-to-video-ms`` is no ``text*``).
+_GENERIC_HEADS = frozenset({"text", "model", "my", "test", "new", "custom", "fine", "finetuned",
+                            "ft", "base", "tiny", "small", "large", "image", "audio", "video"})
 
 # Hugging Face pipeline tags (huggingface/hub-docs, tasks): tags that name what a model does.
 PIPELINE_TAGS = (
@@ -61,11 +74,20 @@ class Alternative:
     verdict: str
     reuse_count: int
     downloads: int | None
+    source: str = "dataset"  # dataset | hub (live listing) | hub crawl (hub_models rows)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data."""
-        return {"model": self.model, "license": self.license, "verdict": self.verdict,
-                "reuse_count": self.reuse_count, "downloads": self.downloads}
+        """Plain data (``source`` only for a Hub model)."""
+        out: dict[str, Any] = {"model": self.model, "license": self.license,
+                               "verdict": self.verdict, "reuse_count": self.reuse_count,
+                               "downloads": self.downloads}
+        if self.source != "dataset":
+            out["source"] = self.source
+        return out
+
+    def label(self) -> str:
+        """``model (licence)``, saying when it comes from the Hub."""
+        return f"{self.model} ({self.license}{', hub' if self.source != 'dataset' else ''})"
 
 
 @dataclass
@@ -91,7 +113,7 @@ class Remedy:
         if self.carry:
             parts.append(f"declare {self.carry['license']}")
         if self.alternatives:
-            names = ", ".join(f"{a.model} ({a.license})" for a in self.alternatives)
+            names = ", ".join(a.label() for a in self.alternatives)
             parts.append(f"or use {names} [{self.job}]" if parts else
                          f"use {names} [{self.job}]")
         elif self.job:
@@ -108,6 +130,8 @@ def name_family(model: str) -> tuple[str, str] | None:
     if not tokens:
         return None
     head = tokens[:1] if len(tokens[0]) >= 3 or len(tokens) == 1 else tokens[:2]
+    if tokens[0] in _GENERIC_HEADS:  # "text*" would match text2vec for text-to-video
+        head = [t for t in tokens[:3] if not t.isdigit()] or tokens[:1]
     if len(head[0]) < 2:
         return None
     pattern = "(^|/)" + "[-_.]".join(re.escape(t) for t in head) + r"([-_.]|$|\d)"
@@ -118,9 +142,16 @@ class Remedies:
     """Remedies for findings of one dataset; candidate pools and judgements are cached, so a
     whole-dataset check asks the store once per job."""
 
-    def __init__(self, store: Store, lineage: Lineage) -> None:
+    def __init__(self, store: Store, lineage: Lineage, hub: HubSource | None = None) -> None:
         self.store = store
         self.lineage = lineage
+        self.hub = hub
+        self._hub_pools: dict[str, list[dict[str, Any]]] = {}
+        self._hub_tasks: dict[int, str] = {}  # tasks only a hub row records (for --hub)
+        # With hub rows, the lineage holds the Hub's bases of reused models and of models on
+        # the dataset's base edges only (see queries.hub_bases); others are not suggested.
+        self._hub_rows = any(store.has(t) for t in queries.HUB_TABLES)
+        self._hub_found: dict[tuple[str, str | None, Activity], list[Alternative]] = {}
         self._pools: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._tasks: dict[int, str] = {}
         self._archs: dict[int, str] = {}
@@ -133,6 +164,9 @@ class Remedies:
         if ids:
             self._tasks.update(queries.tasks(self.store, ids, list(PIPELINE_TAGS)))
             self._archs.update(queries.architectures(self.store, ids))
+        if ids and self.hub is not None:  # the Hub's pipeline tag where the dataset has none
+            untasked = [m for m in ids if m not in self._hub_tasks and m not in self._tasks]
+            self._hub_tasks.update(queries.hub_tasks(self.store, untasked))
 
     def _pool(self, kind: str, value: str, ids: list[int] | None = None) -> list[dict[str, Any]]:
         key = (kind, value)
@@ -186,6 +220,9 @@ class Remedies:
             for row in pool():
                 if row["model_id"] == model_id or not row["license"]:
                     continue
+                if self._hub_rows and not row["reuse_count"] and \
+                        not self.lineage.has_bases(row["model_id"]):
+                    continue  # the audit did not walk its Hub bases: its terms are not known
                 chain = self.lineage.chain(row["model_id"], row["model"])
                 act = None if activity is not Activity.DERIVE else activity
                 judged = judge_effective(row["license"], chain, downstream, act).judgement
@@ -198,6 +235,64 @@ class Remedies:
                 return job, found
         return first, []
 
+    def _hub_pool(self, task: str) -> list[dict[str, Any]]:
+        """Crawled and live Hub candidates of a task, most downloaded first, one per model."""
+        if task not in self._hub_pools:
+            rows = [{**r, "source": "hub crawl"}
+                    for r in queries.hub_task_candidates(self.store, task, POOL)]
+            rows += [{**r, "source": "hub"} for r in (self.hub(task) if self.hub else [])]
+            by_model: dict[str, dict[str, Any]] = {}
+            for r in rows:  # the live answer (later) wins over a crawled row of the same model
+                by_model[r["model"].lower()] = r
+            self._hub_pools[task] = sorted(by_model.values(),
+                                           key=lambda r: (-(r["downloads"] or 0), r["model"]))
+        return self._hub_pools[task]
+
+    def hub_alternatives(self, task: str, downstream: str | None,
+                         activity: Activity) -> list[Alternative]:
+        """Up to three Hub models of ``task`` whose effective terms are acceptable under
+        ``downstream`` for ``activity``, most downloaded first (cached per task and licence)."""
+        key = (task, downstream, activity)
+        if key not in self._hub_found:
+            found = []
+            pool = self._hub_pool(task)
+            known = queries.models_by_name(self.store,
+                                           sorted({b for r in pool for b in r["bases"] or []}))
+            for row in pool:
+                judged = self._judge_hub(row, known, downstream, activity)
+                if judged is not None:
+                    found.append(Alternative(row["model"], judged[0], judged[1], 0,
+                                             row["downloads"], row["source"]))
+                    if len(found) == MAX_ALTERNATIVES:
+                        break
+            self._hub_found[key] = found
+        return self._hub_found[key]
+
+    def _judge_hub(self, row: dict[str, Any], known: dict[str, dict[str, Any]],
+                   downstream: str | None, activity: Activity) -> tuple[str, Verdict] | None:
+        """A Hub candidate's licence and verdict when acceptable, else None: its licence (or
+        what license_name / license_link say for ``other``) AND its bases' along the dataset's
+        lineage; a base outside the dataset, or one without a licence, disqualifies it."""
+        lic = row["license"]
+        if lic is None or is_other(lic):
+            found = resolve_other(row["license_name"], row["license_link"], row["model"]) \
+                if lic is not None or row["license_name"] or row["license_link"] else None
+            if found is None:
+                return None
+            lic = found.license.symbol
+        bases = [known.get(b.lower()) for b in row["bases"] or []]
+        if any(b is None or not b["license"] for b in bases):
+            return None
+        edges = [{"base": b["model"], "base_id": b["model_id"], "upstream": b["license"],
+                  "derived": row["model"], "derived_id": -1, "relation": None}
+                 for b in bases if b is not None]
+        chain = _hub_chain(self.store, edges, row["model"])
+        if chain.gaps:
+            return None
+        act = None if activity is not Activity.DERIVE else activity
+        judged = judge_effective(lic, chain, downstream, act).judgement
+        return (lic, judged.verdict) if judged.verdict in _ACCEPTABLE else None
+
     def for_record(self, rec: AuditRecord) -> Remedy | None:
         """The remedy of one audit record (None when its verdict needs none)."""
         verdict = Verdict(rec.verdict)
@@ -207,10 +302,24 @@ class Remedies:
         # a link: replace the used model; an edge: derive from another base
         model = rec.model or ""
         job, found = self.alternatives(model, rec.model_id, rec.downstream, activity)
+        task = (self._tasks.get(rec.model_id) or self._hub_tasks.get(rec.model_id)
+                if rec.model_id is not None else None)
+        if self.hub is not None and task is not None:
+            found = found + [a for a in self.hub_alternatives(task, rec.downstream, activity)
+                             if a.model.lower() != model.lower()]
+            job = job or f"task {task}"
         remedy = Remedy(job, found)
         if verdict in (Verdict.DRIFT, Verdict.CONFLICT):
             remedy.carry = carry(rec)
         return remedy
+
+
+def _hub_chain(store: Store, edges: list[dict[str, Any]], model: str) -> Chain:
+    """The chain of a Hub model (id -1) whose bases are dataset models: its edges to them and
+    the dataset's lineage above them."""
+    ids = [e["base_id"] for e in edges]
+    rows = queries.ancestry(store, ids) if ids else []
+    return Lineage.from_rows([*edges, *rows]).chain(-1, model)
 
 
 # ------------------------------------------------------------------------------------ carry
@@ -257,11 +366,12 @@ def carry(rec: AuditRecord) -> dict[str, Any] | None:
     return None
 
 
-def remedies_for(store: Store, records: list[AuditRecord],
-                 lineage: Lineage | None = None) -> list[Remedy | None]:
-    """The remedy of each record (None for records that need none), in order."""
+def remedies_for(store: Store, records: list[AuditRecord], lineage: Lineage | None = None,
+                 hub: HubSource | None = None) -> list[Remedy | None]:
+    """The remedy of each record (None for records that need none), in order; with ``hub``,
+    Hub models of the same task too (see :class:`Remedies`)."""
     chains = lineage if lineage is not None else load_lineage(store)
-    finder = Remedies(store, chains)
+    finder = Remedies(store, chains, hub)
     finder.prepare([r.model_id for r in records
                     if r.model_id is not None and Verdict(r.verdict) in REMEDIED])
     return [finder.for_record(r) for r in records]

@@ -89,8 +89,11 @@ def fixes(rec: AuditRecord, remedy: Remedy) -> list[dict[str, Any]]:
     for alt in remedy.alternatives:
         what = (f"Derive from {alt.model} ({alt.license}) instead of {rec.model}"
                 if rec.derived else f"Use {alt.model} ({alt.license}) instead of {rec.model}")
-        note = (f"{what}: same {remedy.job}; reused by {alt.reuse_count:,} projects; "
-                f"verdict {alt.verdict}.")
+        if alt.source == "dataset":
+            why = f"reused by {alt.reuse_count:,} projects"
+        else:  # a Hub model: its downloads are what ranks it
+            why = f"from the Hugging Face Hub, {alt.downloads or 0:,} downloads"
+        note = f"{what}: same {remedy.job}; {why}; verdict {alt.verdict}."
         out.append({"description": {"text": note},
                     "artifactChanges": [_insertion(LOCATION_URI, f"Model choice: {note}")]})
     return out

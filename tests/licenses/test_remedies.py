@@ -55,6 +55,8 @@ def remedy_store(remedy_dir: Path) -> Store:
 def test_name_family() -> None:
     assert name_family("google/bert-base-uncased")[0] == "bert"  # type: ignore[index]
     assert name_family("spacy/en_core_web_sm")[0] == "en-core"  # type: ignore[index]
+    # a generic first word is no family: text-to-video is not text2vec
+    assert name_family("damo-vilab/text-to-video-ms-1.7b")[0] == "text-to-video"  # type: ignore[index]
 
 
 def test_use_constrained_link_gets_compatible_alternatives_by_reuse(

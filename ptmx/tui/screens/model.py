@@ -1,8 +1,9 @@
 """The model page: what the dataset says about one model, in four tabs.
 
-Overview (metadata, licenses with the verdicts of its downstream links, tags, datasets, papers),
-Projects (who reuses it, and in which files), Lineage (base models ↑ and derived models ↓), Card
-(completeness and what is missing). ``h`` looks the model up live on the hub.
+Overview (metadata, licenses with the verdicts of its downstream links and the licences it
+inherits from its base models, tags, datasets, papers), Projects (who reuses it, the verdict of
+each link on the model's effective terms, and in which files), Lineage (base models ↑ and
+derived models ↓), Card (completeness and what is missing). ``h`` looks the model up live on the hub.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 from ptmx.cards import CardAssessment, completeness
 from ptmx.cards.readme import assess_by_source
 from ptmx.hub import HubLookup, lookup_with_drift
-from ptmx.licenses import Verdict, verdict_for
+from ptmx.licenses import Chain, Verdict, imposes, lineage, verdict_for
 from ptmx.render.renderables import (
     hub_renderable,
     kv_table,
@@ -81,7 +82,8 @@ class ModelScreen(PtmxScreen):
         super().__init__()
         self.ref = ref
         self.page: ModelPage | None = None
-        self.links: dict[str, tuple[str, str | None]] = {}  # project → (verdict, licence)
+        # project → (verdict, project licence, the ancestor whose terms decided or None)
+        self.links: dict[str, tuple[str, str | None, str | None]] = {}
         self.sort_by = "verdict"
         self.verdict_filter: str | None = None
 
@@ -196,14 +198,15 @@ class ModelScreen(PtmxScreen):
             table.add_column("files where it is used", key="files")
         rows = [p for p in page.projects
                 if self.verdict_filter is None
-                or self.links.get(p["project"], ("", None))[0] == self.verdict_filter]
+                or self.links.get(p["project"], ("", None, None))[0] == self.verdict_filter]
         rows.sort(key=self._project_order)
         for project in rows:
             name = project["project"]
-            verdict, licence = self.links.get(name, (None, None))
+            verdict, licence, inherited = self.links.get(name, (None, None, None))
             cells: list[Text] = [safe_text(name, newlines=False)]
             if judged:
-                cells = [verdict_cell(verdict), *cells, safe_text(text(licence), newlines=False)]
+                cells = [inherited_cell(verdict, inherited), *cells,
+                         safe_text(text(licence), newlines=False)]
             if with_files:
                 cells.append(safe_text(listing(project.get("files") or []), newlines=False))
             table.add_row(*cells, key="project:" + name)
@@ -219,7 +222,7 @@ class ModelScreen(PtmxScreen):
 
     def _project_order(self, project: dict[str, Any]) -> tuple[Any, ...]:
         name = project["project"]
-        verdict, licence = self.links.get(name, (None, None))
+        verdict, licence, _ = self.links.get(name, (None, None, None))
         rank = -verdict_rank(verdict)
         if self.sort_by == "licence":
             return (text(licence).lower(), name.lower())
@@ -234,7 +237,7 @@ class ModelScreen(PtmxScreen):
             self._fill_projects(self.page)
 
     def action_filter_verdict(self) -> None:
-        present = sorted({v for v, _ in self.links.values()}, key=lambda v: -verdict_rank(v))
+        present = sorted({v for v, _, _ in self.links.values()}, key=lambda v: -verdict_rank(v))
         if not present:
             self.notify("no verdicts yet for this model's projects", severity="warning",
                         markup=False)
@@ -277,9 +280,12 @@ class ModelScreen(PtmxScreen):
                  verdict_summary((r.verdict for r in edges), "lineage edges"),
                  *worst_reasons((r.verdict, r.reason) for r in links + edges)]
         self.query_one("#verdicts", Static).update(Group(
-            Text("license verdicts", style="bold"),
-            *([line for line in lines if line.plain] or [Text("no links or lineage edges")])))
-        self.links = {r.project: (r.verdict, r.downstream) for r in links if r.project}
+            Text("license verdicts", style="bold"),  # on effective terms (see docstring)
+            *([line for line in lines if line.plain] or [Text("no links or lineage edges")]),
+            # the audit behind the records built the lineage already: this is a lookup
+            *(inherited_lines(lineage(self.store).chain(self.page.id)) if self.page else [])))
+        self.links = {r.project: (r.verdict, r.downstream, r.inherited_from)
+                      for r in links if r.project}
         if self.page is not None:
             self._fill_projects(self.page)
 
@@ -417,6 +423,31 @@ class ModelScreen(PtmxScreen):
         self.query_one("#hub", Static).update(safe_text("hub: " + error_text(message.error),
                                                         "red"))
         self.report(message.error, "hub")
+
+
+def inherited_cell(verdict: str | None, inherited_from: str | None) -> Text:
+    """A link's verdict, saying which ancestor's terms decided it when one did."""
+    cell = verdict_cell(verdict)
+    if verdict and inherited_from:
+        cell.append_text(safe_text(f" (inherited from {inherited_from})", newlines=False))
+    return cell
+
+
+def inherited_lines(chain: Chain) -> list[Text]:
+    """The model's chain: the licences it inherits from its bases, with the path to each, or
+    why an ancestor's terms are unknown."""
+    if not chain.ancestors:
+        return []
+    out = [Text("inherited terms (base chain)", style="bold")]
+    for a in chain.ancestors:
+        what = a.gap or ", ".join(imposes(a.license)) or "nothing beyond its licence"
+        if a.declared:
+            what += f" (tagged {a.declared})"
+        if a.source == "hub":
+            what += " [Hub base_model tag]"
+        out.append(Text.assemble(safe_text(a.license or "—", "bold", newlines=False),
+                                 safe_text(f" from {a.via}: {what}", newlines=False)))
+    return out
 
 
 def verdict_rank(verdict: str | None) -> int:

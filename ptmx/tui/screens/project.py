@@ -1,8 +1,9 @@
-"""The project page: the models a GitHub project reuses (license and verdict of each) and the
-project's own licenses."""
+"""The project page: the models a GitHub project reuses (license and verdict of each, judged on
+the model's effective terms: its licence and its bases') and the project's own licenses."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
@@ -101,7 +102,7 @@ class ProjectScreen(PtmxScreen):
         self.query_one("#models", DataTable).focus()
         self.load_verdicts(page.id)
 
-    def _fill(self, page: ProjectPage, verdicts: dict[str, str] | None = None) -> None:
+    def _fill(self, page: ProjectPage, verdicts: dict[str, AuditRecord] | None = None) -> None:
         table = self.query_one("#models", DataTable)
         table.clear(columns=True)
         if verdicts is not None:  # first: a long model id must not push it off-screen
@@ -117,7 +118,7 @@ class ProjectScreen(PtmxScreen):
             cells: list[Text] = [safe_text(m["model"], newlines=False),
                                  safe_text(text(m.get("license")), newlines=False)]
             if verdicts is not None:
-                cells.insert(0, verdict_cell(verdicts.get(m["model"])))
+                cells.insert(0, _verdict_cell(verdicts.get(m["model"])))
             cells += [Text(num(m.get("downloads")), justify="right"),
                       Text(num(m.get("reuse_count")), justify="right")]
             if not no_files:
@@ -133,7 +134,7 @@ class ProjectScreen(PtmxScreen):
     def _verdicts_loaded(self, message: VerdictsLoaded) -> None:
         self.verdicts = {r.model: r for r in message.result if r.model is not None}
         if self.page is not None:
-            self._fill(self.page, {m: r.verdict for m, r in self.verdicts.items()})
+            self._fill(self.page, self.verdicts)
         self._explain()
 
     @on(DataTable.RowHighlighted, "#models")
@@ -149,6 +150,7 @@ class ProjectScreen(PtmxScreen):
         self.query_one("#verdicts", Static).update(Group(
             Text.assemble(safe_text(record.verdict, verdict_style(record.verdict)),
                           safe_text(f" ({record.activity}): {record.reason}")),
+            *_chain_lines(record),
             safe_text(f"fix: {record.fix}", "italic") if record.fix else Text("")))
 
     @on(VerdictsFailed)
@@ -176,3 +178,28 @@ class ProjectScreen(PtmxScreen):
     def action_copy(self) -> None:
         """Copy owner/name (the palette's command; ``y`` copies a highlighted row's id)."""
         self._copy(self.page_id() or self.ref, "id")
+
+
+def _verdict_cell(record: AuditRecord | None) -> Text:
+    """The link's verdict, saying which ancestor's terms decided it when one did."""
+    if record is None:
+        return verdict_cell(None)
+    cell = verdict_cell(record.verdict)
+    if record.inherited_from:
+        cell.append_text(safe_text(f" (inherited from {record.inherited_from})", newlines=False))
+    return cell
+
+
+def _chain_lines(record: AuditRecord) -> list[Text]:
+    """The model's chain in one line (the panel is a few lines high): each ancestor with its
+    licence, or why its terms are unknown; the reason above says which one decided."""
+    if not record.chain:
+        return []
+    parts = []
+    for a in json.loads(record.chain):
+        gap = a.get("gap")
+        what = ("cycle" if gap and gap.startswith("cycle") else "terms unknown") if gap else \
+            a.get("license")
+        parts.append(f"{a.get('model')} ({what})")
+    return [Text.assemble(Text("base chain: ", style="bold"),
+                          safe_text(" · ".join(parts), newlines=False))]
