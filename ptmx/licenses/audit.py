@@ -450,12 +450,14 @@ def lineage(store: Store, edges: pa.Table | None = None) -> Lineage:
     return found
 
 
-def audit(store: Store) -> AuditResult:
+def audit(store: Store, *, inherit: bool = True) -> AuditResult:
     """Judge every model→project link and base→derived edge of the dataset against the
-    effective terms of the upstream model (its licence and its bases')."""
+    effective terms of the upstream model (its licence and its bases'). ``inherit=False``
+    judges each against the upstream model's own licence only (no chains): what ptmx did
+    before issue 18, kept to measure what inheritance changes."""
     started = time.perf_counter()
     edges = queries.edges(store)
-    chains = lineage(store, edges)
+    chains = lineage(store, edges) if inherit else Lineage(edges.slice(0, 0))
     table = pa.concat_tables([_link_table(store, chains), _edge_table(store, chains, edges)])
     return AuditResult(table, time.perf_counter() - started)
 
