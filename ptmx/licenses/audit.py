@@ -241,7 +241,8 @@ def _judge_keys(key: pa.Array, chains: _Chains,
     """The verdict columns of every row. ``key`` ends with the row's inherited-licences
     number: each distinct key is judged once with any chain of those licences; where an
     ancestor decides, the rows are judged again per model (their reason names the ancestor),
-    the rest keep the shared judgement."""
+    the rest keep the shared judgement. This holds because :func:`judge_effective` reads a
+    chain only through ``chain.licenses`` until an ancestor decides."""
     first = pc.dictionary_encode(key).combine_chunks()
     shared: list[_Judged] = []
     for k in first.dictionary.to_pylist():
