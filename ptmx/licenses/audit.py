@@ -13,7 +13,7 @@ import json
 import time
 import weakref
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -153,9 +153,9 @@ class CheckResult:
 _FINDINGS = pa.array([v.value for v in Verdict if v.finding], pa.string())
 _NULL = "\x00null"  # stands for a missing licence in the pair key (never a real licence text)
 _SEP = "\x00|\x00"
-# Verdict columns, taken once per distinct (upstream, downstream) pair.
+# Verdict columns, taken once per distinct relation key (the chain column is spread per model).
 _VERDICT_FIELDS = ("activity", "verdict", "reason", "fix", "rule", "upstream_family",
-                   "downstream_family", "chain", "inherited_from")
+                   "downstream_family", "inherited_from")
 SCHEMA = pa.schema([
     ("kind", pa.string()), ("model", pa.string()), ("project", pa.string()),
     ("derived", pa.string()), ("upstream", pa.string()), ("downstream", pa.string()),
@@ -177,34 +177,93 @@ class _Judged:
     rule: str
     upstream_family: str
     downstream_family: str
-    chain: str | None
     inherited_from: str | None
 
     @classmethod
     def of(cls, j: Judgement, eff: Effective | None = None) -> _Judged:
-        chain = eff.chain_json() if eff is not None else None
         by = eff.inherited_from.model if eff is not None and eff.inherited_from else None
         return cls(j.activity, j.verdict, j.reason, j.fix, j.rule, j.upstream_family,
-                   j.downstream_family, chain, by)
+                   j.downstream_family, by)
 
 
-def _chain_signatures(ids: pa.Array, lineage: Lineage) -> tuple[pa.Array, dict[str, Chain]]:
-    """Per row, its model's id when the model has bases ('' otherwise: judged on its licence
-    alone), and the chains by that id. A chain names its model, so it is its own signature;
-    each is computed once (memoised by the lineage)."""
+@dataclass
+class _Chains:
+    """The chains of one column of model ids, split the way the verdicts need them.
+
+    ``terms`` keys a row by the licences its model inherits ('' = no bases), so the many models
+    that inherit the same licences share one judgement; ``model`` keys it by the model itself
+    ('' = no bases), for the few relations whose verdict an ancestor decides (the reason then
+    names that ancestor and the path to it). ``json`` is the chain column, one text per model.
+    """
+
+    terms: pa.Array
+    model: pa.Array
+    json: pa.Array
+    by_terms: dict[str, Chain]  # a chain (any) with those inherited licences
+    by_model: dict[str, Chain]
+
+
+def _chains(ids: pa.Array, lineage: Lineage) -> _Chains:
     ids = ids.cast(pa.int64())
     uniq = pc.unique(ids)
-    chains: dict[str, Chain] = {}
-    sigs = []
+    terms: list[str | None] = []
+    models: list[str | None] = []
+    texts: list[str | None] = []
+    by_terms: dict[str, Chain] = {}
+    by_model: dict[str, Chain] = {}
+    numbers: dict[tuple[str, ...], str] = {}
     for mid in uniq.to_pylist():
         if not lineage.has_bases(mid):
-            sigs.append("")
+            terms.append("")
+            models.append("")
+            texts.append(None)
             continue
-        sig = str(mid)
-        sigs.append(sig)
-        chains[sig] = lineage.chain(mid)
-    column = pa.array(sigs, pa.string()).take(pc.index_in(ids, uniq))
-    return pc.fill_null(column, ""), chains
+        chain = lineage.chain(mid)
+        # licences as a small number: the key must not depend on what a licence text holds
+        number = numbers.setdefault(chain.licenses, str(len(numbers)))
+        by_terms.setdefault(number, chain)
+        by_model[str(mid)] = chain
+        terms.append(number)
+        models.append(str(mid))
+        texts.append(chain.json)
+    where = pc.index_in(ids, uniq)
+
+    def spread(values: list[str | None], fill: str | None) -> pa.Array:
+        column = pa.array(values, pa.string()).take(where)
+        return pc.fill_null(column, fill) if fill is not None else column
+
+    return _Chains(spread(terms, ""), spread(models, ""), spread(texts, None), by_terms,
+                   by_model)
+
+
+def _judge_keys(key: pa.Array, chains: _Chains,
+                judge: Callable[[list[str], Chain | None], _Judged]) -> dict[str, pa.Array]:
+    """The verdict columns of every row. ``key`` ends with the row's inherited-licences
+    number: each distinct key is judged once with any chain of those licences; where an
+    ancestor decides, the rows are judged again per model (their reason names the ancestor),
+    the rest keep the shared judgement. This holds because :func:`judge_effective` reads a
+    chain only through ``chain.licenses`` until an ancestor decides."""
+    first = pc.dictionary_encode(key).combine_chunks()
+    shared: list[_Judged] = []
+    for k in first.dictionary.to_pylist():
+        parts = k.split(_SEP)
+        shared.append(judge(parts[:-1], chains.by_terms.get(parts[-1])))
+    inherited = pa.array([j.inherited_from is not None for j in shared], pa.bool_())
+    if not pc.any(inherited).as_py():
+        return _spread(first, shared)
+    per_model = inherited.take(first.indices)
+    model_part = pc.if_else(per_model, chains.model, pa.scalar("", pa.string()))
+    final = pc.dictionary_encode(pc.binary_join_element_wise(key, model_part, _SEP)) \
+        .combine_chunks()
+    known = dict(zip(first.dictionary.to_pylist(), shared, strict=True))
+    judged = []
+    for k in final.dictionary.to_pylist():
+        head, _, model = k.rpartition(_SEP)
+        if not model:
+            judged.append(known[head])
+        else:
+            judged.append(judge(head.split(_SEP)[:-1], chains.by_model[model]))
+    return _spread(final, judged)
 
 
 def _spread(encoded: pa.DictionaryArray, judged: list[_Judged]) -> dict[str, pa.Array]:
@@ -213,37 +272,42 @@ def _spread(encoded: pa.DictionaryArray, judged: list[_Judged]) -> dict[str, pa.
             for f in _VERDICT_FIELDS}
 
 
+def _key(*columns: pa.Array) -> pa.Array:
+    return pc.binary_join_element_wise(*columns, _SEP)
+
+
 def _link_table(store: Store, lineage: Lineage, *, model_id: int | None = None,
                 project_id: int | None = None) -> pa.Table:
-    """Links with verdicts, vectorised: each distinct (licence pair, chain) is judged once and
-    its verdict columns are spread to every link of that pair with one ``take``."""
+    """Links with verdicts, vectorised: each distinct (licence pair, inherited licences) is
+    judged once and its verdict columns are spread to every link of that key with one
+    ``take``; only links whose verdict an ancestor decides are judged per model."""
     links = queries.links(store, model_id=model_id, project_id=project_id)
     n = links.num_rows
     up = links.column("upstream").cast(pa.string())
     down = links.column("downstream").cast(pa.string())
     columns: dict[str, Any] = {f: pa.array([], pa.string()) for f in _VERDICT_FIELDS}
+    chain_column: pa.Array = pa.array([], pa.string())
     if n:
-        sig, chains = _chain_signatures(links.column("model_id"), lineage)
+        chains = _chains(links.column("model_id"), lineage)
+        chain_column = chains.json
         family, resolved = _other_by_family(links.column("model").cast(pa.string()), up)
-        key = pc.binary_join_element_wise(pc.fill_null(up, _NULL), pc.fill_null(down, _NULL),
-                                          sig, family, _SEP)
-        encoded = pc.dictionary_encode(key).combine_chunks()
-        judged = []
-        for k in encoded.dictionary.to_pylist():
-            u, d, chain_key, model = k.split(_SEP)
-            upstream, downstream = (None if u == _NULL else u), (None if d == _NULL else d)
-            judged.append(_judge_link(upstream, downstream, chains.get(chain_key),
-                                      resolved.get(model) if model else None))
-        columns = _spread(encoded, judged)
+
+        def judge(parts: list[str], chain: Chain | None) -> _Judged:
+            u, d, model = parts
+            return _judge_link(None if u == _NULL else u, None if d == _NULL else d, chain,
+                               resolved.get(model) if model else None)
+
+        key = _key(pc.fill_null(up, _NULL), pc.fill_null(down, _NULL), family, chains.terms)
+        columns = _judge_keys(key, chains, judge)
     nulls = pa.nulls(n, pa.string())
     return pa.table({
         "kind": pa.array(["link"] * n, pa.string()), "model": links.column("model"),
         "project": links.column("project"), "derived": nulls, "upstream": up, "downstream": down,
-        **{f: columns[f] for f in _VERDICT_FIELDS if f not in ("chain", "inherited_from")},
+        **{f: columns[f] for f in _VERDICT_FIELDS if f != "inherited_from"},
         "model_id": links.column("model_id").cast(pa.int64()),
         "project_id": links.column("project_id").cast(pa.int64()),
         "derived_id": pa.nulls(n, pa.int64()),
-        "chain": columns["chain"], "inherited_from": columns["inherited_from"],
+        "chain": chain_column, "inherited_from": columns["inherited_from"],
     }, schema=SCHEMA)
 
 
@@ -304,9 +368,9 @@ def _edge_verdict(upstream: str | None, downstream: str | None, relation: str | 
 
 def _edge_table(store: Store, lineage: Lineage, edges: pa.Table | None = None, *,
                 model_id: int | None = None) -> pa.Table:
-    """Edges with verdicts, vectorised like links (the key adds the relation, the base's chain,
-    and the base's name only when the base is outside the dataset, since the reason then
-    names it). The base's own bases bind the derived model too."""
+    """Edges with verdicts, vectorised like links (the key adds the relation, and the base's
+    name only when the base is outside the dataset, since the reason then names it). The
+    base's own bases bind the derived model too."""
     if edges is None:
         edges = queries.edges(store, model_id=model_id)
     n = edges.num_rows
@@ -319,25 +383,24 @@ def _edge_table(store: Store, lineage: Lineage, edges: pa.Table | None = None, *
     base_id = edges.column("base_id").cast(pa.int64())
     outside = pc.and_(pc.is_null(up), pc.is_null(base_id))
     base_part = pc.if_else(outside, pc.fill_null(base, ""), pa.scalar("", pa.string()))
-    sig, chains = _chain_signatures(base_id, lineage)
-    key = pc.binary_join_element_wise(pc.fill_null(up, _NULL), pc.fill_null(down, _NULL),
-                                      relation, base_part, pc.cast(outside, pa.string()), sig,
-                                      _SEP)
-    encoded = pc.dictionary_encode(key).combine_chunks()
-    judged = []
-    for k in encoded.dictionary.to_pylist():
-        u, d, rel, b, out, chain_key = k.split(_SEP)
-        judged.append(_edge_verdict(None if u == _NULL else u, None if d == _NULL else d,
-                                    rel, b or None, out != "true", chains.get(chain_key)))
-    columns = _spread(encoded, judged)
+    chains = _chains(base_id, lineage)
+
+    def judge(parts: list[str], chain: Chain | None) -> _Judged:
+        u, d, rel, b, out = parts
+        return _edge_verdict(None if u == _NULL else u, None if d == _NULL else d, rel,
+                             b or None, out != "true", chain)
+
+    key = _key(pc.fill_null(up, _NULL), pc.fill_null(down, _NULL), relation, base_part,
+               pc.cast(outside, pa.string()), chains.terms)
+    columns = _judge_keys(key, chains, judge)
     return pa.table({
         "kind": pa.array(["edge"] * n, pa.string()), "model": base,
         "project": pa.nulls(n, pa.string()), "derived": edges.column("derived").cast(pa.string()),
         "upstream": up, "downstream": down,
-        **{f: columns[f] for f in _VERDICT_FIELDS if f not in ("chain", "inherited_from")},
+        **{f: columns[f] for f in _VERDICT_FIELDS if f != "inherited_from"},
         "model_id": base_id, "project_id": pa.nulls(n, pa.int64()),
         "derived_id": edges.column("derived_id").cast(pa.int64()),
-        "chain": columns["chain"], "inherited_from": columns["inherited_from"],
+        "chain": chains.json, "inherited_from": columns["inherited_from"],
     }, schema=SCHEMA)
 
 
@@ -389,12 +452,14 @@ def lineage(store: Store, edges: pa.Table | None = None) -> Lineage:
     return found
 
 
-def audit(store: Store) -> AuditResult:
+def audit(store: Store, *, inherit: bool = True) -> AuditResult:
     """Judge every model→project link and base→derived edge of the dataset against the
-    effective terms of the upstream model (its licence and its bases')."""
+    effective terms of the upstream model (its licence and its bases'). ``inherit=False``
+    judges each against the upstream model's own licence only (no chains): what ptmx did
+    before issue 18, kept to measure what inheritance changes."""
     started = time.perf_counter()
     edges = queries.edges(store)
-    chains = lineage(store, edges)
+    chains = lineage(store, edges) if inherit else Lineage(edges.slice(0, 0))
     table = pa.concat_tables([_link_table(store, chains), _edge_table(store, chains, edges)])
     return AuditResult(table, time.perf_counter() - started)
 

@@ -138,6 +138,19 @@ def name_family(model: str) -> tuple[str, str] | None:
     return "-".join(head), pattern
 
 
+def named_after(candidate: str, model: str) -> bool:
+    """Whether ``candidate`` is named as a derivative of ``model`` (``tiennvcs/layoutlmv2-base-
+    uncased-finetuned-docvqa`` of ``microsoft/layoutlmv2-base-uncased``): it most likely carries
+    the very terms that made the finding, whatever licence it declares, and the dataset may not
+    record the base edge. Only a model name of two words or more counts (``gpt2-large`` is no
+    fine-tune of ``gpt2``)."""
+    own = model.rsplit("/", 1)[-1].lower()
+    if len([t for t in re.split(r"[-_.]+", own) if t]) < 2:
+        return False
+    name = candidate.rsplit("/", 1)[-1].lower()
+    return len(name) > len(own) + 1 and name.startswith(own) and name[len(own)] in "-_."
+
+
 class Remedies:
     """Remedies for findings of one dataset; candidate pools and judgements are cached, so a
     whole-dataset check asks the store once per job."""
@@ -218,7 +231,8 @@ class Remedies:
             first = first or job
             found = []
             for row in pool():
-                if row["model_id"] == model_id or not row["license"]:
+                if row["model_id"] == model_id or not row["license"] or \
+                        named_after(row["model"], model):
                     continue
                 if self._hub_rows and not row["reuse_count"] and \
                         not self.lineage.has_bases(row["model_id"]):
