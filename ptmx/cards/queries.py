@@ -180,7 +180,7 @@ class _Facts:
                         FROM (SELECT {', '.join(card_select)} FROM model_card
                               WHERE model_id IS NOT NULL{self.where('model_id')}
                               QUALIFY row_number() OVER (PARTITION BY model_id
-                                                         ORDER BY source NULLS LAST) = 1) c
+                                  ORDER BY {_card_value(cols, 'source')} NULLS LAST) = 1) c
                         LEFT JOIN card_license l ON l.text = c.card_license_text""",
                  {name: f"card.{name}" for name in carried})
         self.fact_cols["assessed"] = "card.model_id IS NOT NULL"

@@ -165,3 +165,23 @@ def test_report_without_card_table_says_what_is_needed(capsys: pytest.CaptureFix
     rc, out, _ = run(capsys, "cards", "check", "--data", str(tmp_path / "ds"),
                      "--model", "acme/x", "--format", "json")
     assert rc == 0 and json.loads(out)[0]["result"] == "not assessed"
+
+
+def test_cards_written_before_the_source_column_still_report(capsys: pytest.CaptureFixture[str],
+                                                             tmp_path: Path) -> None:
+    """A model_card.parquet imported by an older ptmx has no `source` column: the report and a
+    model's card still work (the card's source is unknown), not a DuckDB binder error."""
+    import pyarrow.parquet as pq
+
+    build_dataset(tmp_path / "ds", [{"id": "acme/x", "card": full_card(), "reuse": 2}])
+    path = tmp_path / "ds" / "model_card.parquet"
+    table = pq.read_table(path)
+    if "source" in table.column_names:
+        table = table.drop_columns(["source"])
+    pq.write_table(table, path)
+    rc, out, err = run(capsys, "cards", "report", "--data", str(tmp_path / "ds"), "--format", "json")
+    assert rc == 0, err
+    assert json.loads(out)
+    rc, out, err = run(capsys, "cards", "show", "acme/x", "--data", str(tmp_path / "ds"),
+                       "--format", "json")
+    assert rc == 0, err
