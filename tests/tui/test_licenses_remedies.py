@@ -94,6 +94,7 @@ async def test_a_drift_finding_shows_the_licence_to_carry(remedy_dir: Path):  # 
         assert "carry: CC-BY-NC-4.0 on acme/bert-ft (model card): license: CC-BY-NC-4.0" in text
         assert "or derive from (name family bert*):" in text
         assert "acme/bert-apache (apache-2.0) ok-with-obligations · reused by 3 projects" in text
+        assert "acme/bert-free (mit) ok-with-obligations · reused by 1 project " in text
 
 
 async def test_an_unknown_finding_has_no_remedy(app):

@@ -77,7 +77,8 @@ def remedy_lines(f: AuditRecord, remedy: Remedy | None) -> list[Text]:
         lines.append(safe_text(f"{'or ' if lines else ''}{verb} ({remedy.job}):", "bold",
                                newlines=False))
         for a in remedy.alternatives:
-            why = (f"reused by {a.reuse_count:,} projects" if a.source == "dataset"
+            why = (f"reused by {a.reuse_count:,} project{'' if a.reuse_count == 1 else 's'}"
+                   if a.source == "dataset"
                    else f"Hub, {a.downloads or 0:,} downloads")
             lines.append(Text.assemble(
                 safe_text(f"  {a.model} ({a.license}) ", newlines=False),
