@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
+    from ptmx.cli.licenses import _LiveHub
     from ptmx.scan.checks import CardCheck
     from ptmx.scan.detect import Reference
     from ptmx.scan.report import ModelUse, ScanReport
@@ -50,7 +51,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         "transformers/, third_party/ …) and library catalogues (archive maps, "
                         "doc checkpoints); by default they are set aside and counted")
     p.add_argument("--hub", action="store_true",
-                   help="also look each model up live on the Hugging Face Hub")
+                   help="also look each model up live on the Hugging Face Hub; with --suggest, "
+                        "remedies also name up to three Hub models of the same task (crawled "
+                        "hub_models rows and the live listing, within the request budget and "
+                        "deadline of `ptmx licenses check --suggest --hub`)")
     p.add_argument("--activity", default="use",
                    choices=("use", "redistribute", "derive"),
                    help="what the project does with the models: use (loads them at run time, "
@@ -82,9 +86,17 @@ def _scan(args: argparse.Namespace) -> int:
 
     fail_on = _fail_on(args.fail_on)
     store = store_from(args)
-    with working(args, "scan", "walking and reading the project's files"):
-        report = scan_project(args.path, store, activity=args.activity, hub=args.hub,
-                              include_vendored=args.include_vendored, suggest=args.suggest)
+    # --suggest --hub: the same live remedy source (request budget, deadline) as the licence
+    # checks; its HubError ends the run with exit 3.
+    live = _live_remedies() if args.suggest and args.hub else None
+    try:
+        with working(args, "scan", "walking and reading the project's files"):
+            report = scan_project(args.path, store, activity=args.activity, hub=args.hub,
+                                  include_vendored=args.include_vendored, suggest=args.suggest,
+                                  suggest_hub=live)
+    finally:
+        if live is not None:
+            live.close()
 
     if args.out:
         try:
@@ -106,6 +118,12 @@ def _scan(args: argparse.Namespace) -> int:
               f"{', '.join(rules)}", file=sys.stderr)
         return 1
     return 0
+
+
+def _live_remedies() -> _LiveHub:
+    from ptmx.cli.licenses import _LiveHub
+
+    return _LiveHub()
 
 
 def _write(report: ScanReport, fmt: str, out: TextIO) -> None:

@@ -21,7 +21,7 @@ from ptmx.errors import DataError, NotFoundError, UsageError
 from ptmx.licenses import Lineage, judge_effective, verdict_for
 from ptmx.licenses.audit import AuditRecord
 from ptmx.licenses.audit import lineage as load_lineage
-from ptmx.licenses.remedies import REMEDIED, Remedies
+from ptmx.licenses.remedies import REMEDIED, HubSource, Remedies
 from ptmx.licenses.vocabulary import Activity
 from ptmx.safetext import visible
 from ptmx.scan.boundary import Boundary, readable
@@ -225,6 +225,7 @@ def scan_project(
     assess_many: AssessMany = assess_ids,
     include_vendored: bool = False,
     suggest: bool = False,
+    suggest_hub: HubSource | None = None,
 ) -> ScanReport:
     """Scan the folder ``root`` and check what it loads against ``store``.
 
@@ -235,7 +236,9 @@ def scan_project(
     Files the scan cannot or must not read are skipped with a warning each. Models of the
     dataset are judged on their effective terms (their licence and their bases', see
     :mod:`ptmx.licenses.chains`); ``suggest`` adds a remedy to each conflict, drift and
-    use-constrained verdict.
+    use-constrained verdict; with ``suggest_hub`` (``--suggest --hub``), Hub models of the same
+    task too (crawled ``hub_models`` rows and what the source lists; a
+    :class:`ptmx.errors.HubError` it raises ends the scan).
     """
     folder = Path(root)
     shown = visible(folder, newlines=False)  # the user's argument, echoed: made inert
@@ -281,7 +284,8 @@ def scan_project(
         _check(use, project_license.expression, activity, verdict_fn, assessments, warnings,
                chains)
     if suggest and chains is not None:
-        _suggest(store, chains, checked, project_identity(folder, boundary)["name"], warnings)
+        _suggest(store, chains, checked, project_identity(folder, boundary)["name"], warnings,
+                 suggest_hub)
     unresolved = [r for r in refs if not r.resolved and (include_vendored or not r.vendored)]
     report = ScanReport(
         root=readable(folder),
@@ -418,13 +422,14 @@ def _judge(use: ModelUse, upstream: str | None, downstream: str | None, activity
 
 
 def _suggest(store: Store, chains: Lineage, uses: list[ModelUse], project: str,
-             warnings: list[str]) -> None:
+             warnings: list[str], hub: HubSource | None = None) -> None:
     """A remedy for each conflict, drift and use-constrained verdict (see
-    :mod:`ptmx.licenses.remedies`)."""
+    :mod:`ptmx.licenses.remedies`); with ``hub``, Hub models of the same task too. A hub
+    failure is not caught here: it is the run's (exit 3), not a partial remedy."""
     found = [u for u in uses if u.verdict is not None and u.verdict.verdict in REMEDIED]
     if not found:
         return
-    finder = Remedies(store, chains)
+    finder = Remedies(store, chains, hub)
     try:
         finder.prepare([u.dataset_id for u in found if u.dataset_id is not None])
         for use in found:

@@ -31,9 +31,11 @@ def _fixes(model: str, remedy: dict[str, Any]) -> list[dict[str, Any]]:
         out.append({"description": {"text": f"Declare {carry['license']} ({carry['where']})."},
                     "artifactChanges": [_insertion("LICENSE", str(carry["text"]))]})
     for alt in remedy.get("alternatives") or []:
+        # a Hub model (``source``) is ranked by its downloads, not by the dataset's reuse
+        why = (f"from the Hugging Face Hub, {alt.get('downloads') or 0:,} downloads"
+               if alt.get("source") else f"reused by {alt['reuse_count']:,} projects")
         note = (f"Use {alt['model']} ({alt['license']}) instead of {model}: same "
-                f"{remedy.get('job')}; reused by {alt['reuse_count']:,} projects; "
-                f"verdict {alt['verdict']}.")
+                f"{remedy.get('job')}; {why}; verdict {alt['verdict']}.")
         out.append({"description": {"text": note},
                     "artifactChanges": [_insertion("LICENSE", f"Model choice: {note}")]})
     return out

@@ -1,9 +1,12 @@
 """The licenses screen: the audit summary by verdict, the flow of license families (a text bar
 chart), and the findings; Enter on a finding opens its project (or derived model), ``m`` its
-model."""
+model. The highlighted conflict, drift or use-constrained finding shows its remedy (models of
+the dataset doing the same job under acceptable terms, the licence a derived model should
+carry), found in a worker so that moving through the list never waits for it."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
@@ -15,13 +18,15 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
-from ptmx.licenses import AuditRecord, AuditResult, Verdict
+from ptmx.licenses import AuditRecord, AuditResult, Remedy, Verdict
+from ptmx.licenses.audit import lineage
+from ptmx.licenses.remedies import REMEDIED, Remedies
 from ptmx.render.renderables import bar_chart, verdict_cell
 from ptmx.render.safe import safe_text
 from ptmx.render.styles import verdict_style
 from ptmx.render.values import pct, text
 from ptmx.tui.audit_cache import license_audit
-from ptmx.tui.messages import AuditFailed, AuditLoaded
+from ptmx.tui.messages import AuditFailed, AuditLoaded, Failed, WorkerMessage
 from ptmx.tui.screens.base import PtmxScreen, error_text, is_not_available
 from ptmx.tui.sheet import Sheet
 
@@ -34,6 +39,55 @@ WHAT_IT_SHOWS = (
     "the clause that drives it, summarises them, shows how license families flow from models "
     "to projects, and lists the findings."
 )
+REMEDY_PANEL = 8  # lines of the finding's detail, its top border included
+RemedyKey = tuple[str | None, ...]
+
+
+def remedy_key(f: AuditRecord) -> RemedyKey:
+    """What a finding's remedy depends on (the licence to carry names the project)."""
+    return (f.model, f.project, f.derived, f.upstream, f.downstream, f.activity,
+            f.inherited_from)
+
+
+class RemedyFound(WorkerMessage):
+    """The remedy of the findings with this key (None: none applies)."""
+
+    def __init__(self, key: RemedyKey, remedy: Remedy | None) -> None:
+        super().__init__()
+        self.key = key
+        self.remedy = remedy
+
+
+class RemedyFailed(Failed):
+    """Remedies could not be found (the error is said in the detail panel)."""
+
+
+def remedy_lines(f: AuditRecord, remedy: Remedy | None) -> list[Text]:
+    """The remedy as lines of the detail panel: the licence to carry, then each alternative with
+    its licence and why it qualifies (the job it matches, its verdict, its reuse)."""
+    if remedy is None:
+        return []
+    lines: list[Text] = []
+    if remedy.carry:
+        c = remedy.carry
+        lines.append(safe_text(f"carry: {c['license']} on {text(c.get('for'))} ({c['where']}): "
+                               f"{c['text']}", "bold", newlines=False))
+    if remedy.alternatives:
+        verb = "derive from" if f.derived else "use instead"
+        lines.append(safe_text(f"{'or ' if lines else ''}{verb} ({remedy.job}):", "bold",
+                               newlines=False))
+        for a in remedy.alternatives:
+            why = (f"reused by {a.reuse_count:,} project{'' if a.reuse_count == 1 else 's'}"
+                   if a.source == "dataset"
+                   else f"Hub, {a.downloads or 0:,} downloads")
+            lines.append(Text.assemble(
+                safe_text(f"  {a.model} ({a.license}) ", newlines=False),
+                safe_text(a.verdict, verdict_style(a.verdict)),
+                safe_text(f" · {why}", "dim", newlines=False)))
+    elif not lines:
+        lines.append(safe_text(f"no alternative found ({remedy.job or 'no job known'})", "dim",
+                               newlines=False))
+    return lines
 
 
 class LicensesScreen(PtmxScreen):
@@ -59,6 +113,10 @@ class LicensesScreen(PtmxScreen):
         self.findings: list[AuditRecord] = []  # the rows of the findings table
         self.verdict_filter: str | None = None
         self.total_findings = 0
+        self.remedies: dict[RemedyKey, Remedy | None] = {}  # found so far, by remedy_key
+        self.remedy_error: str | None = None
+        self._finder: Remedies | None = None
+        self._finder_lock = threading.Lock()  # remedy workers run in threads
 
     @property
     def crumb(self) -> str:
@@ -77,6 +135,9 @@ class LicensesScreen(PtmxScreen):
     def on_mount(self) -> None:
         self.set_context("license audit of every model → project link")
         self.busy(self.query_one("#tabs"), self.load_audit())
+        # The finding's detail grows by its remedy (a header, three alternatives): set on the
+        # widget, since the shared ptmx.tcss (.detail, five lines) outranks a screen's CSS.
+        self.query_one("#finding", Static).styles.max_height = REMEDY_PANEL
 
     def palette_commands(self) -> list[tuple[str, str, Any]]:
         return [("licenses: findings list", "3", lambda: self.action_tab("findings")),
@@ -181,11 +242,57 @@ class LicensesScreen(PtmxScreen):
             self.query_one("#finding", Static).update("")
             return
         f = self.findings[table.cursor_row]
-        self.query_one("#finding", Static).update(Group(
-            Text.assemble(safe_text(f.verdict, verdict_style(f.verdict)),
-                          safe_text(f" · {text(f.upstream)} → {text(f.downstream)} "
-                                    f"({f.activity}): {f.reason}")),
-            safe_text(f"fix: {f.fix}", "italic")))
+        head = Text.assemble(safe_text(f.verdict, verdict_style(f.verdict)),
+                             safe_text(f" · {text(f.upstream)} → {text(f.downstream)} "
+                                       f"({f.activity}): {f.reason}"))
+        fix = safe_text(f"fix: {f.fix}", "italic")
+        if Verdict(f.verdict) not in REMEDIED:
+            self.query_one("#finding", Static).update(Group(head, fix))
+            return
+        # With a remedy the reason and fix take one line each (in full in the sheet, `y`).
+        head.no_wrap, head.overflow = True, "ellipsis"
+        fix.no_wrap, fix.overflow = True, "ellipsis"
+        key = remedy_key(f)
+        if key in self.remedies:
+            lines = remedy_lines(f, self.remedies[key])
+        elif self.remedy_error is not None:
+            lines = [safe_text(f"remedy: {self.remedy_error}", "red", newlines=False)]
+        else:
+            lines = [Text("remedy: finding alternatives…", style="dim")]
+            self.find_remedy(f)
+        self.query_one("#finding", Static).update(Group(head, fix, *lines))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="remedy")
+    def find_remedy(self, f: AuditRecord) -> None:
+        """The remedy of ``f`` from the dataset only (the TUI never asks the Hub for it)."""
+        def run() -> Remedy | None:
+            with self._finder_lock:
+                if self._finder is None:
+                    self._finder = Remedies(self.store, lineage(self.store))
+                if f.model_id is not None:
+                    self._finder.prepare([f.model_id])
+                return self._finder.for_record(f)
+
+        self.deliver(run, lambda remedy: RemedyFound(remedy_key(f), remedy), RemedyFailed)
+
+    @on(RemedyFound)
+    def _remedy_found(self, message: RemedyFound) -> None:
+        self.remedies[message.key] = message.remedy
+        self._explain_if(message.key)
+
+    @on(RemedyFailed)
+    def _remedy_failed(self, message: RemedyFailed) -> None:
+        self.remedy_error = error_text(message.error)
+        self.report(message.error, "remedies")
+        self._explain_if(None)
+
+    def _explain_if(self, key: RemedyKey | None) -> None:
+        """Show the highlighted finding again when its remedy (``key``; None: any) arrived."""
+        table = self.query_one("#findings-table", DataTable)
+        if table.row_count and 0 <= table.cursor_row < len(self.findings):
+            f = self.findings[table.cursor_row]
+            if key is None or remedy_key(f) == key:
+                self._explain()
 
     def sheet(self) -> Sheet | None:
         """The findings, with their full records (rule, reason, fix)."""
