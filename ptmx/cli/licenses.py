@@ -128,7 +128,7 @@ HUB_REQUESTS = 10
 HUB_DEADLINE = 60.0
 
 
-class _LiveHub:
+class LiveHubAlternatives:
     """The live Hub as a remedy source: one listing per task, within a request budget and a
     deadline (tasks past either get the crawled rows only, and are counted)."""
 
@@ -165,7 +165,7 @@ def _remedies(args: argparse.Namespace, store: Store,
     """The remedies of ``records`` (``--hub``: with Hub models too)."""
     if not args.hub:
         return remedies_for(store, records)
-    hub = _LiveHub()
+    hub = LiveHubAlternatives()
     try:
         return remedies_for(store, records, hub=hub)
     finally:

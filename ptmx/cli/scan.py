@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-    from ptmx.cli.licenses import _LiveHub
+    from ptmx.cli.licenses import LiveHubAlternatives
     from ptmx.scan.checks import CardCheck
     from ptmx.scan.detect import Reference
     from ptmx.scan.report import ModelUse, ScanReport
@@ -120,10 +120,10 @@ def _scan(args: argparse.Namespace) -> int:
     return 0
 
 
-def _live_remedies() -> _LiveHub:
-    from ptmx.cli.licenses import _LiveHub
+def _live_remedies() -> LiveHubAlternatives:
+    from ptmx.cli.licenses import LiveHubAlternatives
 
-    return _LiveHub()
+    return LiveHubAlternatives()
 
 
 def _write(report: ScanReport, fmt: str, out: TextIO) -> None:
