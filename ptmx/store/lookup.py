@@ -216,11 +216,10 @@ def suggest_projects(store: Store, text: str, n: int = 5) -> list[str]:
 def find_model_id(store: Store, text: str) -> int | None:
     """The numeric id of the model named ``text`` (exact, then case-insensitive), or None."""
     ref = normalise_model_id(text)
-    found: int | None = store.scalar("SELECT id FROM model WHERE context_id = ? LIMIT 1", [ref])
-    if found is None:
-        found = store.scalar(
-            "SELECT id FROM model WHERE lower(context_id) = lower(?) ORDER BY id LIMIT 1", [ref]
-        )
+    # One index (on the lower-case id) serves both: the exact spelling first, then the lowest id.
+    found: int | None = store.scalar(
+        """SELECT id FROM model WHERE lower(context_id) = lower($ref)
+           ORDER BY context_id = $ref DESC, id LIMIT 1""", {"ref": ref})
     return found
 
 
