@@ -21,6 +21,8 @@ walk, the license audit, ``--help``, ``--version``) it measures:
   answer to the same question on it (indexes and side tables added by ``sqlite_baseline.prepare``:
   pass a copy, or ``--prepare`` one).
 
+ptmx's modules are byte-compiled first (``compileall``), as an installed ptmx is: with
+``PYTHONDONTWRITEBYTECODE`` set, every fresh ptmx would otherwise compile its sources (~20 ms).
 Both sides do the same work: the same page size for search (``--limit``), the depth-2 walk with
 no per-branch limit everywhere. Whole-process runs are interleaved (ptmx, floor, sqlite3, ptmx, …)
 so the machine's drift hits every column alike. Nothing outside Python is needed.
@@ -81,9 +83,10 @@ SEARCH_SQL = f"""SELECT model, downloads, license, reuse_count FROM model_summar
     WHERE contains(model_lc, $n) ORDER BY {_RANK}, downloads DESC NULLS LAST, model LIMIT $limit"""
 # Pages: the name → id lookup, then lookups by that id (the floor script is given the id, as
 # ptmx passes the id it found to its next queries).
-MODEL_ID_SQL = "SELECT id FROM model WHERE context_id = $name LIMIT 1"
-MODEL_HEAD_SQL = """SELECT model_id AS id, model, author, repo_url, sha, downloads, likes,
-        reuse_count, license, hub,
+MODEL_ID_SQL = """SELECT model_id FROM model_summary WHERE model_lc = lower($name)
+    ORDER BY model = $name DESC, model_id LIMIT 1"""
+MODEL_HEAD_SQL = """SELECT model_id AS id, model, author, downloads, likes, reuse_count, license,
+        hub, (SELECT struct_pack(repo_url, sha) FROM model WHERE id = $id LIMIT 1) AS repo,
         (SELECT list(d) FROM model_detail d WHERE d.model_id = $id) AS detail,
         (SELECT c FROM model_card c WHERE c.model_id = $id LIMIT 1) AS card
     FROM model_summary WHERE model_id = $id"""
@@ -158,11 +161,17 @@ class Question:
     needs: tuple[str, ...] = field(default=())  # tables the floor SQL reads
 
 
-def questions(targets: dict[str, str], limit: int, ids: dict[str, int]) -> list[Question]:
-    """The rows of the table, from the dataset's targets (``ids``: the targets' ids)."""
+def questions(targets: dict[str, str], limit: int, ids: dict[str, int],
+              present: set[str]) -> list[Question]:
+    """The rows of the table, from the dataset's targets (``ids``: the targets' ids;
+    ``present``: the dataset's tables)."""
     from ptmx import licenses
     from ptmx.graph import neighborhood
     from ptmx.store import model_page, project_page, search_models
+    from ptmx.store.detail import list_query
+
+    # A model page's name lists: the page's own SQL (the floor runs it as well).
+    lists_sql = list_query(present)
 
     out: list[Question] = []
     for tag in ("common", "rare", "none"):
@@ -179,6 +188,7 @@ def questions(targets: dict[str, str], limit: int, ids: dict[str, int]) -> list[
             f"model_{tag}", f"`model` page, {label}", ["model", name, "--format", "json"],
             lambda s, n=name: model_page(s, n),
             [(MODEL_ID_SQL, {"name": name}), (MODEL_HEAD_SQL, {"id": ids[tag]}),
+             *([(lists_sql, {"id": ids[tag]})] if lists_sql else []),
              (MODEL_PROJECTS_SQL, {"id": ids[tag]})],
             f"sb.model_page(con, {name!r})"))
     project = targets["top_project"]
@@ -597,6 +607,10 @@ def main() -> int:
 
         sb.prepare(args.sqlite, licenses_json=args.prepare[0], cards_json=args.prepare[1])
     env = {**os.environ, "PTMX_CACHE": str(args.cache)}
+    # An installed ptmx has its bytecode compiled (pip does it), as duckdb's has: without it
+    # (e.g. PYTHONDONTWRITEBYTECODE=1 in this shell) every ptmx run compiles its own sources,
+    # ~20 ms that the floor never pays.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "ptmx")], check=True)
     saved: dict[str, Any] = (json.loads(STORE_JSON.read_text()) if STORE_JSON.exists()
                              else {"sections": {}})
     for label, folder, sqlite in [] if args.imports_only else jobs:
@@ -615,7 +629,7 @@ def main() -> int:
                                              [targets["typical_model"]]),
                "top_project": store.scalar("SELECT project_id FROM project_summary "
                                            "WHERE project = ?", [targets["top_project"]])}
-        qs = questions(targets, args.limit, ids)
+        qs = questions(targets, args.limit, ids, set(store.tables))
         if args.only:
             qs = [q for q in qs if q.key in args.only.split(",")]
         load = " ".join(f"{x:.1f}" for x in os.getloadavg())

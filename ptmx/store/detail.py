@@ -49,15 +49,17 @@ def build_model_detail(con: duckdb.DuckDBPyConnection, present: set[str]) -> Non
     if "model_base" in present:
         # Derived models point at their base by id, or (a base outside the ``model`` table, or
         # one imported before its id was known) by name: both count as derived from this model.
+        # Each list sorted after aggregating (by name, then the other fields: the struct's
+        # order), not by an ordered aggregate, which was twice as slow.
         ctes = """WITH up AS (
-                SELECT model_id, list(struct_pack(base_model := base_model,
+                SELECT model_id, list_sort(list(struct_pack(base_model := base_model,
                            in_dataset := base_model_id IS NOT NULL, relation := relation,
-                           source := source) ORDER BY base_model) AS base_models
+                           source := source))) AS base_models
                 FROM model_base GROUP BY model_id),
             down AS (
                 SELECT coalesce(b.base_model_id, m.id) AS model_id,
-                       list(struct_pack(model := b.model, relation := b.relation,
-                           source := b.source) ORDER BY b.model) AS derived_models
+                       list_sort(list(struct_pack(model := b.model, relation := b.relation,
+                           source := b.source))) AS derived_models
                 FROM model_base b LEFT JOIN model m
                      ON b.base_model_id IS NULL AND m.context_id = b.base_model
                 WHERE coalesce(b.base_model_id, m.id) IS NOT NULL

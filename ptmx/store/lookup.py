@@ -150,7 +150,7 @@ def _by_downloads(store: Store, needle: str, matches: str, bound: dict[str, obje
         return sorted(early, key=lambda r: int(r["_rank"]))  # stable: downloads order within
     exact = store.rows(
         f"""SELECT {_COLUMNS}, 0 AS _rank {matches}
-            AND model_id IN (SELECT id FROM model WHERE lower(context_id) = $n)
+            AND model_id IN (SELECT model_id FROM model_summary WHERE model_lc = $n)
             ORDER BY downloads DESC NULLS LAST, model""", bound)
     if all(r["_rank"] <= 1 for r in early):
         prefix = [r for r in early if r["_rank"] == 1]
@@ -218,8 +218,8 @@ def find_model_id(store: Store, text: str) -> int | None:
     ref = normalise_model_id(text)
     # One index (on the lower-case id) serves both: the exact spelling first, then the lowest id.
     found: int | None = store.scalar(
-        """SELECT id FROM model WHERE lower(context_id) = lower($ref)
-           ORDER BY context_id = $ref DESC, id LIMIT 1""", {"ref": ref})
+        """SELECT model_id FROM model_summary WHERE model_lc = lower($ref)
+           ORDER BY model = $ref DESC, model_id LIMIT 1""", {"ref": ref})
     return found
 
 

@@ -73,8 +73,8 @@ def model_page(store: Store, ref: str) -> ModelPage:
     card = ("(SELECT c FROM model_card c WHERE c.model_id = $id LIMIT 1)"
             if store.has("model_card") else "NULL")
     head = store.rows(
-        f"""SELECT model_id AS id, model, author, repo_url, sha, downloads, likes, reuse_count,
-                   license, hub,
+        f"""SELECT model_id AS id, model, author, downloads, likes, reuse_count, license, hub,
+                   (SELECT struct_pack(repo_url, sha) FROM model WHERE id = $id LIMIT 1) AS repo,
                    (SELECT list(d) FROM model_detail d WHERE d.model_id = $id) AS detail,
                    {card} AS card
             FROM model_summary WHERE model_id = $id""",
@@ -90,7 +90,7 @@ def model_page(store: Store, ref: str) -> ModelPage:
     lists: dict[str, Any] = dict(_model_lists(store, model_id))
     page = ModelPage(
         id=head["id"], model=head["model"], author=head["author"], hub=head["hub"],
-        repo_url=head["repo_url"], sha=head["sha"], downloads=head["downloads"],
+        repo_url=head["repo"]["repo_url"], sha=head["repo"]["sha"], downloads=head["downloads"],
         likes=head["likes"], reuse_count=head["reuse_count"],
         licenses=head["license"].split(" AND ") if head["license"] else [],
         projects=_model_projects(store, model_id),

@@ -257,9 +257,10 @@ class Store:
             build_base_link(con, set(self._files))
             steps.start("indexes")
             # Name lookups (exact, then case-insensitive) are the first step of every page:
-            # one index on the lower-case name serves both (a second one on the name as spelt
-            # cost ~3 s of a 10x first open).
-            con.execute("CREATE INDEX model_context_id_lc ON model (lower(context_id))")
+            # one index on model_summary's lower-case name serves both. (Two on model, on the
+            # name as spelt and on lower(context_id), cost ~6 s of a 10x first open; this one
+            # 2.3 s: the column is there already, stored uncompressed.)
+            con.execute("CREATE INDEX model_summary_lc ON model_summary (model_lc)")
         except duckdb.Error as exc:
             raise DataError(f"{self.folder}: cannot load dataset ({_one_line(exc)})") from exc
 
@@ -296,7 +297,9 @@ class Store:
     def _build_summary(self, con: duckdb.DuckDBPyConnection, steps: _Steps) -> None:
         """Derived tables every page reads, computed once per dataset version.
 
-        ``model_summary``: one row per model with what lists and page heads show.
+        ``model_summary``: one row per model with what lists and page heads show (a page
+        reads the repository URL and sha from ``model`` itself: carrying them here made this
+        table's build a third slower at 10x PeaTMOSS, for one row a page).
         ``reuse_link``: one row per distinct model→project link with both sides' names, the
         model's license and the files, so neither page has to join the large tables.
         """
@@ -306,11 +309,17 @@ class Store:
         hub_join, hub = ("LEFT JOIN model_hub h ON h.id = m.model_hub_id", "h.name") \
             if "model_hub" in self._files else ("", "CAST(NULL AS VARCHAR)")
         steps.start("model_summary")
+        # Stored uncompressed: search scans every model_lc value, and decompressing FSST
+        # strings made that scan 3-4x slower (85 vs 23 ms at 10x PeaTMOSS); compressing them
+        # was also ~40 % of building this table. The cost is disk: ~2x this table's size.
+        con.execute("SET force_compression='uncompressed'")
         con.execute(f"""
             CREATE TABLE model_summary AS
             WITH lic AS (
-                SELECT ml.model_id, string_agg(l.name, ' AND ' ORDER BY l.name) AS license
+                -- Sorting each list after aggregating: an ordered string_agg was 5x slower.
+                SELECT ml.model_id, array_to_string(list_sort(list(l.name)), ' AND ') AS license
                 FROM model_to_license ml JOIN license l ON l.id = ml.license_id
+                WHERE l.name IS NOT NULL
                 GROUP BY ml.model_id
             ), reuse AS (
                 SELECT model_id, count(DISTINCT reuse_repository_id) AS reuse_count
@@ -319,11 +328,12 @@ class Store:
             SELECT m.id AS model_id, m.context_id AS model, lower(m.context_id) AS model_lc,
                    {author} AS author,
                    m.downloads, m.likes, lic.license, coalesce(reuse.reuse_count, 0) AS reuse_count,
-                   m.repo_url, m.sha, {hub} AS hub
+                   {hub} AS hub
             FROM model m LEFT JOIN lic ON lic.model_id = m.id
                          LEFT JOIN reuse ON reuse.model_id = m.id {hub_join}
             ORDER BY m.downloads DESC NULLS LAST, m.context_id
         """)
+        con.execute("RESET force_compression")
         files = (
             "SELECT model_id, reuse_repository_id, list(DISTINCT path ORDER BY path) AS files "
             "FROM reuse_file GROUP BY ALL" if "reuse_file" in self._files else
