@@ -335,7 +335,8 @@ class Store:
         """)
         con.execute("RESET force_compression")
         files = (
-            "SELECT model_id, reuse_repository_id, list(DISTINCT path ORDER BY path) AS files "
+            # Sorted after aggregating: an ordered aggregate is several times slower.
+            "SELECT model_id, reuse_repository_id, list_sort(list(DISTINCT path)) AS files "
             "FROM reuse_file GROUP BY ALL" if "reuse_file" in self._files else
             "SELECT NULL::BIGINT AS model_id, NULL::BIGINT AS reuse_repository_id, "
             "CAST([] AS VARCHAR[]) AS files WHERE false"
