@@ -60,7 +60,11 @@ TITLE = "## Whole process vs in process (issue 17)"
 BASELINE = (
     "Before (commit 66bba31, the baseline of issue 17, 1x, CPU median): `search` 724–882 ms "
     "(3.8–3.9× the floor), `model` 784–864 ms (3.8–3.9×), `project` 828 ms (4.0×), depth-2 walk "
-    "1,172 ms (5.6×), audit 2,177 ms (5.8×), `--help` 649 ms (24× `python -c pass`).\n\n"
+    "1,172 ms (5.6×), audit 2,177 ms (5.8×), `--help` 649 ms (24× `python -c pass`). At "
+    "10e678f (start-up work merged), same script, 1x, CPU median ÷ floor: `search` 1.1–1.2×, "
+    "`model` 1.2–1.3×, `project` 1.2×, walk 2.4× (483 vs 200 ms), audit 3.7×, `--help` 42 ms; "
+    "those runs compiled ptmx's sources in every process (PYTHONDONTWRITEBYTECODE was set in "
+    "the shell, ~20 ms): the script now byte-compiles ptmx first, as an installed ptmx is.\n\n"
     "The machine is shared (2 cores, several engineers' builds and tests): read the CPU "
     "columns and the ratios, measured interleaved; wall times swing with the load.\n\n"
     "What ptmx still adds to the floor for search/model/project (1x, `time.process_time()` "
@@ -70,8 +74,8 @@ BASELINE = (
     "parser of the core area (2–3 ms), listing and stat-ing the dataset's files for the cache "
     "key (1.3 ms), the lock-down SETs (2 ms); the most reused model's page also encodes 2,457 "
     "projects with their file lists as JSON (~15 ms), which the floor (a bare fetchall) does "
-    "not. The walk and the audit are the graph and licenses areas' own work (networkx and "
-    "the licence engine imports, the Python walk and verdicts): see issue 17's other items.")
+    "not. The walk and the audit are the graph and licenses areas' own work (the Python walk, "
+    "the licence engine's verdicts, one JSON encoder call per record): see the notes below.")
 
 Statement = tuple[str, list[Any]]
 
@@ -282,7 +286,9 @@ def floor_code(cache: Path, statements: list[Statement] | None, show: bool = Fal
     if statements is None:
         return "pass"
     fetch = "print(len({}))" if show else "{}"
-    lines = ["import duckdb", f"con = duckdb.connect({str(cache)!r}, read_only=True)"]
+    # No progress bar (ptmx turns it off too): it would print into the row counts.
+    lines = ["import duckdb", f"con = duckdb.connect({str(cache)!r}, read_only=True)",
+             "con.execute('SET enable_progress_bar=false')"]
     lines += [fetch.format(f"con.execute({sql!r}, {params!r}).fetchall()")
               for sql, params in statements]
     return "\n".join(lines)
