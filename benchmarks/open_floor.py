@@ -59,7 +59,7 @@ def ptmx_side(folder: Path, scratch: Path) -> dict[str, Any]:
     """ptmx's cache build, statement by statement."""
     import duckdb
 
-    from ptmx.store.store import Store
+    from ptmx.store.store import Store, _Steps
     from ptmx.store.validate import check, discover
 
     wall, cpu = time.perf_counter(), _cpu()
@@ -70,7 +70,7 @@ def ptmx_side(folder: Path, scratch: Path) -> dict[str, Any]:
     con = duckdb.connect(str(scratch), config={**SETTINGS, "temp_directory": str(scratch) + ".spill"})
     con.execute("SET enable_progress_bar=false")
     timed = _Timed(con)
-    store._materialise(timed)  # type: ignore[arg-type]
+    store._materialise(timed, _Steps(None, 1))  # type: ignore[arg-type]
     con.execute("CHECKPOINT")
     con.close()
     return {"wall": time.perf_counter() - wall, "cpu": _cpu() - cpu,

@@ -21,6 +21,8 @@ walk, the license audit, ``--help``, ``--version``) it measures:
   answer to the same question on it (indexes and side tables added by ``sqlite_baseline.prepare``:
   pass a copy, or ``--prepare`` one).
 
+ptmx's modules are byte-compiled first (``compileall``), as an installed ptmx is: with
+``PYTHONDONTWRITEBYTECODE`` set, every fresh ptmx would otherwise compile its sources (~20 ms).
 Both sides do the same work: the same page size for search (``--limit``), the depth-2 walk with
 no per-branch limit everywhere. Whole-process runs are interleaved (ptmx, floor, sqlite3, ptmx, …)
 so the machine's drift hits every column alike. Nothing outside Python is needed.
@@ -58,7 +60,11 @@ TITLE = "## Whole process vs in process (issue 17)"
 BASELINE = (
     "Before (commit 66bba31, the baseline of issue 17, 1x, CPU median): `search` 724–882 ms "
     "(3.8–3.9× the floor), `model` 784–864 ms (3.8–3.9×), `project` 828 ms (4.0×), depth-2 walk "
-    "1,172 ms (5.6×), audit 2,177 ms (5.8×), `--help` 649 ms (24× `python -c pass`).\n\n"
+    "1,172 ms (5.6×), audit 2,177 ms (5.8×), `--help` 649 ms (24× `python -c pass`). At "
+    "10e678f (start-up work merged), same script, 1x, CPU median ÷ floor: `search` 1.1–1.2×, "
+    "`model` 1.2–1.3×, `project` 1.2×, walk 2.4× (483 vs 200 ms), audit 3.7×, `--help` 42 ms; "
+    "those runs compiled ptmx's sources in every process (PYTHONDONTWRITEBYTECODE was set in "
+    "the shell, ~20 ms): the script now byte-compiles ptmx first, as an installed ptmx is.\n\n"
     "The machine is shared (2 cores, several engineers' builds and tests): read the CPU "
     "columns and the ratios, measured interleaved; wall times swing with the load.\n\n"
     "What ptmx still adds to the floor for search/model/project (1x, `time.process_time()` "
@@ -68,8 +74,8 @@ BASELINE = (
     "parser of the core area (2–3 ms), listing and stat-ing the dataset's files for the cache "
     "key (1.3 ms), the lock-down SETs (2 ms); the most reused model's page also encodes 2,457 "
     "projects with their file lists as JSON (~15 ms), which the floor (a bare fetchall) does "
-    "not. The walk and the audit are the graph and licenses areas' own work (networkx and "
-    "the licence engine imports, the Python walk and verdicts): see issue 17's other items.")
+    "not. The walk and the audit are the graph and licenses areas' own work (the Python walk, "
+    "the licence engine's verdicts, one JSON encoder call per record): see the notes below.")
 
 Statement = tuple[str, list[Any]]
 
@@ -81,9 +87,10 @@ SEARCH_SQL = f"""SELECT model, downloads, license, reuse_count FROM model_summar
     WHERE contains(model_lc, $n) ORDER BY {_RANK}, downloads DESC NULLS LAST, model LIMIT $limit"""
 # Pages: the name → id lookup, then lookups by that id (the floor script is given the id, as
 # ptmx passes the id it found to its next queries).
-MODEL_ID_SQL = "SELECT id FROM model WHERE context_id = $name LIMIT 1"
-MODEL_HEAD_SQL = """SELECT model_id AS id, model, author, repo_url, sha, downloads, likes,
-        reuse_count, license, hub,
+MODEL_ID_SQL = """SELECT model_id FROM model_summary WHERE model_lc = lower($name)
+    ORDER BY model = $name DESC, model_id LIMIT 1"""
+MODEL_HEAD_SQL = """SELECT model_id AS id, model, author, downloads, likes, reuse_count, license,
+        hub, (SELECT struct_pack(repo_url, sha) FROM model WHERE id = $id LIMIT 1) AS repo,
         (SELECT list(d) FROM model_detail d WHERE d.model_id = $id) AS detail,
         (SELECT c FROM model_card c WHERE c.model_id = $id LIMIT 1) AS card
     FROM model_summary WHERE model_id = $id"""
@@ -158,11 +165,17 @@ class Question:
     needs: tuple[str, ...] = field(default=())  # tables the floor SQL reads
 
 
-def questions(targets: dict[str, str], limit: int, ids: dict[str, int]) -> list[Question]:
-    """The rows of the table, from the dataset's targets (``ids``: the targets' ids)."""
+def questions(targets: dict[str, str], limit: int, ids: dict[str, int],
+              present: set[str]) -> list[Question]:
+    """The rows of the table, from the dataset's targets (``ids``: the targets' ids;
+    ``present``: the dataset's tables)."""
     from ptmx import licenses
     from ptmx.graph import neighborhood
     from ptmx.store import model_page, project_page, search_models
+    from ptmx.store.detail import list_query
+
+    # A model page's name lists: the page's own SQL (the floor runs it as well).
+    lists_sql = list_query(present)
 
     out: list[Question] = []
     for tag in ("common", "rare", "none"):
@@ -179,6 +192,7 @@ def questions(targets: dict[str, str], limit: int, ids: dict[str, int]) -> list[
             f"model_{tag}", f"`model` page, {label}", ["model", name, "--format", "json"],
             lambda s, n=name: model_page(s, n),
             [(MODEL_ID_SQL, {"name": name}), (MODEL_HEAD_SQL, {"id": ids[tag]}),
+             *([(lists_sql, {"id": ids[tag]})] if lists_sql else []),
              (MODEL_PROJECTS_SQL, {"id": ids[tag]})],
             f"sb.model_page(con, {name!r})"))
     project = targets["top_project"]
@@ -272,7 +286,9 @@ def floor_code(cache: Path, statements: list[Statement] | None, show: bool = Fal
     if statements is None:
         return "pass"
     fetch = "print(len({}))" if show else "{}"
-    lines = ["import duckdb", f"con = duckdb.connect({str(cache)!r}, read_only=True)"]
+    # No progress bar (ptmx turns it off too): it would print into the row counts.
+    lines = ["import duckdb", f"con = duckdb.connect({str(cache)!r}, read_only=True)",
+             "con.execute('SET enable_progress_bar=false')"]
     lines += [fetch.format(f"con.execute({sql!r}, {params!r}).fetchall()")
               for sql, params in statements]
     return "\n".join(lines)
@@ -597,6 +613,10 @@ def main() -> int:
 
         sb.prepare(args.sqlite, licenses_json=args.prepare[0], cards_json=args.prepare[1])
     env = {**os.environ, "PTMX_CACHE": str(args.cache)}
+    # An installed ptmx has its bytecode compiled (pip does it), as duckdb's has: without it
+    # (e.g. PYTHONDONTWRITEBYTECODE=1 in this shell) every ptmx run compiles its own sources,
+    # ~20 ms that the floor never pays.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "ptmx")], check=True)
     saved: dict[str, Any] = (json.loads(STORE_JSON.read_text()) if STORE_JSON.exists()
                              else {"sections": {}})
     for label, folder, sqlite in [] if args.imports_only else jobs:
@@ -615,7 +635,7 @@ def main() -> int:
                                              [targets["typical_model"]]),
                "top_project": store.scalar("SELECT project_id FROM project_summary "
                                            "WHERE project = ?", [targets["top_project"]])}
-        qs = questions(targets, args.limit, ids)
+        qs = questions(targets, args.limit, ids, set(store.tables))
         if args.only:
             qs = [q for q in qs if q.key in args.only.split(",")]
         load = " ".join(f"{x:.1f}" for x in os.getloadavg())

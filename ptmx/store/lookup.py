@@ -150,7 +150,7 @@ def _by_downloads(store: Store, needle: str, matches: str, bound: dict[str, obje
         return sorted(early, key=lambda r: int(r["_rank"]))  # stable: downloads order within
     exact = store.rows(
         f"""SELECT {_COLUMNS}, 0 AS _rank {matches}
-            AND model_id IN (SELECT id FROM model WHERE lower(context_id) = $n)
+            AND model_id IN (SELECT model_id FROM model_summary WHERE model_lc = $n)
             ORDER BY downloads DESC NULLS LAST, model""", bound)
     if all(r["_rank"] <= 1 for r in early):
         prefix = [r for r in early if r["_rank"] == 1]
@@ -216,11 +216,10 @@ def suggest_projects(store: Store, text: str, n: int = 5) -> list[str]:
 def find_model_id(store: Store, text: str) -> int | None:
     """The numeric id of the model named ``text`` (exact, then case-insensitive), or None."""
     ref = normalise_model_id(text)
-    found: int | None = store.scalar("SELECT id FROM model WHERE context_id = ? LIMIT 1", [ref])
-    if found is None:
-        found = store.scalar(
-            "SELECT id FROM model WHERE lower(context_id) = lower(?) ORDER BY id LIMIT 1", [ref]
-        )
+    # One index (on the lower-case id) serves both: the exact spelling first, then the lowest id.
+    found: int | None = store.scalar(
+        """SELECT model_id FROM model_summary WHERE model_lc = lower($ref)
+           ORDER BY model = $ref DESC, model_id LIMIT 1""", {"ref": ref})
     return found
 
 

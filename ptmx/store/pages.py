@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from ptmx.store.detail import MODEL_LISTS
+from ptmx.store.detail import MODEL_LISTS, list_query
 from ptmx.store.lookup import require_model_id, require_project_id
 from ptmx.store.store import Store
 
@@ -73,8 +73,8 @@ def model_page(store: Store, ref: str) -> ModelPage:
     card = ("(SELECT c FROM model_card c WHERE c.model_id = $id LIMIT 1)"
             if store.has("model_card") else "NULL")
     head = store.rows(
-        f"""SELECT model_id AS id, model, author, repo_url, sha, downloads, likes, reuse_count,
-                   license, hub,
+        f"""SELECT model_id AS id, model, author, downloads, likes, reuse_count, license, hub,
+                   (SELECT struct_pack(repo_url, sha) FROM model WHERE id = $id LIMIT 1) AS repo,
                    (SELECT list(d) FROM model_detail d WHERE d.model_id = $id) AS detail,
                    {card} AS card
             FROM model_summary WHERE model_id = $id""",
@@ -85,14 +85,12 @@ def model_page(store: Store, ref: str) -> ModelPage:
         if row["list"] == "lineage":
             detail["base_models"], detail["derived_models"] = (row["base_models"],
                                                                row["derived_models"])
-        else:
-            detail[row["list"]] = row["names"]
     missing = [link for _attr, table, link, _key in MODEL_LISTS
                if not (store.has(table) and store.has(link))]
-    lists: dict[str, Any] = {attr: list(detail.get(attr) or []) for attr, *_ in MODEL_LISTS}
+    lists: dict[str, Any] = dict(_model_lists(store, model_id))
     page = ModelPage(
         id=head["id"], model=head["model"], author=head["author"], hub=head["hub"],
-        repo_url=head["repo_url"], sha=head["sha"], downloads=head["downloads"],
+        repo_url=head["repo"]["repo_url"], sha=head["repo"]["sha"], downloads=head["downloads"],
         likes=head["likes"], reuse_count=head["reuse_count"],
         licenses=head["license"].split(" AND ") if head["license"] else [],
         projects=_model_projects(store, model_id),
@@ -108,6 +106,17 @@ def model_page(store: Store, ref: str) -> ModelPage:
         missing.append("model_card")
     page.missing_tables = missing
     return page
+
+
+def _model_lists(store: Store, model_id: int) -> dict[str, list[str]]:
+    """The page's seven name lists, each sorted and without repeats (code point order, which
+    is DuckDB's order of VARCHAR too)."""
+    sql = list_query({name for _attr, table, link, _key in MODEL_LISTS for name in (table, link)
+                      if store.has(name)})
+    found: dict[str, set[str]] = {attr: set() for attr, *_ in MODEL_LISTS}
+    for row in store.rows(sql, {"id": model_id}) if sql else ():
+        found[row["list"]].add(row["name"])
+    return {attr: sorted(names) for attr, names in found.items()}
 
 
 def _plain_card(row: dict[str, Any]) -> dict[str, Any]:

@@ -43,7 +43,7 @@ Params = Sequence[Any] | dict[str, Any]
 Progress = Callable[[str, int, int], None]
 # Built by the store: see _build_summary, detail.build_model_detail, base_link.build_base_link.
 DERIVED_TABLES = ("model_summary", "reuse_link", "project_summary", "model_detail", "base_link")
-CACHE_FORMAT = 8  # bump when the cached layout changes
+CACHE_FORMAT = 9  # bump when the cached layout changes
 
 # DuckDB hands every connect() of one file in a process the same database instance, whose
 # configuration we lock; so one sealed root connection per cache file is shared by its Stores.
@@ -240,7 +240,10 @@ class Store:
                     continue
                 steps.start(f"table {name}")
                 # Sorted by the model key, zone maps let `WHERE model_id = ?` skip row groups.
-                order = " ORDER BY model_id" if "model_id" in tf.schema.names else ""
+                # Files already in that order (ptmx import writes them so) are copied as they
+                # are: sorting 24M tag rows again cost ~1.5 s of a 10x first open.
+                order = " ORDER BY model_id" if "model_id" in tf.schema.names \
+                    and not tf.ordered_by("model_id") else ""
                 con.execute(f"CREATE TABLE {_quote_ident(name)} AS {self._source_select(name, tf)}{order}")
             if views:
                 steps.start("views")
@@ -253,9 +256,11 @@ class Store:
             steps.start("base_link")
             build_base_link(con, set(self._files))
             steps.start("indexes")
-            # Name lookups (exact, then case-insensitive) are the first step of every page.
-            con.execute("CREATE INDEX model_context_id ON model (context_id)")
-            con.execute("CREATE INDEX model_context_id_lc ON model (lower(context_id))")
+            # Name lookups (exact, then case-insensitive) are the first step of every page:
+            # one index on model_summary's lower-case name serves both. (Two on model, on the
+            # name as spelt and on lower(context_id), cost ~6 s of a 10x first open; this one
+            # 2.3 s: the column is there already, stored uncompressed.)
+            con.execute("CREATE INDEX model_summary_lc ON model_summary (model_lc)")
         except duckdb.Error as exc:
             raise DataError(f"{self.folder}: cannot load dataset ({_one_line(exc)})") from exc
 
@@ -292,7 +297,9 @@ class Store:
     def _build_summary(self, con: duckdb.DuckDBPyConnection, steps: _Steps) -> None:
         """Derived tables every page reads, computed once per dataset version.
 
-        ``model_summary``: one row per model with what lists and page heads show.
+        ``model_summary``: one row per model with what lists and page heads show (a page
+        reads the repository URL and sha from ``model`` itself: carrying them here made this
+        table's build a third slower at 10x PeaTMOSS, for one row a page).
         ``reuse_link``: one row per distinct model→project link with both sides' names, the
         model's license and the files, so neither page has to join the large tables.
         """
@@ -302,11 +309,17 @@ class Store:
         hub_join, hub = ("LEFT JOIN model_hub h ON h.id = m.model_hub_id", "h.name") \
             if "model_hub" in self._files else ("", "CAST(NULL AS VARCHAR)")
         steps.start("model_summary")
+        # Stored uncompressed: search scans every model_lc value, and decompressing FSST
+        # strings made that scan 3-4x slower (85 vs 23 ms at 10x PeaTMOSS); compressing them
+        # was also ~40 % of building this table. The cost is disk: ~2x this table's size.
+        con.execute("SET force_compression='uncompressed'")
         con.execute(f"""
             CREATE TABLE model_summary AS
             WITH lic AS (
-                SELECT ml.model_id, string_agg(l.name, ' AND ' ORDER BY l.name) AS license
+                -- Sorting each list after aggregating: an ordered string_agg was 5x slower.
+                SELECT ml.model_id, array_to_string(list_sort(list(l.name)), ' AND ') AS license
                 FROM model_to_license ml JOIN license l ON l.id = ml.license_id
+                WHERE l.name IS NOT NULL
                 GROUP BY ml.model_id
             ), reuse AS (
                 SELECT model_id, count(DISTINCT reuse_repository_id) AS reuse_count
@@ -315,13 +328,15 @@ class Store:
             SELECT m.id AS model_id, m.context_id AS model, lower(m.context_id) AS model_lc,
                    {author} AS author,
                    m.downloads, m.likes, lic.license, coalesce(reuse.reuse_count, 0) AS reuse_count,
-                   m.repo_url, m.sha, {hub} AS hub
+                   {hub} AS hub
             FROM model m LEFT JOIN lic ON lic.model_id = m.id
                          LEFT JOIN reuse ON reuse.model_id = m.id {hub_join}
             ORDER BY m.downloads DESC NULLS LAST, m.context_id
         """)
+        con.execute("RESET force_compression")
         files = (
-            "SELECT model_id, reuse_repository_id, list(DISTINCT path ORDER BY path) AS files "
+            # Sorted after aggregating: an ordered aggregate is several times slower.
+            "SELECT model_id, reuse_repository_id, list_sort(list(DISTINCT path)) AS files "
             "FROM reuse_file GROUP BY ALL" if "reuse_file" in self._files else
             "SELECT NULL::BIGINT AS model_id, NULL::BIGINT AS reuse_repository_id, "
             "CAST([] AS VARCHAR[]) AS files WHERE false"

@@ -57,6 +57,32 @@ class TableFiles:
         first = self._part_schemas[0].names
         return all(schema.names == first for schema in self._part_schemas[1:])
 
+    def ordered_by(self, column: str) -> bool:
+        """Whether the files' row groups come in ascending, non-overlapping ``column`` order
+        with no NULL (from the footers' statistics: no data is read). Zone maps then skip
+        row groups as well as on a sorted copy; rows within a group need not be sorted."""
+        import pyarrow.parquet as pq
+
+        last = None
+        try:
+            for path in self.files:
+                meta = pq.ParquetFile(path).metadata
+                paths = [meta.schema.column(i).path for i in range(meta.num_columns)]
+                if column not in paths:
+                    return False
+                index = paths.index(column)
+                for group in range(meta.num_row_groups):
+                    stats = meta.row_group(group).column(index).statistics
+                    if stats is None or not stats.has_min_max or not stats.has_null_count \
+                            or stats.null_count:
+                        return False
+                    if last is not None and stats.min < last:
+                        return False
+                    last = stats.max
+        except (OSError, ValueError, TypeError):
+            return False
+        return True
+
     @property
     def location(self) -> Path:
         """The file (or folder) a user would look at."""

@@ -144,3 +144,39 @@ def test_model_page_lists_names_sorted_once_and_lineage_both_ways(
     assert [d["model"] for d in tiny.derived_models] == ["acme/tiny-llm-ft"]
     ft = model_page(store, "acme/tiny-llm-ft")
     assert ft.derived_models == [] and ft.tags == []
+
+
+def test_model_lists_are_right_when_link_files_are_not_in_model_order(
+        peatmoss_db: Path, tmp_path: Path) -> None:
+    """A link table written in any order (row groups overlapping in model_id) is sorted into
+    the cache; a page lists its names sorted, once, without the unnamed ones."""
+    out = tmp_path / "ds"
+    sqlite_import.import_sqlite(peatmoss_db, out)
+    pq.write_table(pa.table({"id": [1, 2, 3, 4], "name": ["pytorch", "bert", None, "Émoji"]}),
+                   out / "tag.parquet")
+    # Row groups of two rows: model 1's rows in the first and last groups.
+    pq.write_table(pa.table({"model_id": [1, 2, 3, 2, 1, 1], "tag_id": [1, 1, 2, 4, 3, 2]}),
+                   out / "model_to_tag.parquet", row_group_size=2)
+    store = open_store(out)
+    assert model_page(store, "bert-base-uncased").tags == ["bert", "pytorch"]
+    assert model_page(store, "gpt2").tags == ["pytorch", "Émoji"]
+    assert model_page(store, "acme/tiny-llm").tags == ["bert"]
+    assert model_page(store, "acme/tiny-llm-ft").tags == []
+
+
+def test_model_lookup_prefers_the_exact_spelling_then_the_lowest_id(tmp_path: Path) -> None:
+    from tests.conftest import make_peatmoss_db
+
+    db = make_peatmoss_db(tmp_path / "p.db")
+    con = sqlite3.connect(db)
+    con.execute("INSERT INTO model VALUES (9, 'Acme/Tiny-LLM', 1, 's', 'u', 5, 0, 1, NULL, NULL)")
+    con.commit()
+    con.close()
+    out = tmp_path / "ds"
+    sqlite_import.import_sqlite(db, out)
+    store = open_store(out)
+    assert model_page(store, "Acme/Tiny-LLM").id == 9
+    assert model_page(store, "acme/tiny-llm").id == 3
+    assert model_page(store, "ACME/TINY-LLM").id == 3
+    page = model_page(store, "gpt2")
+    assert (page.repo_url, page.sha) == ("https://huggingface.co/gpt2", "sha2")
