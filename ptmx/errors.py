@@ -6,6 +6,15 @@ optional hint; the CLI prints it on stderr and exits with ``exit_code``, never w
 
 from __future__ import annotations
 
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+#: The signals that stop long work (an import, a crawl) cleanly; SIGINT is Python's KeyboardInterrupt.
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
 
 class PtmxError(Exception):
     """A failure to report to the user in one line (plus an optional hint)."""
@@ -60,3 +69,23 @@ class Interrupted(PtmxError):
     def __init__(self, signum: int, name: str) -> None:
         super().__init__(f"interrupted by {name}; nothing was left half-written")
         self.exit_code = 128 + signum
+
+
+def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
+    raise Interrupted(signum, signal.Signals(signum).name)
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise :class:`Interrupted` (so ``with`` blocks clean up, as for
+    Ctrl-C) while long work runs; the previous handlers come back afterwards. Only the main
+    thread may set handlers; elsewhere nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, _raise_interrupted) for sig in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -426,7 +426,8 @@ def _crawl_progress() -> Any:
 
 
 def _crawl(args: argparse.Namespace) -> int:
-    from ptmx.hub.crawl import crawl, stop_on_signals
+    from ptmx.errors import stop_on_signals
+    from ptmx.hub.crawl import crawl
     from ptmx.hub.crawl_store import CrawlWork
 
     opts = _crawl_options(args)

@@ -13,17 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import signal
-import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from types import FrameType
 from typing import Any
 from urllib.parse import urlsplit
 
-from ptmx.errors import Interrupted, PtmxError, UsageError
+from ptmx.errors import PtmxError, UsageError
 from ptmx.hub.client import HubClient
 from ptmx.hub.core import Call
 from ptmx.hub.crawl_store import CARD_SCHEMA, CrawlWork, models_schema
@@ -41,7 +37,6 @@ CRAWL_EXPAND = (
 PAGE_SIZE = 1000  # the hub's observed per-page cap
 BATCH_ROWS = 5000  # rows per part file: the memory bound
 CARD_CAP = 512 * 1024  # bytes of README kept
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 # Error kinds meaning "no such model (any more)": hub_models calls them all not_found (the
 # shared interface); anonymous answers cannot tell deleted from private (hub-api.md 5.4).
 GONE_KINDS = frozenset({"not_found", "private_or_missing"})
@@ -103,24 +98,6 @@ def parse_since(text: str) -> dt.datetime:
     except ValueError:
         raise UsageError(f"--since {text!r} is not a date", hint="use YYYY-MM-DD") from None
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
-def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
-    raise Interrupted(signum, signal.Signals(signum).name)
-
-
-@contextmanager
-def stop_on_signals() -> Iterator[None]:
-    """SIGTERM/SIGHUP raise :class:`Interrupted` (exit 128+n) while the crawl runs."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {sig: signal.signal(sig, _raise_interrupted) for sig in STOP_SIGNALS}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
 
 
 def _relative(url: str | None) -> str | None:

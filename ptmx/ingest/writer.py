@@ -14,25 +14,22 @@ import os
 import shutil
 import signal
 import tempfile
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from types import FrameType, TracebackType
+from types import TracebackType
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ptmx import __version__
-from ptmx.errors import Interrupted, UsageError
+from ptmx.errors import STOP_SIGNALS, UsageError, stop_on_signals
 from ptmx.store.schema import MANIFEST
 
 COMPRESSION = "zstd"
 
 
-# Signals that end an import as Ctrl-C does: through the writer's cleanup.
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 def _holds(folder: Path, path: Path) -> bool:
@@ -77,7 +74,7 @@ class DatasetWriter:
         self.force = force
         self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.ptmx-", dir=self.out.parent))
         self.row_counts: dict[str, int] = {}
-        self._signals = _stop_on_signals()
+        self._signals = stop_on_signals()
 
     def __enter__(self) -> DatasetWriter:
         self._signals.__enter__()
@@ -138,26 +135,6 @@ class DatasetWriter:
             else:
                 self.tmp.rename(self.out)
         return self.out
-
-
-def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
-    raise Interrupted(signum, signal.Signals(signum).name)
-
-
-@contextmanager
-def _stop_on_signals() -> Iterator[None]:
-    """SIGTERM and SIGHUP raise :class:`Interrupted` (so ``with`` blocks clean up, as for
-    Ctrl-C) while the import runs; the previous handlers come back afterwards. Only the main
-    thread may set handlers; elsewhere nothing changes."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {sig: signal.signal(sig, _raise_interrupted) for sig in STOP_SIGNALS}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
 
 
 @contextmanager

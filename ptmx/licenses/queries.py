@@ -78,6 +78,19 @@ def _links_sql(store: Store) -> str:
     """
 
 
+# One base→derived edge with both sides' names and licences (the dataset's, else the card's):
+# the shared body of :func:`edges` and :func:`ancestry`, which differ in which edges they keep.
+_EDGE_SELECT = """SELECT b.base_model AS base, b.base_model_id AS base_id,
+               coalesce(bs.license, bc.license) AS upstream,
+               coalesce(ds.model, b.model) AS derived, b.model_id AS derived_id,
+               coalesce(ds.license, dc.license) AS downstream, b.relation
+        FROM model_base b
+        LEFT JOIN model_summary bs ON bs.model_id = b.base_model_id
+        LEFT JOIN card bc ON bc.model_id = b.base_model_id
+        LEFT JOIN model_summary ds ON ds.model_id = b.model_id
+        LEFT JOIN card dc ON dc.model_id = b.model_id"""
+
+
 def edges(store: Store, *, model_id: int | None = None) -> pa.Table:
     """One row per base→derived edge: base, base_id (NULL when the base is not in the dataset),
     upstream, derived, derived_id, downstream, relation. ``model_id`` keeps edges where it is
@@ -89,15 +102,7 @@ def edges(store: Store, *, model_id: int | None = None) -> pa.Table:
                          ("base", "upstream", "derived", "downstream", "relation")})
     sql = f"""
         {_ctes(store)}
-        SELECT b.base_model AS base, b.base_model_id AS base_id,
-               coalesce(bs.license, bc.license) AS upstream,
-               coalesce(ds.model, b.model) AS derived, b.model_id AS derived_id,
-               coalesce(ds.license, dc.license) AS downstream, b.relation
-        FROM model_base b
-        LEFT JOIN model_summary bs ON bs.model_id = b.base_model_id
-        LEFT JOIN card bc ON bc.model_id = b.base_model_id
-        LEFT JOIN model_summary ds ON ds.model_id = b.model_id
-        LEFT JOIN card dc ON dc.model_id = b.model_id
+        {_EDGE_SELECT}
         WHERE CAST(? AS BIGINT) IS NULL OR b.model_id = ? OR b.base_model_id = ?
         ORDER BY b.base_model_id NULLS LAST, b.model_id, b.base_model
     """
@@ -118,15 +123,7 @@ def ancestry(store: Store, model_ids: list[int]) -> list[dict[str, Any]]:
                 SELECT b.base_model_id FROM model_base b JOIN up ON b.model_id = up.id
                 WHERE b.base_model_id IS NOT NULL)
             SELECT id FROM up)
-        SELECT b.base_model AS base, b.base_model_id AS base_id,
-               coalesce(bs.license, bc.license) AS upstream,
-               coalesce(ds.model, b.model) AS derived, b.model_id AS derived_id,
-               coalesce(ds.license, dc.license) AS downstream, b.relation
-        FROM model_base b
-        LEFT JOIN model_summary bs ON bs.model_id = b.base_model_id
-        LEFT JOIN card bc ON bc.model_id = b.base_model_id
-        LEFT JOIN model_summary ds ON ds.model_id = b.model_id
-        LEFT JOIN card dc ON dc.model_id = b.model_id
+        {_EDGE_SELECT}
         WHERE b.model_id IN (SELECT id FROM up)
         ORDER BY b.base_model_id NULLS LAST, b.model_id, b.base_model
     """
