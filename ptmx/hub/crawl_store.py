@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ptmx.errors import DataError, UsageError
+from ptmx.hub.snapshot import write_parquet_atomic
 
 WORK_DIR = ".hub_crawl"
 STATE_FILE = "state.json"
@@ -121,16 +122,7 @@ class CrawlWork:
             return
         index = self.state["parts"].get(table, 0)
         path = self.dir / self.part_name(table, index)
-        arrow = pa.Table.from_pylist(rows, schema=schema)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=self.dir)
-        os.close(fd)
-        try:
-            pq.write_table(arrow, tmp, compression="zstd")
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_parquet_atomic(path, pa.Table.from_pylist(rows, schema=schema))
         self.state["parts"][table] = index + 1
 
     def publish(self) -> dict[str, list[Path]]:

@@ -220,7 +220,13 @@ def load_existing(path: Path) -> dict[str, dict[str, Any]]:
 
 def write_table(path: Path, rows: Iterable[dict[str, Any]]) -> None:
     """Write rows atomically: a temp file beside ``path``, renamed over it."""
-    table = pa.Table.from_pylist(sorted(rows, key=lambda r: r["model"]), schema=SCHEMA)
+    write_parquet_atomic(path, pa.Table.from_pylist(sorted(rows, key=lambda r: r["model"]),
+                                                    schema=SCHEMA))
+
+
+def write_parquet_atomic(path: Path, table: pa.Table) -> None:
+    """``table`` as zstd Parquet at ``path``, all or nothing: a temp file beside it, renamed over
+    it (a reader or a crash never sees half a file)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:

@@ -71,12 +71,18 @@ def test_broken_manifest_is_named(copy_of_sample: Path) -> None:
     assert "ptmx.json" in _message(copy_of_sample)
 
 
-def test_part_folders_are_read_as_one_table(copy_of_sample: Path) -> None:
-    path = copy_of_sample / "model_to_reuse_repository.parquet"
+def _links_as_parts(folder: Path) -> tuple[pa.Table, Path]:
+    """The link table moved into a part folder (to be filled by the test); returns its rows."""
+    path = folder / "model_to_reuse_repository.parquet"
     table = pq.read_table(path)
     path.unlink()
-    parts = copy_of_sample / "model_to_reuse_repository"
+    parts = folder / "model_to_reuse_repository"
     parts.mkdir()
+    return table, parts
+
+
+def test_part_folders_are_read_as_one_table(copy_of_sample: Path) -> None:
+    table, parts = _links_as_parts(copy_of_sample)
     half = table.num_rows // 2
     pq.write_table(table.slice(0, half), parts / "part-0.parquet")
     pq.write_table(table.slice(half), parts / "part-1.parquet")
@@ -86,11 +92,7 @@ def test_part_folders_are_read_as_one_table(copy_of_sample: Path) -> None:
 
 def test_parts_from_different_versions_line_up_by_column_name(copy_of_sample: Path) -> None:
     """A crawl that gained a column keeps older parts readable: the old rows show NULL there."""
-    path = copy_of_sample / "model_to_reuse_repository.parquet"
-    table = pq.read_table(path)
-    path.unlink()
-    parts = copy_of_sample / "model_to_reuse_repository"
-    parts.mkdir()
+    table, parts = _links_as_parts(copy_of_sample)
     half = table.num_rows // 2
     older = table.slice(0, half)
     newer = table.slice(half)
@@ -107,11 +109,7 @@ def test_parts_from_different_versions_line_up_by_column_name(copy_of_sample: Pa
 
 
 def test_parts_disagreeing_on_a_type_name_the_folder(copy_of_sample: Path) -> None:
-    path = copy_of_sample / "model_to_reuse_repository.parquet"
-    table = pq.read_table(path)
-    path.unlink()
-    parts = copy_of_sample / "model_to_reuse_repository"
-    parts.mkdir()
+    table, parts = _links_as_parts(copy_of_sample)
     pq.write_table(table, parts / "part-0.parquet")
     name = table.column_names[0]
     clash = table.set_column(0, name, pa.array([[1]] * table.num_rows))
