@@ -139,7 +139,7 @@ def test_titles_are_one_line_of_their_own_without_padding() -> None:
     # a title longer than its narrow table used to wrap mid-sentence ("(3 of" / "1,704)"), and a
     # title over a wide table was padded with a thousand spaces
     out = piped("model", "bert-base-uncased", "--limit", "3")
-    assert "projects reusing bert-base-uncased (3 of 1,704)\n" in out
+    assert "projects reusing bert-base-uncased (3 of 1,704, worst verdict first)\n" in out
     audit = piped("licenses", "audit", "--limit", "2")
     title = next(ln for ln in audit.splitlines() if ln.startswith("Licence verdicts"))
     assert title == title.rstrip() and title.endswith("records)")
@@ -189,4 +189,4 @@ def test_all_1704_projects_of_a_model_page_in_a_pipe_are_whole() -> None:
     out = piped("model", "bert-base-uncased", "--limit", "0")
     rows = records(out)
     assert len(rows) == 1704 and len({len(r) for r in rows}) == 1  # one width: one table
-    assert "projects reusing bert-base-uncased (1,704)" in out
+    assert "projects reusing bert-base-uncased (1,704, worst verdict first)\n" in out
