@@ -16,7 +16,7 @@ from tests.hub.conftest import point_env_at
 from tests.hub.fakehub import FakeHub, Fault
 from tests.licenses.test_remedies import remedy_dir  # noqa: F401  (fixture)
 
-TASK = "text2text-generation"
+TASK = "summarization"
 
 
 def _model(server: FakeHub, model: str, downloads: int, licence: str | None,
