@@ -248,7 +248,9 @@ class Remedies:
         # With hub rows, the lineage holds the Hub's bases of reused models and of models on
         # the dataset's base edges only (see queries.hub_bases); others are not suggested.
         self._hub_rows = any(store.has(t) for t in queries.HUB_TABLES)
-        self._hub_found: dict[tuple[str, str | None, Activity], list[Alternative]] = {}
+        self._hub_judged: dict[tuple[str, str | None, Activity],
+                               dict[str, tuple[str, Verdict] | None]] = {}
+        self._hub_known: dict[str, dict[str, dict[str, Any]]] = {}
         self._pools: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._tasks: dict[int, str] = {}
         self._archs: dict[int, str] = {}
@@ -403,25 +405,33 @@ class Remedies:
                                            key=lambda r: (-(r["downloads"] or 0), r["model"]))
         return self._hub_pools[task]
 
-    def hub_alternatives(self, task: str, downstream: str | None,
-                         activity: Activity) -> list[Alternative]:
+    def hub_alternatives(self, task: str, downstream: str | None, activity: Activity,
+                         model: str | None = None) -> list[Alternative]:
         """Up to three Hub models of ``task`` whose effective terms are acceptable under
-        ``downstream`` for ``activity``, most downloaded first (cached per task and licence)."""
+        ``downstream`` for ``activity``, most downloaded first; with ``model``, only those of
+        its kind (roles, size) and, for a broad task, of its name family. Judgements are
+        cached per task and licence."""
         key = (task, downstream, activity)
-        if key not in self._hub_found:
-            found = []
-            pool = self._hub_pool(task)
-            known = queries.models_by_name(self.store,
-                                           sorted({b for r in pool for b in r["bases"] or []}))
-            for row in pool:
-                judged = self._judge_hub(row, known, downstream, activity)
-                if judged is not None:
-                    found.append(Alternative(row["model"], judged[0], judged[1], 0,
-                                             row["downloads"], row["source"]))
-                    if len(found) == MAX_ALTERNATIVES:
-                        break
-            self._hub_found[key] = found
-        return self._hub_found[key]
+        pool = self._hub_pool(task)
+        if key not in self._hub_judged:
+            self._hub_judged[key] = {}
+            self._hub_known[task] = queries.models_by_name(
+                self.store, sorted({b for r in pool for b in r["bases"] or []}))
+        judged = self._hub_judged[key]
+        found = []
+        for row in pool:
+            name = row["model"]
+            if model is not None and not _hub_fits(name, model, task):
+                continue
+            if name not in judged:
+                judged[name] = self._judge_hub(row, self._hub_known[task], downstream, activity)
+            verdict = judged[name]
+            if verdict is not None:
+                found.append(Alternative(name, verdict[0], verdict[1], 0, row["downloads"],
+                                         row["source"]))
+                if len(found) == MAX_ALTERNATIVES:
+                    break
+        return found
 
     def _judge_hub(self, row: dict[str, Any], known: dict[str, dict[str, Any]],
                    downstream: str | None, activity: Activity) -> tuple[str, Verdict] | None:
@@ -460,13 +470,24 @@ class Remedies:
         task = (self._tasks.get(rec.model_id) or self._hub_tasks.get(rec.model_id)
                 if rec.model_id is not None else None)
         if self.hub is not None and task is not None:
-            found = found + [a for a in self.hub_alternatives(task, rec.downstream, activity)
-                             if a.model.lower() != model.lower()]
+            found = found + self.hub_alternatives(task, rec.downstream, activity, model)
             job = job or f"task {task}"
         remedy = Remedy(job, found)
         if verdict in (Verdict.DRIFT, Verdict.CONFLICT):
             remedy.carry = carry(rec)
         return remedy
+
+
+def _hub_fits(candidate: str, model: str, task: str) -> bool:
+    """Whether a Hub model of ``model``'s task may stand in for it: not the model, not named
+    after it, of its kind, and of its name family when the task is broad."""
+    if candidate.lower() == model.lower() or named_after(candidate, model) or \
+            _contains(candidate, model) or not same_kind(candidate, model):
+        return False
+    if task not in BROAD_TASKS:
+        return True
+    family = name_family(model)
+    return family is not None and re.search(family[1], candidate.lower()) is not None
 
 
 def _hub_chain(store: Store, edges: list[dict[str, Any]], model: str) -> Chain:
