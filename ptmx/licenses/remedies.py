@@ -2,12 +2,17 @@
 the dataset that do the same job under terms the downstream licence accepts, and for drift the
 exact licence the downstream should carry.
 
-"The same job", first that the dataset can answer: the model's task (a Hugging Face pipeline tag,
-or its card's task), its architecture, its base family (its bases and their other derivatives),
-its name family (``bert-base-uncased`` → ``bert*``). The remedy says which was used. A candidate
-qualifies when its *effective* terms (its licence and its bases') give ``ok`` or
-``ok-with-obligations`` for the same downstream licence and activity; candidates come most reused
-first, then most downloaded.
+"The same job", first that the dataset can answer: the model's architecture, its base family
+(its bases and their other derivatives), its task (a Hugging Face pipeline tag, or its card's
+task; a broad one such as feature-extraction only within the name family), its name family
+(``bert-base-uncased`` → ``bert*``, also after one prefix word: ``open_llama``). The remedy says
+which was used. A candidate must also have the same role words in its id (a DPR reader is no
+context encoder, a chat model no base LM), a similar size where the ids name one (7b vs 134m),
+and not be a test fixture. A candidate qualifies when its *effective* terms (its licence and its
+bases') give ``ok`` or ``ok-with-obligations`` for the same downstream licence and activity, and
+it is not presumed to carry the flagged terms unrecorded (a port named after a restricted model;
+another owner's model of a vendor's line whose every release is restricted). Candidates come most
+reused first, then most downloaded.
 
 With a Hub source (``--hub``), up to three more come from the Hub for the model's task: crawled
 ``hub_models`` rows and the live listing the source returns, most downloaded first. A Hub model
@@ -46,6 +51,29 @@ _ACCEPTABLE = frozenset({Verdict.OK, Verdict.OK_WITH_OBLIGATIONS})
 # First words of model names that say nothing of the job (``text-to-video-ms`` is no ``text*``).
 _GENERIC_HEADS = frozenset({"text", "model", "my", "test", "new", "custom", "fine", "finetuned",
                             "ft", "base", "tiny", "small", "large", "image", "audio", "video"})
+# Words of a model id that name its role in a system or its tuned head: a DPR reader, question
+# encoder and context encoder are not interchangeable, nor is a chat model a base LM or a QA
+# head an NER head. Synonyms share a role. A first word among them is dropped from the name
+# family (``instruct-llama-7b`` is a llama, not an ``instruct*`` like instruct-pix2pix).
+_ROLE_WORDS = {"question": "question", "query": "question", "ctx": "context",
+               "context": "context", "passage": "context", "reader": "reader",
+               "encoder": "encoder", "chat": "dialogue", "instruct": "dialogue",
+               "instruction": "dialogue", "qa": "qa", "squad": "qa", "squad2": "qa", "mrc": "qa",
+               "ner": "ner", "nli": "nli", "mnli": "nli", "xnli": "nli", "sentiment": "sentiment",
+               "reward": "reward"}
+# Words of test fixtures (hf-internal-testing/tiny-random-*): never a replacement.
+_FIXTURE_WORDS = frozenset({"random", "dummy", "testing"})
+# Size words by rank; a candidate more than one step away does not do the same job. BERT's
+# "medium" is below "base", GPT-2's above "small": both rank as "base".
+_SIZE_WORDS = {"tiny": 0, "mini": 1, "small": 2, "base": 3, "medium": 3, "large": 4, "xl": 5,
+               "xxl": 6}
+_PARAMS = re.compile(r"(?<![a-z0-9.])(\d+(?:\.\d+)?)([mb])(?![a-z])")
+MAX_SIZE_RATIO = 3.0  # 7b accepts 3b..13b (dolly-v2-3b for dolly-v1-6b), not 30b or 134m
+# Tasks too broad to define a job alone ("feature extraction" holds DPR, BART and a Japanese
+# sentence encoder): used only within the model's name family.
+BROAD_TASKS = frozenset({"feature-extraction", "text2text-generation", "text-generation",
+                         "fill-mask", "sentence-similarity", "image-feature-extraction",
+                         "conversational", "any-to-any", "image-text-to-text"})
 
 # Hugging Face pipeline tags (huggingface/hub-docs, tasks): tags that name what a model does.
 PIPELINE_TAGS = (
@@ -125,8 +153,9 @@ class Remedy:
 def name_family(model: str) -> tuple[str, str] | None:
     """The name family of a model id and a regular expression matching its members:
     ``google/bert-base-uncased`` → ``bert``; ``spacy/en_core_web_sm`` → ``en-core``."""
-    name = model.rsplit("/", 1)[-1].lower()
-    tokens = [t for t in re.split(r"[-_.]+", name) if t]
+    tokens = _tokens(model)
+    if len(tokens) > 1 and tokens[0] in _ROLE_WORDS:
+        tokens = tokens[1:]
     if not tokens:
         return None
     head = tokens[:1] if len(tokens[0]) >= 3 or len(tokens) == 1 else tokens[:2]
@@ -134,8 +163,63 @@ def name_family(model: str) -> tuple[str, str] | None:
         head = [t for t in tokens[:3] if not t.isdigit()] or tokens[:1]
     if len(head[0]) < 2:
         return None
-    pattern = "(^|/)" + "[-_.]".join(re.escape(t) for t in head) + r"([-_.]|$|\d)"
+    # one owner-less word may come first: open_llama_7b is of the llama family
+    pattern = "(^|/)([a-z0-9]+[-_])?" + "[-_.]".join(re.escape(t) for t in head) + r"([-_.]|$|\d)"
     return "-".join(head), pattern
+
+
+def _tokens(model: str) -> list[str]:
+    """The lower-case words of a model's name (after the owner)."""
+    return [t for t in re.split(r"[-_.]+", model.rsplit("/", 1)[-1].lower()) if t]
+
+
+def _owner(model: str) -> str:
+    return model.rsplit("/", 1)[0].lower() if "/" in model else ""
+
+
+def roles(model: str) -> frozenset[str]:
+    """The roles a model's id names (``dpr-question_encoder`` → question, encoder)."""
+    return frozenset(_ROLE_WORDS[t] for t in _tokens(model) if t in _ROLE_WORDS)
+
+
+def size(model: str) -> tuple[float | None, int | None]:
+    """The parameter count (in millions) and the size word's rank its id names, if any."""
+    name = model.rsplit("/", 1)[-1].lower()
+    counts = [float(n) * (1000 if unit == "b" else 1) for n, unit in _PARAMS.findall(name)]
+    words = [_SIZE_WORDS[t] for t in _tokens(model) if t in _SIZE_WORDS]
+    return (counts[0] if counts else None), (words[0] if words else None)
+
+
+def similar_size(candidate: str, model: str) -> bool:
+    """Whether ``candidate`` is of a size like ``model``'s: within a factor of three when the
+    model's id names a parameter count (then the candidate must name one too), within one size
+    word when it names a size word; anything when the model's id names no size."""
+    (count, word), (c_count, c_word) = size(model), size(candidate)
+    if count is not None:
+        return c_count is not None and max(count, c_count) <= MAX_SIZE_RATIO * min(count, c_count)
+    if word is not None and c_word is not None:
+        return abs(word - c_word) <= 1
+    return True
+
+
+def same_kind(candidate: str, model: str) -> bool:
+    """Whether ``candidate`` could stand in for ``model`` by its id: the same roles, a similar
+    size, not a test fixture."""
+    if _FIXTURE_WORDS & set(_tokens(candidate)) or "internal-testing" in _owner(candidate):
+        return False
+    return roles(candidate) == roles(model) and similar_size(candidate, model)
+
+
+def _line(candidate: str, head: str) -> bool:
+    """Whether the candidate's name starts with the family head (not after a prefix word)."""
+    return "-".join(_tokens(candidate)).startswith(head)
+
+
+def _contains(candidate: str, model: str) -> bool:
+    """Whether the candidate's name holds the whole name of ``model`` of three words or more
+    (``sentence-transformers/facebook-dpr-ctx_encoder-single-nq-base``: a port of it)."""
+    own = _tokens(model)
+    return len(own) >= 3 and f"-{'-'.join(own)}-" in f"-{'-'.join(_tokens(candidate))}-"
 
 
 def named_after(candidate: str, model: str) -> bool:
@@ -164,10 +248,13 @@ class Remedies:
         # With hub rows, the lineage holds the Hub's bases of reused models and of models on
         # the dataset's base edges only (see queries.hub_bases); others are not suggested.
         self._hub_rows = any(store.has(t) for t in queries.HUB_TABLES)
-        self._hub_found: dict[tuple[str, str | None, Activity], list[Alternative]] = {}
+        self._hub_judged: dict[tuple[str, str | None, Activity],
+                               dict[str, tuple[str, Verdict] | None]] = {}
+        self._hub_known: dict[str, dict[str, dict[str, Any]]] = {}
         self._pools: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._tasks: dict[int, str] = {}
         self._archs: dict[int, str] = {}
+        self._verdicts: dict[tuple[int, str | None, Activity], Verdict] = {}
         self._found: dict[tuple[str, int | None, str | None, Activity],
                           tuple[str | None, list[Alternative]]] = {}
 
@@ -196,11 +283,10 @@ class Remedies:
         return self._pools[key]
 
     def _jobs(self, model: str, model_id: int | None) -> Iterator[tuple[str, Pool]]:
-        """The ways to find models doing the same job, in order of precision; each pool is
-        read only when the ones before it gave nothing."""
-        if model_id is not None and model_id in self._tasks:
-            task = self._tasks[model_id]
-            yield f"task {task}", lambda: self._pool("task", task)
+        """The ways to find models doing the same job, in order of precision: architecture,
+        base family, task (a broad one only within the name family), name family (its own
+        line before names with a prefix word); each pool is read only when the ones before it
+        gave nothing."""
         if model_id is not None and model_id in self._archs:
             arch = self._archs[model_id]
             yield f"architecture {arch}", lambda: self._pool("architecture", arch)
@@ -211,8 +297,23 @@ class Remedies:
                 yield (f"base family of {model}",
                        lambda: self._pool("base family", key, relatives))
         family = name_family(model)
-        if family is not None:
-            yield f"name family {family[0]}*", lambda: self._pool("name", family[1])
+        task = self._tasks.get(model_id) if model_id is not None else None
+        if task is not None and task not in BROAD_TASKS:
+            yield f"task {task}", lambda: self._pool("task", task)
+        if family is None:
+            return
+        head, pattern = family
+        if task is not None:  # a broad task: only its models of the same name family
+            yield (f"task {task} in name family {head}*",
+                   lambda: self._in_line(head, [r for r in self._pool("task", task)
+                                                if re.search(pattern, r["model"].lower())]))
+        yield f"name family {head}*", lambda: self._in_line(head, self._pool("name", pattern))
+
+    @staticmethod
+    def _in_line(head: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The rows of a name family, those of its own line first (xlm-roberta before
+        paraphrase-xlm-r), each part still most reused first."""
+        return sorted(rows, key=lambda r: not _line(r["model"], head))
 
     def alternatives(self, model: str, model_id: int | None, downstream: str | None,
                      activity: Activity) -> tuple[str | None, list[Alternative]]:
@@ -224,24 +325,66 @@ class Remedies:
             self._found[key] = self._alternatives(model, model_id, downstream, activity)
         return self._found[key]
 
+    def _verdict(self, row: dict[str, Any], downstream: str | None,
+                 activity: Activity) -> Verdict | None:
+        """A dataset model's verdict on its effective terms (its licence and its bases'),
+        None without a licence; cached."""
+        if not row["license"]:
+            return None
+        key = (row["model_id"], downstream, activity)
+        if key not in self._verdicts:
+            chain = self.lineage.chain(row["model_id"], row["model"])
+            act = None if activity is not Activity.DERIVE else activity
+            self._verdicts[key] = judge_effective(row["license"], chain, downstream,
+                                                  act).judgement.verdict
+        return self._verdicts[key]
+
+    def _presumed_derived(self, model: str, downstream: str | None,
+                          activity: Activity) -> Callable[[dict[str, Any]], bool]:
+        """A test for candidates that most likely carry the flagged terms though the dataset
+        records no base for them: a model named after a restricted member of the family
+        (``sentence-transformers/facebook-dpr-…`` for ``facebook/dpr-…``), or, when every
+        licensed member of the flagged model's owner in the family (two or more) is
+        restricted, another owner's model of the same name line without a recorded base
+        (``mattmdjaga/segformer_b2_clothes`` of NVIDIA's segformer, ``NHNDQ/nllb-finetuned-…``
+        of FAIR's NLLB): such a vendor published no free weights it could start from."""
+        family = name_family(model)
+        if family is None:
+            return lambda row: False
+        head, pattern = family
+        members = self._pool("name", pattern)
+        judged = [(r, self._verdict(r, downstream, activity)) for r in members]
+        restricted = [r["model"] for r, v in judged if v is not None and v not in _ACCEPTABLE]
+        restricted.append(model)
+        owner = _owner(model)
+        own = [v for r, v in judged if _owner(r["model"]) == owner and v is not None]
+        vendor = len(own) >= 2 and all(v not in _ACCEPTABLE for v in own)
+
+        def derived(row: dict[str, Any]) -> bool:
+            name = row["model"]
+            if any(_contains(name, r) for r in restricted):
+                return True
+            return vendor and _owner(name) != owner and _line(name, head) and \
+                not self.lineage.has_bases(row["model_id"])
+        return derived
+
     def _alternatives(self, model: str, model_id: int | None, downstream: str | None,
                       activity: Activity) -> tuple[str | None, list[Alternative]]:
         first = None
+        derived = self._presumed_derived(model, downstream, activity)
         for job, pool in self._jobs(model, model_id):
             first = first or job
             found = []
             for row in pool():
                 if row["model_id"] == model_id or not row["license"] or \
-                        named_after(row["model"], model):
+                        named_after(row["model"], model) or not same_kind(row["model"], model):
                     continue
                 if self._hub_rows and not row["reuse_count"] and \
                         not self.lineage.has_bases(row["model_id"]):
                     continue  # the audit did not walk its Hub bases: its terms are not known
-                chain = self.lineage.chain(row["model_id"], row["model"])
-                act = None if activity is not Activity.DERIVE else activity
-                judged = judge_effective(row["license"], chain, downstream, act).judgement
-                if judged.verdict in _ACCEPTABLE:
-                    found.append(Alternative(row["model"], row["license"], judged.verdict,
+                verdict = self._verdict(row, downstream, activity)
+                if verdict in _ACCEPTABLE and not derived(row):
+                    found.append(Alternative(row["model"], row["license"], verdict,
                                              int(row["reuse_count"] or 0), row["downloads"]))
                     if len(found) == MAX_ALTERNATIVES:
                         break
@@ -262,25 +405,33 @@ class Remedies:
                                            key=lambda r: (-(r["downloads"] or 0), r["model"]))
         return self._hub_pools[task]
 
-    def hub_alternatives(self, task: str, downstream: str | None,
-                         activity: Activity) -> list[Alternative]:
+    def hub_alternatives(self, task: str, downstream: str | None, activity: Activity,
+                         model: str | None = None) -> list[Alternative]:
         """Up to three Hub models of ``task`` whose effective terms are acceptable under
-        ``downstream`` for ``activity``, most downloaded first (cached per task and licence)."""
+        ``downstream`` for ``activity``, most downloaded first; with ``model``, only those of
+        its kind (roles, size) and, for a broad task, of its name family. Judgements are
+        cached per task and licence."""
         key = (task, downstream, activity)
-        if key not in self._hub_found:
-            found = []
-            pool = self._hub_pool(task)
-            known = queries.models_by_name(self.store,
-                                           sorted({b for r in pool for b in r["bases"] or []}))
-            for row in pool:
-                judged = self._judge_hub(row, known, downstream, activity)
-                if judged is not None:
-                    found.append(Alternative(row["model"], judged[0], judged[1], 0,
-                                             row["downloads"], row["source"]))
-                    if len(found) == MAX_ALTERNATIVES:
-                        break
-            self._hub_found[key] = found
-        return self._hub_found[key]
+        pool = self._hub_pool(task)
+        if key not in self._hub_judged:
+            self._hub_judged[key] = {}
+            self._hub_known[task] = queries.models_by_name(
+                self.store, sorted({b for r in pool for b in r["bases"] or []}))
+        judged = self._hub_judged[key]
+        found = []
+        for row in pool:
+            name = row["model"]
+            if model is not None and not _hub_fits(name, model, task):
+                continue
+            if name not in judged:
+                judged[name] = self._judge_hub(row, self._hub_known[task], downstream, activity)
+            verdict = judged[name]
+            if verdict is not None:
+                found.append(Alternative(name, verdict[0], verdict[1], 0, row["downloads"],
+                                         row["source"]))
+                if len(found) == MAX_ALTERNATIVES:
+                    break
+        return found
 
     def _judge_hub(self, row: dict[str, Any], known: dict[str, dict[str, Any]],
                    downstream: str | None, activity: Activity) -> tuple[str, Verdict] | None:
@@ -319,13 +470,24 @@ class Remedies:
         task = (self._tasks.get(rec.model_id) or self._hub_tasks.get(rec.model_id)
                 if rec.model_id is not None else None)
         if self.hub is not None and task is not None:
-            found = found + [a for a in self.hub_alternatives(task, rec.downstream, activity)
-                             if a.model.lower() != model.lower()]
+            found = found + self.hub_alternatives(task, rec.downstream, activity, model)
             job = job or f"task {task}"
         remedy = Remedy(job, found)
         if verdict in (Verdict.DRIFT, Verdict.CONFLICT):
             remedy.carry = carry(rec)
         return remedy
+
+
+def _hub_fits(candidate: str, model: str, task: str) -> bool:
+    """Whether a Hub model of ``model``'s task may stand in for it: not the model, not named
+    after it, of its kind, and of its name family when the task is broad."""
+    if candidate.lower() == model.lower() or named_after(candidate, model) or \
+            _contains(candidate, model) or not same_kind(candidate, model):
+        return False
+    if task not in BROAD_TASKS:
+        return True
+    family = name_family(model)
+    return family is not None and re.search(family[1], candidate.lower()) is not None
 
 
 def _hub_chain(store: Store, edges: list[dict[str, Any]], model: str) -> Chain:

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 
 from ptmx.cli import main
@@ -16,7 +17,7 @@ from tests.hub.conftest import point_env_at
 from tests.hub.fakehub import FakeHub, Fault
 from tests.licenses.test_remedies import remedy_dir  # noqa: F401  (fixture)
 
-TASK = "text2text-generation"
+TASK = "summarization"
 
 
 def _model(server: FakeHub, model: str, downloads: int, licence: str | None,
@@ -36,7 +37,7 @@ def fake_hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     _model(server, "acme/mdw-t5", 3_000_000, "other", license_name="open-mdw")
     _model(server, "acme/ghost-based", 2_500_000, "mit", bases=("ghost/none",))   # base unknown
     _model(server, "acme/mit-t5", 1_000_000, "mit")
-    _model(server, "acme/masker", 10_000_000, "mit", task="fill-mask")  # another job
+    _model(server, "acme/bert-masker", 10_000_000, "mit", task="fill-mask")  # another job
     point_env_at(server.url, tmp_path, monkeypatch, retries=0, timeout=5)
     yield server
     server.stop()
@@ -138,6 +139,31 @@ def test_a_task_only_a_hub_row_records_is_used(capsys: pytest.CaptureFixture[str
     findings = json.loads(capsys.readouterr().out)
     remedy = next(f["remedy"] for f in findings if f["model"] == "acme/bert-nc")
     assert rc == 0 and [a["model"] for a in remedy["alternatives"] if a.get("source")] == [
-        "acme/masker"]
+        "acme/bert-masker"]  # fill-mask is broad: a Hub model of the bert family
     asked = {dict(s.query)["pipeline_tag"] for s in fake_hub.seen("/api/models")}
     assert asked == {TASK, "fill-mask"}
+
+
+def test_hub_alternatives_of_a_broad_task_come_from_the_name_family_and_kind(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        remedy_dir: Path) -> None:  # noqa: F811
+    # acme/t5-nc's card task made broad: a Hub model of the task alone no longer does its job
+    import pyarrow.parquet as pq
+    cards = pq.read_table(remedy_dir / "model_card.parquet").to_pylist()
+    for c in cards:
+        c["task"] = "text2text generation"
+    pq.write_table(pa.Table.from_pylist(cards), remedy_dir / "model_card.parquet")
+    server = FakeHub().start()
+    try:
+        _model(server, "google/flan-t5-base", 5_000_000, "apache-2.0", task="text2text-generation")
+        _model(server, "acme/t5-nc-finetuned-x", 4_000_000, "mit", task="text2text-generation")
+        _model(server, "other/t5-nc2-chat", 3_000_000, "mit", task="text2text-generation")
+        _model(server, "other/t5-nc2", 1_000_000, "apache-2.0", task="text2text-generation")
+        point_env_at(server.url, tmp_path, monkeypatch, retries=0, timeout=5)
+        remedy = _remedy(capsys, remedy_dir, "--hub")
+    finally:
+        server.stop()
+    hub = [a["model"] for a in remedy["alternatives"] if a.get("source") == "hub"]
+    # flan-t5 is of another name family; the fine-tune is named after the flagged model;
+    # t5-nc2-chat has a role t5-nc does not
+    assert hub == ["other/t5-nc2"]

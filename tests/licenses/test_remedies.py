@@ -43,7 +43,7 @@ def remedy_dir(tmp_path: Path) -> Path:
     pq.write_table(pa.table({
         "model_id": pa.array([ids[m] for m in cards], pa.int64()), "model": cards,
         "license": pa.array([None, None], pa.string()),
-        "task": ["text2text generation", "Text2Text_Generation"]}), folder / "model_card.parquet")
+        "task": ["summarization", "Summarization"]}), folder / "model_card.parquet")
     return folder
 
 
@@ -78,7 +78,7 @@ def test_use_constrained_link_gets_compatible_alternatives_by_reuse(
 def test_the_task_gives_the_job_when_the_dataset_knows_it(remedy_store: Store) -> None:
     result = check(remedy_store, model="acme/t5-nc")
     (remedy,) = remedies_for(remedy_store, result.findings)
-    assert remedy is not None and remedy.job == "task text2text-generation"
+    assert remedy is not None and remedy.job == "task summarization"
     assert [a.model for a in remedy.alternatives] == ["acme/flan-free"]
 
 
