@@ -165,6 +165,10 @@ def _judge_ambiguous(leaf: Leaf, downstream: list[Terms] | None, activity: Activ
     else:
         spread = fragment("spread.range", names=listed, first=verdicts[0], last=verdicts[-1],
                           activity=activity)
+        if not any(v.finding for v in verdicts):
+            # ok for one reading, ok-with-obligations for another: whichever is meant, nothing
+            # is wrong, and the strictest reading's duties are the ones that may apply
+            return _all_candidates(leaf, results, spread, activity, "ambiguous.all-acceptable")
     first = kb.get(u.candidates[0]) if u.candidates else None
     example = fragment("example", example=short_name(first)) if first else ""
     out = outcome("ambiguous.tag", u, activity, tag=leaf.text, spread=spread, example=example)
@@ -172,11 +176,12 @@ def _judge_ambiguous(leaf: Leaf, downstream: list[Terms] | None, activity: Activ
 
 
 def _all_candidates(leaf: Leaf, results: list[tuple[License, Outcome]], spread: str,
-                    activity: Activity) -> Outcome:
-    """Every licence a family tag may stand for gives the same decided verdict: that is the
-    verdict, whichever reading is meant (the first candidate's reason and fix show why)."""
-    lic, first = results[0]
-    out = outcome(f"ambiguous.all-candidates.{first.verdict}", lic, activity, tag=leaf.text,
+                    activity: Activity, rule: str = "ambiguous.all-candidates") -> Outcome:
+    """Every licence a family tag may stand for gives the same decided verdict (or, with
+    ``ambiguous.all-acceptable``, none gives a finding): the strictest reading's verdict is the
+    verdict, whichever reading is meant (that candidate's reason and fix show why)."""
+    lic, first = max(results, key=lambda r: r[1].verdict.rank)
+    out = outcome(f"{rule}.{first.verdict}", lic, activity, tag=leaf.text,
                   spread=spread, verdict=first.verdict, example_name=short_name(lic),
                   example_reason=first.reason, example_fix=first.fix,
                   example_id=preferred_id(lic.symbol))

@@ -22,6 +22,9 @@ CASES = [
      "ok-with-obligations"),
     ("ambiguous.all-candidates.drift", "lgpl", "mit", "redistribute", "drift"),
     ("ambiguous.all-candidates.conflict", "openrail", "mit", "derive", "conflict"),
+    # GPL-2.0 readings are ok for a GPL-2.0 project, GPL-3.0 ones ok-with-obligations
+    ("ambiguous.all-acceptable.ok-with-obligations", "gpl", "gpl-2.0", "use",
+     "ok-with-obligations"),
     ("upstream.none-recorded", None, None, "use", "unknown"),
     ("upstream.not-a-license", "classpath-exception-2.0", None, "use", "unknown"),
     ("upstream.other", "other", None, "use", "unknown"),
@@ -250,3 +253,14 @@ def test_family_tag_of_non_commercial_readings_is_use_constrained(
     assert (v.rule_id, v.verdict) == ("ambiguous.all-candidates.use-constrained",
                                       Verdict.USE_CONSTRAINED)
     assert "holds for every reading of the tag" in v.explanation
+
+
+def test_family_tag_whose_readings_all_pass_reports_the_strictest() -> None:
+    # ok under GPL-2.0, ok-with-obligations under GPL-3.0: no reading is a finding, and the
+    # answer must not depend on whether the project also offers MIT ("mit OR gpl-2.0" was
+    # decided while "gpl-2.0" alone was ambiguous)
+    alone = verdict_for("gpl", "gpl-2.0", "use")
+    either = verdict_for("gpl", "mit OR gpl-2.0", "use")
+    assert alone.verdict is either.verdict is Verdict.OK_WITH_OBLIGATIONS
+    assert "GPL-3.0" in alone.rule and "strictest" in alone.explanation
+    assert verdict_for("gpl", "gpl-2.0", "derive").verdict is Verdict.AMBIGUOUS  # a real split

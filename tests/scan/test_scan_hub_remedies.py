@@ -14,7 +14,7 @@ import pytest
 
 from ptmx.cli import main
 from tests.hub.fakehub import FakeHub, Fault
-from tests.licenses.test_hub_remedies import fake_hub  # noqa: F401  (fixture)
+from tests.licenses.test_hub_remedies import TASK, fake_hub  # noqa: F401  (fixture)
 from tests.licenses.test_remedies import remedy_dir  # noqa: F401  (fixture)
 
 MIT = "MIT License\n\nPermission is hereby granted, free of charge, to any person obtaining a copy"
@@ -67,7 +67,7 @@ def test_scan_suggest_hub_adds_compatible_hub_models(
     # the NC model, the relabel of an NC base and the other task's model are left out
     assert [a["model"] for a in hub] == ["google/flan-t5-base", "acme/mdw-t5", "acme/mit-t5"]
     assert all(a["verdict"] in ("ok", "ok-with-obligations") for a in hub)
-    assert _listings(fake_hub) == ["text2text-generation"]  # one listing, for the model's task
+    assert _listings(fake_hub) == [TASK]  # one listing, for the model's task
 
 
 def test_scan_hub_without_suggest_asks_no_listing(
