@@ -63,6 +63,16 @@ _ROLE_WORDS = {"question": "question", "query": "question", "ctx": "context",
                "reward": "reward"}
 # Words of test fixtures (hf-internal-testing/tiny-random-*): never a replacement.
 _FIXTURE_WORDS = frozenset({"random", "dummy", "testing"})
+# Languages as model ids spell them out (``wav2vec2-base-vietnamese-250h``): a model for one
+# language does not do the job of a model for another, nor of a model that names none. Short
+# codes (en, ko, vi) are left out: as words of an id they are too often something else.
+_LANGUAGE_WORDS = frozenset({
+    "english", "vietnamese", "korean", "japanese", "chinese", "arabic", "german", "french",
+    "spanish", "portuguese", "italian", "russian", "turkish", "dutch", "polish", "czech",
+    "greek", "hindi", "bengali", "indonesian", "thai", "persian", "farsi", "hebrew", "swedish",
+    "finnish", "danish", "norwegian", "ukrainian", "romanian", "hungarian", "urdu", "tamil",
+    "swahili", "catalan", "basque", "malay", "tagalog", "filipino", "bulgarian", "serbian",
+    "croatian", "slovak", "slovenian", "estonian", "latvian", "lithuanian", "icelandic"})
 # Size words by rank; a candidate more than one step away does not do the same job. BERT's
 # "medium" is below "base", GPT-2's above "small": both rank as "base".
 _SIZE_WORDS = {"tiny": 0, "mini": 1, "small": 2, "base": 3, "medium": 3, "large": 4, "xl": 5,
@@ -202,12 +212,18 @@ def similar_size(candidate: str, model: str) -> bool:
     return True
 
 
+def languages(model: str) -> frozenset[str]:
+    """The languages a model's id spells out (``wav2vec2-base-vietnamese-250h`` → vietnamese)."""
+    return frozenset(t for t in _tokens(model) if t in _LANGUAGE_WORDS)
+
+
 def same_kind(candidate: str, model: str) -> bool:
-    """Whether ``candidate`` could stand in for ``model`` by its id: the same roles, a similar
-    size, not a test fixture."""
+    """Whether ``candidate`` could stand in for ``model`` by its id: the same roles and
+    languages, a similar size, not a test fixture."""
     if _FIXTURE_WORDS & set(_tokens(candidate)) or "internal-testing" in _owner(candidate):
         return False
-    return roles(candidate) == roles(model) and similar_size(candidate, model)
+    return roles(candidate) == roles(model) and languages(candidate) == languages(model) and \
+        similar_size(candidate, model)
 
 
 def _line(candidate: str, head: str) -> bool:

@@ -40,6 +40,14 @@ def test_role_words_must_match() -> None:
     assert same_kind("acme/dpr-ctx_encoder-x", "facebook/dpr-ctx_encoder-multiset-base")
 
 
+def test_a_model_for_one_language_is_no_remedy_for_another() -> None:
+    flagged = "nguyenvulebinh/wav2vec2-base-vietnamese-250h"
+    assert not same_kind("facebook/wav2vec2-base-960h", flagged)  # English speech recognition
+    assert not same_kind("acme/wav2vec2-base-korean", flagged)
+    assert same_kind("acme/wav2vec2-base-vietnamese", flagged)
+    assert not same_kind("acme/bert-base-german-cased", "bert-base-cased")
+
+
 def test_sizes_must_be_alike_when_the_ids_name_them() -> None:
     assert not similar_size("skeskinen/llama-lite-134m", "decapoda-research/llama-7b-hf")
     assert not similar_size("mosaicml/mpt-30b", "mosaicml/mpt-7b-chat")
@@ -132,3 +140,6 @@ def test_sample_remedies_read_in_issue_18(sample_store: Store) -> None:
     assert _offered(sample_store, "mosaicml/mpt-7b-chat") == ["mosaicml/mpt-7b-instruct"]
     assert _offered(sample_store, "xlm-mlm-en-2048")[:2] == ["xlm-roberta-base", "xlm-roberta-large"]
     assert _offered(sample_store, "facebook/nllb-200-distilled-600M") == []  # NHNDQ's fine-tunes
+    # the Apache-2.0 Vietnamese wav2vec2 of the sample, not English speech recognition
+    assert _offered(sample_store, "nguyenvulebinh/wav2vec2-base-vietnamese-250h") == [
+        "dragonSwing/wav2vec2-base-vietnamese"]
