@@ -197,8 +197,10 @@ def test_a_signal_mid_import_cleans_up_and_keeps_the_old_out(signum: int, big_db
                                text=True, env=base_env())
     deadline = time.monotonic() + 60
     # Wait until the copy is under way: the temp folder exists and holds a table file.
+    # (Not the old OUT moved aside at the very end, ".ds.ptmx-old-PID": then it is too late.)
     while time.monotonic() < deadline and not any(
-            p.is_dir() and any(p.iterdir()) for p in tmp_path.glob(".ds.ptmx-*")):
+            p.is_dir() and any(p.iterdir()) for p in tmp_path.glob(".ds.ptmx-*")
+            if "-old-" not in p.name):
         assert process.poll() is None, process.communicate()
         time.sleep(0.02)
     process.send_signal(signum)
