@@ -63,16 +63,42 @@ class HubError(PtmxError):
     exit_code = 3
 
 
-class Interrupted(PtmxError):
-    """A signal (SIGTERM, SIGHUP) asked ptmx to stop; the work in progress was cleaned up."""
+class Interrupted(BaseException):
+    """A signal (SIGTERM, SIGHUP) asked ptmx to stop; the work in progress was cleaned up.
+
+    Not an ``Exception``, as ``KeyboardInterrupt`` is not: the handler raises it wherever the
+    main thread happens to be, and library code that catches ``Exception`` there (an optional
+    import inside ``try``, a lookup that turns failures into results) would swallow the request
+    to stop and let the work finish. Reported like a :class:`PtmxError`."""
+
+    hint: str | None = None
 
     def __init__(self, signum: int, name: str) -> None:
-        super().__init__(f"interrupted by {name}; nothing was left half-written")
+        self.message = f"interrupted by {name}; nothing was left half-written"
+        super().__init__(self.message)
         self.exit_code = 128 + signum
+
+    def one_line(self) -> str:
+        """The message, as :meth:`PtmxError.one_line` gives it."""
+        return self.message
+
+
+# The stop signals received inside stop_on_signals: the handler's exception may land in C code
+# that clears every error (pyarrow's first pa.array() lazily imports a module and swallows what
+# the import raised), so long loops also ask check_stop() at their own safe points.
+_received: list[int] = []
 
 
 def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
+    _received.append(signum)
     raise Interrupted(signum, signal.Signals(signum).name)
+
+
+def check_stop() -> None:
+    """Raise :class:`Interrupted` if a stop signal arrived (inside :func:`stop_on_signals`)
+    whose exception library code swallowed; call it once per batch or page of long work."""
+    if _received:
+        raise Interrupted(_received[0], signal.Signals(_received[0]).name)
 
 
 @contextmanager
@@ -83,9 +109,11 @@ def stop_on_signals() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    _received.clear()
     previous = {sig: signal.signal(sig, _raise_interrupted) for sig in STOP_SIGNALS}
     try:
         yield
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        _received.clear()

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from ptmx import __version__
-from ptmx.errors import PtmxError
+from ptmx.errors import Interrupted, PtmxError
 from ptmx.safetext import visible
 
 # Area modules, each adding its subcommands. Order is the order in `ptmx --help`.
@@ -149,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args.handler(args) or 0)
-    except PtmxError as exc:
+    except (PtmxError, Interrupted) as exc:
         return _fail(exc.one_line(), exc.exit_code)
     except KeyboardInterrupt:
         print("ptmx: interrupted", file=sys.stderr)

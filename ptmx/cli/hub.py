@@ -20,7 +20,7 @@ from typing import Any
 
 from ptmx.cards import completeness
 from ptmx.cli.common import add_data_option, add_format_option, store_from
-from ptmx.errors import PtmxError, UsageError
+from ptmx.errors import Interrupted, PtmxError, UsageError
 from ptmx.hub import HubClient, HubLookup, HubModelInfo, HubSettings, lookup_with_drift
 from ptmx.hub.models import RELATIONS
 from ptmx.licenses import verdict_for
@@ -449,7 +449,7 @@ def _crawl(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print(f"\nptmx: interrupted; {hint}", file=sys.stderr)
         return 130
-    except PtmxError as exc:
+    except (PtmxError, Interrupted) as exc:
         if sys.stderr.isatty():
             print(file=sys.stderr)
         tail = f"; {hint}" if exc.exit_code in (EXIT_HUB,) or exc.exit_code > 128 else ""

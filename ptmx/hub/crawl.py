@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from ptmx.errors import PtmxError, UsageError
+from ptmx.errors import PtmxError, UsageError, check_stop
 from ptmx.hub.client import HubClient
 from ptmx.hub.core import Call
 from ptmx.hub.crawl_store import CARD_SCHEMA, CrawlWork, models_schema
@@ -238,6 +238,7 @@ class Crawler:
         cursor = self.state.get("cursor")
         call: Call | None = Call(cursor, (), what=first.what) if cursor else first
         while call is not None:
+            check_stop()
             if (left := self._left()) is not None and left <= 0:
                 break
             reply = self.client.call(call)
@@ -257,6 +258,7 @@ class Crawler:
         queue: list[str] = self.state.setdefault("queue", list(dict.fromkeys(self.opts.reused_ids)))
         known = set(queue)
         while self.state["queue_pos"] < len(queue):
+            check_stop()
             start = self.state["queue_pos"]
             chunk = queue[start:start + max(1, min(self.opts.batch_rows, 1000))]
             if (left := self._left()) is not None:

@@ -26,7 +26,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from ptmx.errors import DataError, UsageError
+from ptmx.errors import DataError, UsageError, check_stop
 from ptmx.ingest.cards import read_card_names, write_cards
 from ptmx.ingest.extensions import check_repo_licenses, iter_json_object, repo_license_rows
 from ptmx.ingest.writer import DatasetWriter, check_inputs_safe
@@ -213,6 +213,7 @@ def _write_table(con: sqlite3.Connection, writer: DatasetWriter, table: str, nam
         if progress:
             progress(table, 0, total)
         for batch in _batches(con, table, names, types):
+            check_stop()
             stream.write_table(batch, row_group_size=BATCH_ROWS)
             done += batch.num_rows
             if progress:

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ptmx import __version__
-from ptmx.errors import STOP_SIGNALS, UsageError, stop_on_signals
+from ptmx.errors import STOP_SIGNALS, UsageError, check_stop, stop_on_signals
 from ptmx.store.schema import MANIFEST
 
 COMPRESSION = "zstd"
@@ -121,6 +121,7 @@ class DatasetWriter:
         check(self.tmp, discover(self.tmp))
         read_manifest(self.tmp)
         os.chmod(self.tmp, 0o755)  # mkdtemp makes it 0700; a dataset is meant to be shared
+        check_stop()  # a stop asked for while copying, whose exception a library swallowed
         with _signals_held():
             # Between the two renames OUT is missing: no signal may end the process there.
             if self.out.exists():
