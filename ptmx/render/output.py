@@ -95,8 +95,9 @@ def dumps(value: Any, *, pretty: bool | None = None) -> str:
 def write_json_object(head: Mapping[str, Any], lists: Mapping[str, Iterable[Any]], *,
                       out: TextIO | None = None) -> None:
     """One JSON object: the keys of ``head``, then each of ``lists`` as an array, written a
-    batch of items at a time (one item per line), so that neither the whole text nor a second
-    copy of every item is held. To a terminal: indented, as :func:`dumps` does."""
+    batch of items at a time (a batch per line, one encoder call each: the encoder's set-up
+    costs more than a short record), so that neither the whole text nor a second copy of every
+    item is held. To a terminal: indented, as :func:`dumps` does."""
     out = out or sys.stdout
     if out is sys.stdout and _pretty(None):
         out.write(_indented({**head, **{k: list(v) for k, v in lists.items()}}) + "\n")
@@ -109,7 +110,7 @@ def write_json_object(head: Mapping[str, Any], lists: Mapping[str, Iterable[Any]
         opening = ""
         it, started = iter(items), False
         while chunk := list(islice(it, _BATCH)):
-            out.write(("," if started else "") + "\n" + ",\n".join(map(encode, chunk)))
+            out.write(("," if started else "") + "\n" + encode(chunk)[1:-1])
             started = True
         out.write("\n]" if started else "]")
     out.write((opening or "") + "}\n")
