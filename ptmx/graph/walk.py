@@ -22,9 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import pairwise, repeat
-from typing import Any
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from ptmx.graph import queries
 from ptmx.graph.core import (
@@ -40,11 +38,14 @@ from ptmx.graph.core import (
 )
 from ptmx.store import Store
 
+if TYPE_CHECKING:
+    import pyarrow as pa  # imported where used: an unlimited walk reads plain columns, no Arrow
+
 Rule = Callable[[TreeNode], Sequence[str]]
 # In-dataset nodes are known by (kind, id) before their names are fetched; models outside the
 # dataset (bases named on cards) by ("outside", lower-case name).
 Ident = tuple[str, int | str]
-Columns = dict[str, list[Any]]
+Columns = dict[str, Sequence[Any]]
 # Neighbour lists longer than this stay in Arrow (see the module docstring); below it, the ~10
 # Arrow calls per list (~200 µs) cost more than plain Python over its rows (~1 µs a row).
 BIG = 200
@@ -147,6 +148,8 @@ class _PlacedIds:
         self._array = None
 
     def array(self) -> pa.Array:
+        import pyarrow as pa
+
         if self._array is None:
             self._array = pa.array(self.ids, pa.int64())
         return self._array
@@ -373,7 +376,7 @@ def _row_node(kind: str, node_id: int | str, columns: Columns, i: int) -> Node:
                 license=columns["license"][i], downloads=downloads, links=columns["links"][i])
 
 
-def _runs(parents: list[int]) -> list[tuple[int, int]]:
+def _runs(parents: Sequence[int]) -> list[tuple[int, int]]:
     """(parent, end row) of each run of equal parents (rows come grouped by parent)."""
     runs = [(before, i) for i, (before, after) in enumerate(pairwise(parents), 1)
             if before != after]
@@ -404,15 +407,27 @@ def _neighbors(
             keys[(owner.key, relation)].add(item.ident)
             _listed(found, (owner.key, relation)).append(item)
 
-    for relation, kind, fetch, child_kind, outward in (
-        (USED_BY, "model", queries.projects_using, "project", False),
-        (USES, "project", queries.models_used_by, "model", True),
+    for relation, kind, fetch, fetch_columns, child_kind, outward in (
+        (USED_BY, "model", queries.projects_using, queries.projects_using_columns, "project",
+         False),
+        (USES, "project", queries.models_used_by, queries.models_used_by_columns, "model", True),
     ):
         wanted_ids = ids(kind, relation)
         if not wanted_ids:
             continue
-        table = fetch(store, wanted_ids)
         owner_key = {n.id: n.key for n in nodes if n.kind == kind}
+        if big >= UNBOUNDED:
+            # Every list is short: plain columns, read in place (no Arrow at all).
+            columns = fetch_columns(store, wanted_ids)
+            begin = 0
+            for parent_id, end in _runs(columns.pop("parent")):
+                found[(owner_key[parent_id], relation)] = _Short(columns, begin, end, child_kind,
+                                                                 outward)
+                begin = end
+            continue
+        import pyarrow as pa
+
+        table = fetch(store, wanted_ids)
         # Rows come grouped by parent; long groups stay Arrow slices, the rest become items in
         # one conversion (per-group conversions would cost more than they save).
         runs = _runs(table.column("parent").to_pylist())
