@@ -24,6 +24,7 @@ from ptmx.graph import (
     BASE,
     DEFAULT_LIMIT,
     DERIVED,
+    EDGE_FIELDS,
     RANKINGS,
     SPACE,
     USED_BY,
@@ -43,7 +44,7 @@ from ptmx.graph import (
     supply_graph,
     top,
 )
-from ptmx.render.output import console_for, dumps, write_json_object
+from ptmx.render.output import console_for, dumps, json_objects, write_json_object
 from ptmx.safetext import visible
 from ptmx.store import Store
 
@@ -162,8 +163,11 @@ def _neighbors(args: argparse.Namespace) -> int:
     result = neighborhood(store, args.id, kind=args.kind, depth=args.depth, limit=limit)
     if args.format == "json":
         # Streamed: an unlimited depth-2 neighbourhood is ~6k nodes and ~16k edges at 1x.
+        # Edges are text and null only: each node key is escaped once, not once per edge.
         write_json_object(result.json_head(),
-                          {"nodes": result.node_dicts(), "edges": result.edge_dicts()})
+                          {"nodes": result.node_dicts(),
+                           "edges": json_objects(EDGE_FIELDS, result.edge_rows())},
+                          encoded=("edges",))
         return 0
     head = (f"{_kind_name(result.root.node)} — depth {result.depth}: "
             f"{result.node_count:,} nodes, {result.edge_count:,} edges")

@@ -31,13 +31,14 @@ from ptmx.graph.impact import (
     impact,
 )
 from ptmx.graph.lineage import Lineage, lineage
-from ptmx.graph.neighborhood import DEFAULT_LIMIT, Neighborhood, neighborhood
+from ptmx.graph.neighborhood import DEFAULT_LIMIT, EDGE_FIELDS, Neighborhood, neighborhood
 from ptmx.graph.rankings import RANKINGS, pagerank, supply_graph, top
 
 __all__ = [
     "BASE",
     "DEFAULT_LIMIT",
     "DERIVED",
+    "EDGE_FIELDS",
     "EXPORT_FORMATS",
     "RANKINGS",
     "SPACE",

@@ -93,14 +93,16 @@ def dumps(value: Any, *, pretty: bool | None = None) -> str:
 
 
 def write_json_object(head: Mapping[str, Any], lists: Mapping[str, Iterable[Any]], *,
-                      out: TextIO | None = None) -> None:
+                      encoded: Collection[str] = (), out: TextIO | None = None) -> None:
     """One JSON object: the keys of ``head``, then each of ``lists`` as an array, written a
     batch of items at a time (a batch per line, one encoder call each: the encoder's set-up
     costs more than a short record), so that neither the whole text nor a second copy of every
-    item is held. To a terminal: indented, as :func:`dumps` does."""
+    item is held. The items of the lists named in ``encoded`` are JSON text already (e.g. from
+    :func:`json_objects`). To a terminal: indented, as :func:`dumps` does."""
     out = out or sys.stdout
     if out is sys.stdout and _pretty(None):
-        out.write(_indented({**head, **{k: list(v) for k, v in lists.items()}}) + "\n")
+        out.write(_indented({**head, **{k: [json.loads(t) for t in v] if k in encoded else list(v)
+                                        for k, v in lists.items()}}) + "\n")
         return
     encode = _COMPACT.encode
     opening = encode(dict(head))[:-1]  # '{"a": 1, ...' without its closing brace
@@ -110,10 +112,34 @@ def write_json_object(head: Mapping[str, Any], lists: Mapping[str, Iterable[Any]
         opening = ""
         it, started = iter(items), False
         while chunk := list(islice(it, _BATCH)):
-            out.write(("," if started else "") + "\n" + encode(chunk)[1:-1])
+            text = ", ".join(chunk) if key in encoded else encode(chunk)[1:-1]
+            out.write(("," if started else "") + "\n" + text)
             started = True
         out.write("\n]" if started else "]")
     out.write((opening or "") + "}\n")
+
+
+def json_objects(keys: Sequence[str], rows: Iterable[Sequence[str | None]]) -> Iterator[str]:
+    """The JSON text of one object per row (``keys`` → the row's values), for rows of strings
+    and nulls only, as :func:`dumps` writes it compactly. Each distinct value is encoded once:
+    the edges of a graph repeat the same few thousand node keys (16k edges, 6k keys at depth 2
+    of the most reused model), which the encoder would escape again in every record."""
+    memo: dict[str | None, str] = {None: "null"}
+
+    def text(value: str | None) -> str:
+        found = memo.get(value)
+        if found is None:
+            if not isinstance(value, str):  # a number or a flag would need its own encoding
+                raise TypeError(f"json_objects takes strings and None, not {type(value).__name__}")
+            found = memo[value] = _COMPACT.encode(value)
+        return found
+
+    names = [_COMPACT.encode(k).replace("{", "{{").replace("}", "}}") for k in keys]
+    template = "{{" + ", ".join(f"{name}: {{}}" for name in names) + "}}"
+    for row in rows:
+        if len(row) != len(names):
+            raise ValueError(f"a row of {len(row)} values for {len(names)} keys")
+        yield template.format(*map(text, row))
 
 
 def write_json_batches(batches: Iterable[Sequence[Any]], *, lines: bool = False,

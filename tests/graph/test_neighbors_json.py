@@ -32,3 +32,22 @@ def test_unlimited_walk_reads_long_lists_like_a_limited_one(sample_store: Store)
     assert unlimited.root.to_dict() == limited.root.to_dict()
     assert unlimited.edges == limited.edges
     assert list(unlimited.node_dicts()) == limited.node_rows()
+
+
+HOSTILE = ['plain', None, 'quote " and \\ backslash', "tab\tnew\nline\x00nul\x1f", "é → 漢字",
+           "\u2028 sep", "[red]markup[/]", "{} braces {0}"]
+
+
+def test_edges_written_as_text_are_what_the_encoder_writes() -> None:
+    """Edges go out as JSON text built from each distinct value once: the same text as the
+    encoder's, whatever the names hold (quotes, control characters, braces, markup)."""
+    from ptmx.render.output import json_objects
+
+    keys = ("source", 'a "key"', "{k}")
+    rows = [(a, b, a) for a in HOSTILE for b in reversed(HOSTILE)]
+    texts = list(json_objects(keys, rows))
+    assert [json.loads(t) for t in texts] == [dict(zip(keys, r, strict=True)) for r in rows]
+    assert texts == [json.dumps(dict(zip(keys, r, strict=True)), ensure_ascii=False)
+                     for r in rows]
+    with pytest.raises(TypeError):
+        list(json_objects(("n",), [(1,)]))
