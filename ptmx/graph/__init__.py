@@ -31,7 +31,13 @@ from ptmx.graph.impact import (
     impact,
 )
 from ptmx.graph.lineage import Lineage, lineage
-from ptmx.graph.neighborhood import DEFAULT_LIMIT, EDGE_FIELDS, Neighborhood, neighborhood
+from ptmx.graph.neighborhood import (
+    DEFAULT_LIMIT,
+    EDGE_FIELDS,
+    NODE_FIELDS,
+    Neighborhood,
+    neighborhood,
+)
 from ptmx.graph.rankings import RANKINGS, pagerank, supply_graph, top
 
 __all__ = [
@@ -40,6 +46,7 @@ __all__ = [
     "DERIVED",
     "EDGE_FIELDS",
     "EXPORT_FORMATS",
+    "NODE_FIELDS",
     "RANKINGS",
     "SPACE",
     "USED_BY",

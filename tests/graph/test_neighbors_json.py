@@ -38,16 +38,21 @@ HOSTILE = ['plain', None, 'quote " and \\ backslash', "tab\tnew\nline\x00nul\x1f
            "\u2028 sep", "[red]markup[/]", "{} braces {0}"]
 
 
-def test_edges_written_as_text_are_what_the_encoder_writes() -> None:
-    """Edges go out as JSON text built from each distinct value once: the same text as the
-    encoder's, whatever the names hold (quotes, control characters, braces, markup)."""
-    from ptmx.render.output import json_objects
+def test_records_written_as_text_are_what_the_encoder_writes() -> None:
+    """Nodes and edges go out as JSON text built column by column, each distinct value encoded
+    once: the same text as the encoder's, whatever the names hold (quotes, control characters,
+    braces, markup), and numbers, flags and nulls as the encoder writes them."""
+    from ptmx.render.output import json_object_batches
 
-    keys = ("source", 'a "key"', "{k}")
-    rows = [(a, b, a) for a in HOSTILE for b in reversed(HOSTILE)]
-    texts = list(json_objects(keys, rows))
-    assert [json.loads(t) for t in texts] == [dict(zip(keys, r, strict=True)) for r in rows]
-    assert texts == [json.dumps(dict(zip(keys, r, strict=True)), ensure_ascii=False)
-                     for r in rows]
-    with pytest.raises(TypeError):
-        list(json_objects(("n",), [(1,)]))
+    keys = ("source", 'a "key"', "{k}", "n", "flag", "other")
+    values = [1, 0, None, True, False, 2.5, -3]
+    rows = [(a, b, a, values[i % 3], values[2 + i % 3], values[i % len(values)])
+            for i, (a, b) in enumerate((a, b) for a in HOSTILE for b in reversed(HOSTILE))]
+    rows *= 40  # several batches, the values' texts remembered across them
+    text = "[" + ", ".join(json_object_batches(keys, rows)) + "]"
+    expected = [dict(zip(keys, r, strict=True)) for r in rows]
+    assert text == json.dumps(expected, ensure_ascii=False)
+    assert list(json_object_batches((), [(), ()])) == ["{}, {}"]
+    assert list(json_object_batches(("a",), [])) == []
+    with pytest.raises(ValueError):
+        list(json_object_batches(("a", "b"), [("x",)]))
