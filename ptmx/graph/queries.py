@@ -59,6 +59,19 @@ def models_by_id(store: Store, ids: Sequence[int]) -> list[dict[str, Any]]:
     )
 
 
+def model_named(store: Store, ref: str) -> dict[str, Any] | None:
+    """The attributes of :func:`models_by_id` of the model ``ref`` names, found as
+    ``ptmx.store.find_model_id`` finds it (exact spelling first, then case-insensitive, lowest
+    id), in one query; None when no model has that name."""
+    rows = store.rows(
+        """SELECT model_id AS id, model AS name, license, downloads, reuse_count AS links
+           FROM model_summary WHERE model_lc = lower($ref)
+           ORDER BY model = $ref DESC, model_id LIMIT 1""",
+        {"ref": ref},
+    )
+    return rows[0] if rows else None
+
+
 def projects_by_id(store: Store, ids: Sequence[int]) -> list[dict[str, Any]]:
     """Project node attributes: id, name (owner/name), license, links (models it uses)."""
     if not ids:
