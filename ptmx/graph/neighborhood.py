@@ -32,6 +32,11 @@ class Neighborhood(Subgraph):
     depth: int = 1
     limit: int | None = DEFAULT_LIMIT
 
+    @property
+    def truncated(self) -> int:
+        """Neighbours left out by the limit; none without one (no walk of the tree then)."""
+        return 0 if self.limit is None else super().truncated
+
     def to_dict(self) -> dict[str, Any]:
         return {**self.json_head(), "nodes": list(self.node_dicts()),
                 "edges": list(self.edge_dicts())}
