@@ -31,14 +31,22 @@ from ptmx.graph.impact import (
     impact,
 )
 from ptmx.graph.lineage import Lineage, lineage
-from ptmx.graph.neighborhood import DEFAULT_LIMIT, Neighborhood, neighborhood
+from ptmx.graph.neighborhood import (
+    DEFAULT_LIMIT,
+    EDGE_FIELDS,
+    NODE_FIELDS,
+    Neighborhood,
+    neighborhood,
+)
 from ptmx.graph.rankings import RANKINGS, pagerank, supply_graph, top
 
 __all__ = [
     "BASE",
     "DEFAULT_LIMIT",
     "DERIVED",
+    "EDGE_FIELDS",
     "EXPORT_FORMATS",
+    "NODE_FIELDS",
     "RANKINGS",
     "SPACE",
     "USED_BY",

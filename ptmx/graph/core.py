@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ptmx.errors import NotFoundError, UsageError
 from ptmx.graph import queries
 from ptmx.safetext import visible
-from ptmx.store import Store, find_model_id, find_project_id, suggest_models, suggest_projects
+from ptmx.store import Store, find_project_id, suggest_models, suggest_projects
 from ptmx.store.lookup import normalise_model_id, normalise_project
 
 if TYPE_CHECKING:
@@ -223,17 +223,18 @@ def resolve(store: Store, ref: str, kind: str | None = None) -> Node:
             kind, text = prefix, text[len(prefix) + 1:]
     if not text:
         raise UsageError("empty model or project id")
-    model_id = find_model_id(store, text) if kind in (None, "model") else None
+    # The model's attributes come with its lookup (one query: a shell lookup pays for each).
+    model = queries.model_named(store, normalise_model_id(text)) if kind in (None, "model") else None
     project_id = find_project_id(store, text) if kind in (None, "project") else None
     # Ids echoed in messages are outside text: control characters are shown, not sent.
     shown = visible(text, newlines=False)
-    if model_id is not None and project_id is not None:
+    if model is not None and project_id is not None:
         raise UsageError(
             f"'{shown}' is both a model and a project",
             hint=f"add --kind model or --kind project (or write model:{shown} / project:{shown})",
         )
-    if model_id is not None:
-        return model_node(queries.models_by_id(store, [model_id])[0])
+    if model is not None:
+        return model_node(model)
     if project_id is not None:
         return project_node(queries.projects_by_id(store, [project_id])[0])
     if kind in (None, "model"):

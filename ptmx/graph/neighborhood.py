@@ -17,6 +17,12 @@ from ptmx.graph.walk import walk
 from ptmx.store import Store
 
 DEFAULT_LIMIT = 50
+# The keys of each node in a neighbourhood's JSON (as Subgraph.node_rows).
+NODE_FIELDS = ("key", "kind", "name", "depth", "parent", "relation", "license", "downloads",
+               "links", "in_dataset")
+# The keys of each edge in a neighbourhood's JSON (Edge's own fields, minus the lineage-only
+# provenance a neighbourhood does not read).
+EDGE_FIELDS = ("source", "target", "kind", "relation", "origin")
 
 
 @dataclass
@@ -25,6 +31,11 @@ class Neighborhood(Subgraph):
 
     depth: int = 1
     limit: int | None = DEFAULT_LIMIT
+
+    @property
+    def truncated(self) -> int:
+        """Neighbours left out by the limit; none without one (no walk of the tree then)."""
+        return 0 if self.limit is None else super().truncated
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.json_head(), "nodes": list(self.node_dicts()),
@@ -38,20 +49,28 @@ class Neighborhood(Subgraph):
 
     def node_dicts(self) -> Iterator[dict[str, Any]]:
         """:meth:`node_rows`, one at a time (the tree parent carried down, not looked up)."""
+        for row in self.node_values():
+            yield dict(zip(NODE_FIELDS, row, strict=True))
+
+    def node_values(self) -> Iterator[tuple[Any, ...]]:
+        """The values of :meth:`node_dicts`, in :data:`NODE_FIELDS` order."""
         stack: list[tuple[TreeNode, str | None]] = [(self.root, None)]
         while stack:
             tree, parent = stack.pop()
             n = tree.node
-            yield {"key": n.key, "kind": n.kind, "name": n.name, "depth": tree.depth,
-                   "parent": parent, "relation": tree.relation, "license": n.license,
-                   "downloads": n.downloads, "links": n.links, "in_dataset": n.in_dataset}
+            yield (n.key, n.kind, n.name, tree.depth, parent, tree.relation, n.license,
+                   n.downloads, n.links, n.in_dataset)
             stack.extend(reversed([(c, n.key) for b in tree.branches for c in b.children]))
 
     def edge_dicts(self) -> Iterator[dict[str, Any]]:
         """The edges as dicts (what ``dataclasses.asdict`` gives, ~30× faster)."""
+        for row in self.edge_rows():
+            yield dict(zip(EDGE_FIELDS, row, strict=True))
+
+    def edge_rows(self) -> Iterator[tuple[str, str, str, str | None, str | None]]:
+        """The values of :meth:`edge_dicts`, in :data:`EDGE_FIELDS` order (all text or null)."""
         for e in self.edges:
-            yield {"source": e.source, "target": e.target, "kind": e.kind,
-                   "relation": e.relation, "origin": e.origin}
+            yield e.source, e.target, e.kind, e.relation, e.origin
 
 
 def relations(tree: TreeNode) -> tuple[str, ...]:

@@ -8,11 +8,14 @@ Reuse links are read with DISTINCT because a full PeaTMOSS import may repeat a p
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
+import duckdb
 
 from ptmx.store import Store
+
+if TYPE_CHECKING:
+    import pyarrow as pa  # loaded by the store's Arrow queries; an unlimited walk never needs it
 
 # Projects' link counts and license expressions (the ScanCode keys as one AND expression, as the
 # license engine reads them; 'NONE' when scanned without a license, NULL when never scanned) are
@@ -56,6 +59,19 @@ def models_by_id(store: Store, ids: Sequence[int]) -> list[dict[str, Any]]:
     )
 
 
+def model_named(store: Store, ref: str) -> dict[str, Any] | None:
+    """The attributes of :func:`models_by_id` of the model ``ref`` names, found as
+    ``ptmx.store.find_model_id`` finds it (exact spelling first, then case-insensitive, lowest
+    id), in one query; None when no model has that name."""
+    rows = store.rows(
+        """SELECT model_id AS id, model AS name, license, downloads, reuse_count AS links
+           FROM model_summary WHERE model_lc = lower($ref)
+           ORDER BY model = $ref DESC, model_id LIMIT 1""",
+        {"ref": ref},
+    )
+    return rows[0] if rows else None
+
+
 def projects_by_id(store: Store, ids: Sequence[int]) -> list[dict[str, Any]]:
     """Project node attributes: id, name (owner/name), license, links (models it uses)."""
     if not ids:
@@ -67,6 +83,19 @@ def projects_by_id(store: Store, ids: Sequence[int]) -> list[dict[str, Any]]:
     )
 
 
+_PROJECTS_USING = """
+    SELECT l.model_id AS parent, p.project_id AS id, p.project AS name, p.license, p.links
+    FROM reuse_link l JOIN project_summary p ON p.project_id = l.project_id
+    WHERE l.model_id IN (SELECT unnest(?))
+    ORDER BY parent, p.links DESC, lower(name), id"""
+
+_MODELS_USED_BY = """
+    SELECT project_id AS parent, model_id AS id, model AS name, license, downloads,
+           reuse_count AS links
+    FROM reuse_link WHERE project_id IN (SELECT unnest(?))
+    ORDER BY parent, downloads DESC NULLS LAST, name"""
+
+
 def projects_using(store: Store, model_ids: Sequence[int]) -> pa.Table:
     """Projects using the given models: parent (model id), id, name, license, links.
 
@@ -74,14 +103,7 @@ def projects_using(store: Store, model_ids: Sequence[int]) -> pa.Table:
     has thousands of projects and the walk builds nodes only for the ones it shows. Reads the
     store's precomputed reuse_link and project_summary, so nothing is aggregated per call.
     """
-    return store.query(
-        """SELECT l.model_id AS parent, p.project_id AS id, p.project AS name, p.license,
-                  p.links
-           FROM reuse_link l JOIN project_summary p ON p.project_id = l.project_id
-           WHERE l.model_id IN (SELECT unnest(?))
-           ORDER BY parent, p.links DESC, lower(name), id""",
-        [list(model_ids)],
-    )
+    return store.query(_PROJECTS_USING, [list(model_ids)])
 
 
 def models_used_by(store: Store, project_ids: Sequence[int]) -> pa.Table:
@@ -90,13 +112,31 @@ def models_used_by(store: Store, project_ids: Sequence[int]) -> pa.Table:
     Per project, most downloaded models first. reuse_link carries the models' attributes, so
     nothing is joined per call.
     """
-    return store.query(
-        """SELECT project_id AS parent, model_id AS id, model AS name, license, downloads,
-                  reuse_count AS links
-           FROM reuse_link WHERE project_id IN (SELECT unnest(?))
-           ORDER BY parent, downloads DESC NULLS LAST, name""",
-        [list(project_ids)],
-    )
+    return store.query(_MODELS_USED_BY, [list(project_ids)])
+
+
+def projects_using_columns(store: Store, model_ids: Sequence[int]) -> dict[str, Sequence[Any]]:
+    """:func:`projects_using` as plain columns (name → values), for a walk that shows every row."""
+    return _columns(store, _PROJECTS_USING, [list(model_ids)])
+
+
+def models_used_by_columns(store: Store, project_ids: Sequence[int]) -> dict[str, Sequence[Any]]:
+    """:func:`models_used_by` as plain columns (name → values), for a walk that shows every row."""
+    return _columns(store, _MODELS_USED_BY, [list(project_ids)])
+
+
+def _columns(store: Store, sql: str, params: list[Any]) -> dict[str, Sequence[Any]]:
+    """The result's columns as tuples, from DuckDB's rows: an unlimited walk turns every value
+    into Python anyway, and this way a shell lookup does not import pyarrow (~20 ms)."""
+    with store.cursor() as cur:
+        try:
+            cur.execute(sql, params)
+            names = [d[0] for d in cur.description or ()]
+            rows = cur.fetchall()
+        except duckdb.Error as exc:
+            raise store.failure(exc) from exc
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * len(names)
+    return dict(zip(names, columns, strict=True))
 
 
 def lineage_of(

@@ -18,13 +18,11 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import pairwise
-from typing import Any
-
-import pyarrow as pa
+from itertools import pairwise, repeat
+from typing import TYPE_CHECKING, Any
 
 from ptmx.graph import queries
 from ptmx.graph.core import (
@@ -40,11 +38,14 @@ from ptmx.graph.core import (
 )
 from ptmx.store import Store
 
+if TYPE_CHECKING:
+    import pyarrow as pa  # imported where used: an unlimited walk reads plain columns, no Arrow
+
 Rule = Callable[[TreeNode], Sequence[str]]
 # In-dataset nodes are known by (kind, id) before their names are fetched; models outside the
 # dataset (bases named on cards) by ("outside", lower-case name).
 Ident = tuple[str, int | str]
-Columns = dict[str, list[Any]]
+Columns = dict[str, Sequence[Any]]
 # Neighbour lists longer than this stay in Arrow (see the module docstring); below it, the ~10
 # Arrow calls per list (~200 µs) cost more than plain Python over its rows (~1 µs a row).
 BIG = 200
@@ -142,7 +143,13 @@ class _PlacedIds:
         self.ids.append(node_id)
         self._array = None
 
+    def extend(self, node_ids: Iterable[int]) -> None:
+        self.ids.extend(node_ids)
+        self._array = None
+
     def array(self) -> pa.Array:
+        import pyarrow as pa
+
         if self._array is None:
             self._array = pa.array(self.ids, pa.int64())
         return self._array
@@ -238,9 +245,14 @@ class _Walker:
         self.placed_ids: dict[str, _PlacedIds] = defaultdict(_PlacedIds)
         if root.id is not None:
             self.placed_ids[root.kind].append(root.id)
+        # The key of every placed node, per kind of ident and id: a short list's rows are looked
+        # up by id alone (no ident tuple per row).
+        self.keys: dict[str, dict[int | str, str]] = defaultdict(dict)
+        self.keys[_ident(root)[0]][_ident(root)[1]] = root.key
         self.parent: dict[Ident, TreeNode] = {}
-        # Edges without duplicates, in discovery order (as EdgeSet, keyed the same way).
-        self.edges: dict[tuple[str, str, str], Edge] = {}
+        # Edges without duplicates, in discovery order (as EdgeSet, keyed the same way). A reuse
+        # edge of a short list is only keyed here (None) and made an Edge at the end.
+        self.edges: dict[tuple[str, str, str], Edge | None] = {}
 
     def expand(self, current: TreeNode, relation: str, group: Group | None,
                level: int) -> list[TreeNode]:
@@ -270,26 +282,36 @@ class _Walker:
 
     def expand_short(self, current: TreeNode, relation: str, group: _Short,
                      came_from: Ident | None, level: int) -> list[TreeNode]:
-        """:meth:`expand` for a short reuse list, reading its rows in place."""
+        """:meth:`expand` for a short reuse list, reading its rows in place.
+
+        A list holds each neighbour once (the pairs are DISTINCT), so which rows are new does
+        not depend on the rows placed before them in the same list: they are picked at once,
+        and the first ``limit`` of them placed."""
         rows = group.rows(came_from)
         if not rows:
             return []
-        branch = Branch(relation, total=len(rows))
-        children, placed, kind, limit = branch.children, self.placed, group.kind, self.limit
-        ids = group.columns["id"]
-        for i in rows:
-            ident = (kind, ids[i])
-            if ident in placed:
-                branch.seen += 1
-            elif limit is None or len(children) < limit:
-                node = _row_node(kind, ids[i], group.columns, i)
-                child = TreeNode(node, level, relation)
-                placed[ident] = child
-                self.placed_ids[kind].append(ids[i])
-                self.parent[ident] = current
-                children.append(child)
-            else:
-                branch.more += 1
+        kind, columns = group.kind, group.columns
+        ids, names, licenses, links = (columns["id"], columns["name"], columns["license"],
+                                       columns["links"])
+        downloads = columns.get("downloads")
+        keys = self.keys[kind]
+        fresh = [i for i in rows if ids[i] not in keys]
+        branch = Branch(relation, total=len(rows), seen=len(rows) - len(fresh))
+        if self.limit is not None and len(fresh) > self.limit:
+            branch.more = len(fresh) - self.limit
+            fresh = fresh[:self.limit]
+        children, placed, parent = branch.children, self.placed, self.parent
+        for i in fresh:
+            node_id, name = ids[i], names[i]
+            node = Node(f"{kind}:{name}", kind, name, int(node_id), licenses[i],
+                        None if downloads is None else downloads[i], links[i])
+            child = TreeNode(node, level, relation)
+            ident = (kind, node_id)
+            placed[ident] = child
+            parent[ident] = current
+            keys[node_id] = node.key
+            children.append(child)
+        self.placed_ids[kind].extend(ids[i] for i in fresh)
         current.branches.append(branch)
         return list(children)
 
@@ -297,6 +319,7 @@ class _Walker:
         node = item.node or _node_from(item)
         child = TreeNode(node, level, relation)
         self.placed[item.ident] = child
+        self.keys[item.ident[0]][item.ident[1]] = node.key
         if node.id is not None:
             self.placed_ids[node.kind].append(node.id)
         self.parent[item.ident] = current
@@ -304,18 +327,17 @@ class _Walker:
 
     def add_edges(self, found: dict[tuple[str, str], Group]) -> None:
         """Edges between nodes that are both in the result, whichever parent placed them."""
-        placed = self.placed
+        edges = self.edges
         for (owner, _relation), group in found.items():
             if isinstance(group, _Short):
-                ids, kind = group.columns["id"], group.kind
-                edges, outward = self.edges, group.outward
-                for i in range(group.start, group.end):
-                    hit = placed.get((kind, ids[i]))
-                    if hit is not None:
-                        # EdgeSet.add inlined: ~20k rows at depth 2 of the most reused model
-                        ends = (owner, hit.node.key) if outward else (hit.node.key, owner)
-                        if (*ends, "uses") not in edges:
-                            edges[(*ends, "uses")] = Edge(*ends, "uses")
+                # ~20k rows at depth 2 of the most reused model: looked up and keyed in bulk.
+                # A key already there keeps its place (and a reuse edge's value is None anyway).
+                keys = self.keys[group.kind]
+                found_keys = [k for k in map(keys.get, group.columns["id"][group.start:group.end])
+                              if k is not None]
+                pairs = (zip(repeat(owner), found_keys, repeat("uses")) if group.outward
+                         else zip(found_keys, repeat(owner), repeat("uses")))
+                edges.update(zip(pairs, repeat(None)))
                 continue
             hits = (group.placed_items(self.placed_ids[group.kind]) if isinstance(group, _Rows)
                     else [item for item in group if item.ident in self.placed])
@@ -328,8 +350,8 @@ class _Walker:
     def result(self) -> Walk:
         by_key = {t.node.key: t for t in self.placed.values()}
         parents = {self.placed[ident].node.key: p.node.key for ident, p in self.parent.items()}
-        return Walk(self.tree, {k: t.node for k, t in by_key.items()}, list(self.edges.values()),
-                    parents, by_key)
+        edges = [Edge(*ends) if edge is None else edge for ends, edge in self.edges.items()]
+        return Walk(self.tree, {k: t.node for k, t in by_key.items()}, edges, parents, by_key)
 
 
 def _listed(found: dict[tuple[str, str], Group], key: tuple[str, str]) -> list[_Item]:
@@ -354,7 +376,7 @@ def _row_node(kind: str, node_id: int | str, columns: Columns, i: int) -> Node:
                 license=columns["license"][i], downloads=downloads, links=columns["links"][i])
 
 
-def _runs(parents: list[int]) -> list[tuple[int, int]]:
+def _runs(parents: Sequence[int]) -> list[tuple[int, int]]:
     """(parent, end row) of each run of equal parents (rows come grouped by parent)."""
     runs = [(before, i) for i, (before, after) in enumerate(pairwise(parents), 1)
             if before != after]
@@ -385,19 +407,31 @@ def _neighbors(
             keys[(owner.key, relation)].add(item.ident)
             _listed(found, (owner.key, relation)).append(item)
 
-    for relation, kind, fetch, child_kind, outward in (
-        (USED_BY, "model", queries.projects_using, "project", False),
-        (USES, "project", queries.models_used_by, "model", True),
+    for relation, kind, fetch, fetch_columns, child_kind, outward in (
+        (USED_BY, "model", queries.projects_using, queries.projects_using_columns, "project",
+         False),
+        (USES, "project", queries.models_used_by, queries.models_used_by_columns, "model", True),
     ):
         wanted_ids = ids(kind, relation)
         if not wanted_ids:
             continue
-        table = fetch(store, wanted_ids)
         owner_key = {n.id: n.key for n in nodes if n.kind == kind}
+        if big >= UNBOUNDED:
+            # Every list is short: plain columns, read in place (no Arrow at all).
+            columns = fetch_columns(store, wanted_ids)
+            begin = 0
+            for parent_id, end in _runs(columns.pop("parent")):
+                found[(owner_key[parent_id], relation)] = _Short(columns, begin, end, child_kind,
+                                                                 outward)
+                begin = end
+            continue
+        import pyarrow as pa
+
+        table = fetch(store, wanted_ids)
         # Rows come grouped by parent; long groups stay Arrow slices, the rest become items in
         # one conversion (per-group conversions would cost more than they save).
         runs = _runs(table.column("parent").to_pylist())
-        short: list[pa.Table] = []
+        short: list[tuple[int, int]] = []  # (start, length) of each short list in ``table``
         spans: list[tuple[tuple[str, str], int]] = []
         start = at = 0
         for parent_id, end in runs:
@@ -405,14 +439,16 @@ def _neighbors(
             if end - start > big:
                 found[key] = _Rows(table.slice(start, end - start), child_kind, outward)
             else:
-                short.append(table.slice(start, end - start))
+                short.append((start, end - start))
                 at += end - start
                 spans.append((key, at))
                 found[key] = []  # keeps the rows' order of owners; filled below
             start = end
         if short:
-            # One conversion for every short list (per-list conversions cost more than they save).
-            columns = _columns(pa.concat_tables(short) if len(short) < len(runs) else table)
+            # One conversion for every short list (per-list conversions cost more than they save);
+            # slices only when some lists stay in Arrow (an unlimited walk has none).
+            columns = _columns(table if len(short) == len(runs) else
+                               pa.concat_tables([table.slice(*span) for span in short]))
             begin = 0
             for key, end in spans:
                 found[key] = _Short(columns, begin, end, child_kind, outward)
