@@ -172,3 +172,14 @@ def test_explain_of_an_unknown_model_is_one_line(capsys: pytest.CaptureFixture[s
     rc = main(["licenses", "explain", "acme/nope", "--data", str(chain_dir)])
     err = capsys.readouterr().err
     assert rc == 2 and err.startswith("ptmx: no model 'acme/nope'") and "Traceback" not in err
+
+
+def test_an_unknown_derived_licence_does_not_hide_an_inherited_base(chain_store: Store) -> None:
+    # Seen on the Hub's real lineage (inceptionai/jais-adapted-7b, an Apache relabel of Llama 2):
+    # a derivative whose licence is not recorded is undecided under a restrictive base, whether
+    # that base is its own (acme/l1 → acme/l2 would be) or further up the chain.
+    edge = _edge(chain_store, "acme/l2", "acme/l3")  # mit, under Llama 3 → no licence recorded
+    assert edge.verdict == "unknown" and edge.inherited_from == "meta/llama3"
+    assert verdict_for("llama3", None, "derive").verdict == "unknown"
+    # a known derived licence is judged as before: the Apache relabel of the Llama 3 line
+    assert _edge(chain_store, "acme/l3", "acme/l4").verdict == "conflict"
