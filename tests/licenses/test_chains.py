@@ -183,3 +183,22 @@ def test_an_unknown_derived_licence_does_not_hide_an_inherited_base(chain_store:
     assert verdict_for("llama3", None, "derive").verdict == "unknown"
     # a known derived licence is judged as before: the Apache relabel of the Llama 3 line
     assert _edge(chain_store, "acme/l3", "acme/l4").verdict == "conflict"
+
+
+def test_the_licence_to_carry_keeps_the_base_and_the_ancestor(tmp_path: Path) -> None:
+    # OpenLLM-Ro/RoGemma-7b-Instruct (cc-by-nc-4.0, a Gemma fine-tune) → its DPO model: the
+    # conflict comes from Gemma, but carrying `gemma` alone would drop the parent's NonCommercial.
+    from ptmx.licenses.remedies import remedies_for
+
+    store = open_store(build_license_dataset(
+        tmp_path / "carry", {"g/gemma": ["gemma"], "ro/instruct": ["cc-by-nc-4.0"],
+                             "ro/dpo": ["cc-by-nc-4.0"], "ro/relabel": ["apache-2.0"]},
+        {"a/app": (["mit"], ["ro/dpo"])},
+        [("ro/instruct", "g/gemma", "finetune"), ("ro/dpo", "ro/instruct", "finetune"),
+         ("ro/relabel", "ro/instruct", "finetune")]))
+    edges = [_edge(store, "ro/instruct", d) for d in ("ro/dpo", "ro/relabel")]
+    assert [(e.verdict, e.inherited_from) for e in edges] == [("conflict", "g/gemma")] * 2
+    carried = [r.carry and r.carry["license"] for r in remedies_for(store, edges) if r]
+    assert len(carried) == 2 and all(c and "CC-BY-NC-4.0" in c and "gemma" in c.lower()
+                                     for c in carried)
+    assert all(verdict_for("cc-by-nc-4.0", c, "derive").verdict != "drift" for c in carried)
