@@ -288,10 +288,9 @@ def _own(row: dict[str, Any] | None, name: str, dataset: dict[str, Any] | None) 
 def edges_measure(store: Any, rows: list[dict[str, Any]], family: dict[str, str]) -> dict[str, Any]:
     """(a) and (c): every tree edge judged as the audit judges an edge, with and without the
     base's own chain; the derived models' own licences, decided or not."""
-    from ptmx.licenses import Chain, Lineage, judge_effective, queries
+    from ptmx.licenses import Lineage, queries
     from ptmx.licenses.audit import AuditRecord, _edge_verdict
-    from ptmx.licenses.verdicts import verdict_for
-    from ptmx.licenses.vocabulary import Activity, Verdict
+    from ptmx.licenses.vocabulary import Verdict
 
     names = sorted({r["model"] for r in rows} | {b for r in rows for b in r["base_models"] or []})
     dataset = queries.models_by_name(store, names)
@@ -342,8 +341,21 @@ def edges_measure(store: Any, rows: list[dict[str, Any]], family: dict[str, str]
                 c["restrictive: undecided"] += 1
             else:
                 c["restrictive: kept"] += 1
-    # (c) the derived models' own licences: decided or not, for use by an MIT project (the
-    # sample's commonest project licence), own licence alone and with the chain.
+    return {"per_family": {f: dict(c) for f, c in sorted(per_family.items())},
+            "changes": dict(changes.most_common()), "examples": dict(examples),
+            "derived_licences": derived_licences(rows, lineage, ids, dataset), "lineage": lineage,
+            "ids": ids,
+            "dataset": dataset, "findings": findings}
+
+
+def derived_licences(rows: list[dict[str, Any]], lineage: Any, ids: dict[str, int],
+                     dataset: dict[str, dict[str, Any]]) -> dict[str, int]:
+    """(c) the derived models' own licences: decided or not, for use by an MIT project (the
+    sample's commonest project licence), own licence alone and with the chain."""
+    from ptmx.licenses import Chain, judge_effective
+    from ptmx.licenses.verdicts import verdict_for
+    from ptmx.licenses.vocabulary import Activity, Verdict
+
     own_states: Counter[str] = Counter()
     for row in rows:
         if not row["base_models"]:
@@ -362,10 +374,7 @@ def edges_measure(store: Any, rows: list[dict[str, Any]], family: dict[str, str]
                 or (own or "").lower() in ("other", "unknown") else "decided" if not
                 Verdict(alone).undecided else f"undecided tag {tag}")
         own_states[kind] += 1
-    return {"per_family": {f: dict(c) for f, c in sorted(per_family.items())},
-            "changes": dict(changes.most_common()), "examples": dict(examples),
-            "derived_licences": dict(own_states), "lineage": lineage, "ids": ids,
-            "dataset": dataset, "findings": findings}
+    return dict(own_states)
 
 
 def what_if(store: Any, rows: list[dict[str, Any]], measured: dict[str, Any]) -> dict[str, Any]:
