@@ -384,9 +384,23 @@ def _decide(own: str | None, licenses: tuple[str, ...], downstream: str | None,
     best, index = base, -1
     for i, lic in enumerate(licenses):
         j = verdict_for(lic, downstream, act)
-        if _stricter(j.verdict, best.verdict, act):
+        if _stricter(j.verdict, best.verdict, act) or \
+                _unknown_downstream(j.verdict, best.verdict, lic, downstream, act):
             best, index = j, i
     return base, best, index
+
+
+def _unknown_downstream(candidate: Verdict, current: Verdict, lic: str, downstream: str | None,
+                        activity: Activity) -> bool:
+    """Whether an inherited licence that is known, but undecided here only because the
+    downstream licence is not known (a derived model whose card names none), makes a milder
+    verdict undecided: the derived model may not carry the ancestor's terms. Without this, an
+    Apache relabel of a Llama 2 base passed its derivatives of unknown licence as
+    ok-with-obligations, while the Llama 2 base's own derivatives were unknown."""
+    if downstream is not None or not candidate.undecided or current.undecided:
+        return False
+    worst = verdict_for(lic, NONE, activity).verdict  # what a derivative that carries nothing gets
+    return not worst.undecided and worst.rank > current.rank
 
 
 def judge_effective(own: str | None, chain: Chain, downstream: str | None,

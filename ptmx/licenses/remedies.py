@@ -524,6 +524,20 @@ def _deciding_license(rec: AuditRecord) -> str | None:
     return rec.upstream
 
 
+def _with_own(rec: AuditRecord, deciding: str) -> str:
+    """For an edge an ancestor decided: the deciding licence AND the base's own when carrying
+    the ancestor's alone would break the base's (a CC-BY-NC fine-tune of Gemma: its derivative
+    must keep Gemma *and* NonCommercial, seen on the Hub's real lineage)."""
+    own = rec.upstream
+    if rec.kind != "edge" or not rec.inherited_from or not own or own == deciding:
+        return deciding
+    if not all(leaf.license.family.is_grant for leaf in leaves(parse(own))):
+        return deciding  # the base's own licence is not known: nothing to add
+    if verdict_for(own, deciding, Activity.DERIVE).verdict.failing:
+        return f"{deciding} AND {own}"
+    return deciding
+
+
 def carry(rec: AuditRecord) -> dict[str, Any] | None:
     """The exact licence the downstream should carry so the finding goes away (checked with the
     engine): for a derived model the upstream licence (or its copyleft carrier); for a project
@@ -531,6 +545,7 @@ def carry(rec: AuditRecord) -> dict[str, Any] | None:
     upstream = _deciding_license(rec)
     if not upstream or upstream.strip().upper() == NONE:
         return None
+    upstream = _with_own(rec, upstream)
     terms = [leaf.license for leaf in leaves(parse(upstream)) if leaf.license.family.is_grant]
     if not terms or any(t.family in (Family.NO_GRANT, Family.NO_DERIVATIVES) for t in terms):
         return None

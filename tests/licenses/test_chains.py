@@ -172,3 +172,33 @@ def test_explain_of_an_unknown_model_is_one_line(capsys: pytest.CaptureFixture[s
     rc = main(["licenses", "explain", "acme/nope", "--data", str(chain_dir)])
     err = capsys.readouterr().err
     assert rc == 2 and err.startswith("ptmx: no model 'acme/nope'") and "Traceback" not in err
+
+
+def test_an_unknown_derived_licence_does_not_hide_an_inherited_base(chain_store: Store) -> None:
+    # Seen on the Hub's real lineage (inceptionai/jais-adapted-7b, an Apache relabel of Llama 2):
+    # a derivative whose licence is not recorded is undecided under a restrictive base, whether
+    # that base is its own (acme/l1 → acme/l2 would be) or further up the chain.
+    edge = _edge(chain_store, "acme/l2", "acme/l3")  # mit, under Llama 3 → no licence recorded
+    assert edge.verdict == "unknown" and edge.inherited_from == "meta/llama3"
+    assert verdict_for("llama3", None, "derive").verdict == "unknown"
+    # a known derived licence is judged as before: the Apache relabel of the Llama 3 line
+    assert _edge(chain_store, "acme/l3", "acme/l4").verdict == "conflict"
+
+
+def test_the_licence_to_carry_keeps_the_base_and_the_ancestor(tmp_path: Path) -> None:
+    # OpenLLM-Ro/RoGemma-7b-Instruct (cc-by-nc-4.0, a Gemma fine-tune) → its DPO model: the
+    # conflict comes from Gemma, but carrying `gemma` alone would drop the parent's NonCommercial.
+    from ptmx.licenses.remedies import remedies_for
+
+    store = open_store(build_license_dataset(
+        tmp_path / "carry", {"g/gemma": ["gemma"], "ro/instruct": ["cc-by-nc-4.0"],
+                             "ro/dpo": ["cc-by-nc-4.0"], "ro/relabel": ["apache-2.0"]},
+        {"a/app": (["mit"], ["ro/dpo"])},
+        [("ro/instruct", "g/gemma", "finetune"), ("ro/dpo", "ro/instruct", "finetune"),
+         ("ro/relabel", "ro/instruct", "finetune")]))
+    edges = [_edge(store, "ro/instruct", d) for d in ("ro/dpo", "ro/relabel")]
+    assert [(e.verdict, e.inherited_from) for e in edges] == [("conflict", "g/gemma")] * 2
+    carried = [r.carry and r.carry["license"] for r in remedies_for(store, edges) if r]
+    assert len(carried) == 2 and all(c and "CC-BY-NC-4.0" in c and "gemma" in c.lower()
+                                     for c in carried)
+    assert all(verdict_for("cc-by-nc-4.0", c, "derive").verdict != "drift" for c in carried)
