@@ -35,6 +35,7 @@ from ptmx.licenses.chains import Chain, Lineage, judge_effective
 from ptmx.licenses.expressions import NONE, leaves, parse
 from ptmx.licenses.other import is_other, resolve_other
 from ptmx.licenses.rules.book import preferred_id
+from ptmx.licenses.symbols import knowledge
 from ptmx.licenses.verdicts import verdict_for
 from ptmx.licenses.vocabulary import Activity, Family, Verdict
 from ptmx.store import Store
@@ -538,6 +539,33 @@ def _with_own(rec: AuditRecord, deciding: str) -> str:
     return deciding
 
 
+def card_license(expression: str) -> str:
+    """The model-card metadata that declares ``expression`` (an AND of licence ids) as the Hub
+    reads it: Hub licence ids in lower case, a list for several, and ``other`` with
+    ``license_name`` / ``license_link`` for a licence the Hub's list does not hold — the Hub
+    accepts no SPDX expression and no LicenseRef in ``license:``."""
+    kb = knowledge()
+    listed: list[str] = []
+    unlisted: list[tuple[str, str | None]] = []  # (slug, url) of licences the Hub cannot name
+    for symbol in dict.fromkeys(leaf.license.symbol for leaf in leaves(parse(expression))):
+        hub = kb.hub_id(symbol)
+        if hub is not None:
+            listed.append(hub)
+            continue
+        record = kb.get(symbol)
+        slug = re.sub(r"^licenseref-(ptmx|scancode)-", "", preferred_id(symbol).lower())
+        unlisted.append((re.sub(r"[^a-z0-9.+-]+", "-", slug), record.url if record else None))
+    tags = listed + (["other"] if unlisted else [])
+    lines = [f"license: {tags[0]}"] if len(tags) == 1 else ["license:", *(f"- {t}" for t in tags)]
+    if unlisted:
+        # One license_name per card: several unlisted licences share a name and a LICENSE file
+        # in the repository that holds each text.
+        url = unlisted[0][1] if len(unlisted) == 1 else None
+        lines += [f"license_name: {'-and-'.join(slug for slug, _ in unlisted)}",
+                  f"license_link: {url or 'LICENSE'}"]
+    return "\n".join(lines)
+
+
 def carry(rec: AuditRecord) -> dict[str, Any] | None:
     """The exact licence the downstream should carry so the finding goes away (checked with the
     engine): for a derived model the upstream licence (or its copyleft carrier); for a project
@@ -563,7 +591,7 @@ def carry(rec: AuditRecord) -> dict[str, Any] | None:
             where = "model card" if activity is Activity.DERIVE else "LICENSE / NOTICE"
             return {
                 "license": option, "for": who, "where": where,
-                "text": f"license: {option}" if activity is Activity.DERIVE else
+                "text": card_license(option) if activity is Activity.DERIVE else
                 f"The model weights {rec.model} are licensed under {first.name} "
                 f"({preferred_id(first.symbol)}), not under this project's licence"
                 + (f": {first.url}" if first.url else "") + ".",

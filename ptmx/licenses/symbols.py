@@ -125,6 +125,7 @@ class KnowledgeBase:
         for row in aliases:
             self.aliases.setdefault(normalise(row["alias"]), row["symbol"])
         self._scancode: dict[str, dict[str, Any]] | None = None
+        self._hub_ids: dict[str, str] | None = None
         self._osadl = set(compat.get("licenses", []))
         self._osadl_verdicts: dict[tuple[str, str], str] = {}
         for value, table in (("no", compat.get("no", {})), ("unknown", compat.get("unknown", {})),
@@ -235,6 +236,17 @@ class KnowledgeBase:
             if row["symbol"] == symbol and row["vocabulary"] == "hf":
                 return row["alias"]
         return symbol
+
+    def hub_id(self, symbol: str) -> str | None:
+        """The Hugging Face Hub's licence id for ``symbol`` (what a model card's ``license:``
+        accepts: ``cc-by-nc-4.0``, ``gemma``), or None when the Hub's list has none, so a card
+        must say ``other`` and name it in ``license_name``."""
+        if self._hub_ids is None:
+            self._hub_ids = {}
+            for row in self.alias_rows:
+                if row["vocabulary"] == "hf":
+                    self._hub_ids.setdefault(row["symbol"].lower(), row["alias"])
+        return self._hub_ids.get(symbol.lower())
 
     def aliases_of(self, symbol: str) -> list[dict[str, str]]:
         """The alias rows (alias, vocabulary, source) that lead to ``symbol``."""

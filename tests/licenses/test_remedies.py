@@ -12,7 +12,7 @@ import pytest
 
 from ptmx.cli import main
 from ptmx.licenses import check, remedies_for
-from ptmx.licenses.remedies import name_family
+from ptmx.licenses.remedies import card_license, name_family
 from ptmx.store import Store, open_store
 from tests.licenses.conftest import build_license_dataset
 
@@ -88,8 +88,9 @@ def test_drift_says_the_licence_to_carry(remedy_store: Store) -> None:
     assert edge.verdict == "drift"
     remedy = remedies_for(remedy_store, [edge])[0]
     assert remedy is not None and remedy.carry is not None
+    # The expression names the licence; the text is the card line the Hub reads (its own id).
     assert remedy.carry["license"] == "CC-BY-NC-4.0" and remedy.carry["text"] == \
-        "license: CC-BY-NC-4.0"
+        "license: cc-by-nc-4.0"
     assert remedy.carry["verdict_after"] == "use-constrained"
     assert remedy.carry["licence_text"] == "https://creativecommons.org/licenses/by-nc/4.0/legalcode"
 
@@ -111,7 +112,7 @@ def test_check_suggest_in_json_and_sarif(capsys: pytest.CaptureFixture[str],
     assert first["description"]["text"].startswith("Declare CC-BY-NC-4.0 on acme/bert-ft")
     change = first["artifactChanges"][0]
     assert change["artifactLocation"]["uri"] == "README.md"
-    assert change["replacements"][0]["insertedContent"]["text"] == "license: CC-BY-NC-4.0\n"
+    assert change["replacements"][0]["insertedContent"]["text"] == "license: cc-by-nc-4.0\n"
     assert any(f["description"]["text"].startswith("Derive from acme/bert-")
                for f in result["fixes"][1:])
 
@@ -126,3 +127,16 @@ def test_audit_without_suggest_has_no_remedy_key(capsys: pytest.CaptureFixture[s
     assert {r["verdict"] for r in rows if "remedy" in r} <= {
         "conflict", "drift", "use-constrained"}
     assert any("remedy" in r for r in rows)
+
+
+def test_card_text_for_licences_the_hub_lists_and_does_not() -> None:
+    """A model card's ``license:`` takes the Hub's ids only: an AND becomes a list, and a licence
+    the Hub's list lacks becomes ``other`` named in ``license_name`` with its text's link."""
+    assert card_license("gemma AND CC-BY-NC-4.0") == "license:\n- gemma\n- cc-by-nc-4.0"
+    assert card_license("LicenseRef-ptmx-amazon-sl") == \
+        "license: other\nlicense_name: amazon-sl\nlicense_link: https://aws.amazon.com/asl/"
+    assert card_license("llama2 AND LicenseRef-ptmx-amazon-sl").splitlines() == [
+        "license:", "- llama2", "- other", "license_name: amazon-sl",
+        "license_link: https://aws.amazon.com/asl/"]
+    two = card_license("LicenseRef-ptmx-amazon-sl AND CC-BY-ND-3.0")
+    assert "license_name: amazon-sl-and-cc-by-nd-3.0" in two and two.endswith("license_link: LICENSE")

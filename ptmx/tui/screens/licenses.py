@@ -70,8 +70,10 @@ def remedy_lines(f: AuditRecord, remedy: Remedy | None) -> list[Text]:
     lines: list[Text] = []
     if remedy.carry:
         c = remedy.carry
-        lines.append(safe_text(f"carry: {c['license']} on {text(c.get('for'))} ({c['where']}): "
-                               f"{c['text']}", "bold", newlines=False))
+        lines.append(safe_text(f"carry: {c['license']} on {text(c.get('for'))} ({c['where']}):",
+                               "bold", newlines=False))
+        # The card metadata may be several lines (a list of licences, license_name/link).
+        lines.extend(safe_text(f"  {line}", newlines=False) for line in str(c["text"]).splitlines())
     if remedy.alternatives:
         verb = "derive from" if f.derived else "use instead"
         lines.append(safe_text(f"{'or ' if lines else ''}{verb} ({remedy.job}):", "bold",
