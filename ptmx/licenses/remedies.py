@@ -51,7 +51,8 @@ _ACCEPTABLE = frozenset({Verdict.OK, Verdict.OK_WITH_OBLIGATIONS})
 
 # First words of model names that say nothing of the job (``text-to-video-ms`` is no ``text*``).
 _GENERIC_HEADS = frozenset({"text", "model", "my", "test", "new", "custom", "fine", "finetuned",
-                            "ft", "base", "tiny", "small", "large", "image", "audio", "video"})
+                            "ft", "base", "tiny", "small", "large", "image", "audio", "video",
+                            "stable"})  # stable-diffusion is no stablelm, stable-code or SVD
 # Words of a model id that name its role in a system or its tuned head: a DPR reader, question
 # encoder and context encoder are not interchangeable, nor is a chat model a base LM or a QA
 # head an NER head. Synonyms share a role. A first word among them is dropped from the name
@@ -174,8 +175,12 @@ def name_family(model: str) -> tuple[str, str] | None:
         head = [t for t in tokens[:3] if not t.isdigit()] or tokens[:1]
     if len(head[0]) < 2:
         return None
-    # one owner-less word may come first: open_llama_7b is of the llama family
-    pattern = "(^|/)([a-z0-9]+[-_])?" + "[-_.]".join(re.escape(t) for t in head) + r"([-_.]|$|\d)"
+    # One owner-less word may come first when the name goes on after the family or the family
+    # ends on a size: open_llama_7b is of the llama family and open_lm_7b of lm-7b, but
+    # MagicPrompt-Stable-Diffusion, which ends on the family's words, is a tool for it.
+    words = "[-_.]".join(re.escape(t) for t in head)
+    after = r"([-_.]|$|\d)" if any(c.isdigit() for c in head[-1]) else r"([-_.]|\d)"
+    pattern = f"(^|/)({words}([-_.]|$|\\d)|[a-z0-9]+[-_]{words}{after})"
     return "-".join(head), pattern
 
 

@@ -73,6 +73,18 @@ def test_a_leading_role_word_is_no_family_and_a_prefix_word_may_precede_it() -> 
     assert not re.search(pattern, "acme/flamingo-7b")
 
 
+def test_a_tool_named_after_a_family_is_not_of_it() -> None:
+    """Stable Diffusion's family holds its versions, not a prompt generator that ends on its
+    name, nor Stability's language or code models."""
+    import re
+    family = name_family("stabilityai/stable-diffusion-3-medium")
+    assert family is not None and family[0] == "stable-diffusion"
+    assert re.search(family[1], "runwayml/stable-diffusion-v1-5")
+    for other in ("gustavosta/magicprompt-stable-diffusion", "stabilityai/stablelm-base-alpha-7b",
+                  "stabilityai/stable-code-3b"):
+        assert not re.search(family[1], other), other
+
+
 # --------------------------------------------------------------------------- fixtures
 MODELS = {
     "fair/dpr-question_encoder-nq": ["cc-by-nc-4.0"],
