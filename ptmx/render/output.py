@@ -424,6 +424,13 @@ def _pipe_console_class() -> type[Console]:
             finally:
                 self.width = saved
 
+        def _render_buffer(self, buffer: Iterable[Any]) -> str:
+            # Drawn on a console as wide as the widest line, every shorter line of a grid or
+            # text block was padded with spaces to that width (thousands, beside one long
+            # licence expression): a pipe gets each line without its trailing spaces.
+            text = super()._render_buffer(buffer)
+            return "\n".join(line.rstrip(" ") for line in text.split("\n"))
+
         def _drawn_fast(self, objects: Sequence[Any], kwargs: dict[str, Any]) -> tuple[Any, ...]:
             """Long tables are written here as plain lines (see :mod:`ptmx.render.plaintable`);
             what is left of ``objects`` after the last of them is returned for rich."""

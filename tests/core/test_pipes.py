@@ -190,3 +190,11 @@ def test_all_1704_projects_of_a_model_page_in_a_pipe_are_whole() -> None:
     rows = records(out)
     assert len(rows) == 1704 and len({len(r) for r in rows}) == 1  # one width: one table
     assert "projects reusing bert-base-uncased (1,704, worst verdict first)\n" in out
+
+
+def test_piped_lines_carry_no_trailing_spaces() -> None:
+    """The page's key-value block was padded to the widest line of the output (a project's
+    707-character licence expression): a pipe gets each line as long as its content."""
+    out = piped("model", "bert-base-uncased")
+    assert "\nhub             Hugging Face\n" in out
+    assert not [line for line in out.splitlines() if line.endswith(" ")]
