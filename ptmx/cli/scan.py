@@ -44,8 +44,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--out", type=Path, metavar="FILE", help="write the output to FILE")
     p.add_argument("--fail-on", action="append", default=[], metavar="LEVEL",
                    help="exit 1 on findings at this level: conflict, drift (drift or conflict), "
-                        "critical (missing critical card field), important (critical or "
-                        "important); repeat or comma-separate to combine")
+                        "critical (a missing critical card field; with --hub, files the hub's "
+                        "security scan flags), important (critical, a missing important card "
+                        "field; with --hub, pickle-only weights); repeat or comma-separate to "
+                        "combine")
     p.add_argument("--include-vendored", action="store_true",
                    help="also list models found only in vendored library copies (a copied "
                         "transformers/, third_party/ …) and library catalogues (archive maps, "

@@ -223,6 +223,9 @@ def _ancestors(use: ModelUse) -> list[dict[str, Any]]:
         comp["properties"] = [_prop("relation", base.get("relation") or "unspecified"),
                               _prop("in_dataset", bool(base.get("in_dataset"))),
                               _prop("source", base.get("source") or "")]
+        if base.get("corrected_from"):  # the hub's relation, which the files contradict
+            comp["properties"].append(_prop("relation_corrected_from",
+                                            str(base["corrected_from"])))
         out.append(comp)
     return out
 

@@ -77,15 +77,38 @@ def _info(info: HubModelInfo) -> dict[str, Any]:
             "last_modified": info.last_modified, **_supply_chain(info)}
 
 
+# What ``HubModelInfo.supply_chain`` gives that a scan keeps: files, risks, the hub's scan, the
+# typed lineage (``{parent, relation, source: hub|declared, corrected_from}``) and the Spaces.
+_CHAIN_KEYS = ("weights", "weight_formats", "pickle_only", "risks", "security", "lineage",
+               "spaces", "spaces_capped")
+
+
 def _supply_chain(info: HubModelInfo) -> dict[str, Any]:
-    """Weights format, risks (``pickle-weights``, ...) and the hub's own scan, as in
-    ``ptmx hub info``; a repository whose files could not be listed adds nothing."""
+    """Weights format, risks (``pickle-weights``, ...), the hub's own scan, typed lineage and
+    Spaces, as in ``ptmx hub info``; a repository whose files could not be listed adds nothing."""
     try:
         chain = info.supply_chain()
     except (AttributeError, TypeError, ValueError):
         return {}
-    return {k: chain[k] for k in ("weights", "weight_formats", "pickle_only", "risks", "security")
-            if k in chain}
+    return {k: chain[k] for k in _CHAIN_KEYS if k in chain}
+
+
+def _hub_bases(use: ModelUse, info: HubModelInfo) -> list[dict[str, Any]]:
+    """The hub's parent edges the dataset does not already list (by name, case-insensitively):
+    recognised ones (``source: hub``) and those only the card declares (``source: declared``),
+    with the relation as ptmx reads it from the files and the hub's own when ptmx corrected it."""
+    known = {str(b.get("base_model") or "").lower() for b in use.base_models}
+    out = []
+    for edge in info.lineage:
+        parent = edge.get("parent")
+        if not isinstance(parent, str) or not parent or parent.lower() in known:
+            continue
+        known.add(parent.lower())
+        out.append({"base_model": parent, "in_dataset": False,
+                    "relation": edge.get("relation") or "unspecified",
+                    "source": edge.get("source") or "hub",
+                    "corrected_from": edge.get("corrected_from")})
+    return out
 
 
 def _fill_gaps(use: ModelUse, info: HubModelInfo) -> None:
@@ -95,10 +118,8 @@ def _fill_gaps(use: ModelUse, info: HubModelInfo) -> None:
     if not use.licenses and info.licenses:
         use.licenses, use.license_source = list(info.licenses), "hub"
     use.author = use.author or info.author
-    if not use.base_models and info.base_models:
-        use.base_models = [{"base_model": b, "in_dataset": False,
-                            "relation": info.base_model_relation or "unspecified",
-                            "source": "hub"} for b in info.base_models]
+    # Bases the dataset knows stay as it gives them; the hub adds the ones it does not know.
+    use.base_models = [*use.base_models, *_hub_bases(use, info)]
     if use.card is None and info.card_data:
         # A card the hub shapes oddly is no reason to lose the rest of the live answer.
         with contextlib.suppress(ValueError, TypeError):

@@ -49,12 +49,14 @@ ACTIVITIES = tuple(a.value for a in Activity)
 # assess_ids(store, dataset ids) → one card assessment per id, in order.
 AssessMany = Callable[[Store, Sequence[int]], list[CardAssessment]]
 
-# --fail-on thresholds: each names the least serious finding that fails the run.
+# --fail-on thresholds: each names the least serious finding that fails the run. The hub's
+# risks (found with --hub) sit beside the card's fields of the same weight: files the hub's own
+# security scan flags are critical, pickle-only weights (loading them runs code) important.
 FAIL_ON = {
     "conflict": ("license-conflict",),
     "drift": ("license-conflict", "license-drift"),
-    "critical": ("card-critical",),
-    "important": ("card-critical", "card-important"),
+    "critical": ("card-critical", "hub-scan-issues"),
+    "important": ("card-critical", "card-important", "hub-scan-issues", "pickle-weights"),
 }
 
 # Finding rules → SARIF level, most serious first (also the order of the summary).

@@ -9,7 +9,9 @@ The document (``SpdxDocument`` → ``software_Sbom``) describes the scanned proj
   ``ai_limitation``, ``ai_hyperparameter`` and ``ai_metric`` where the card has them;
 - relationships: project ``dependsOn`` model; model ``hasDeclaredLicense`` its license
   expression; model ``descendantOf`` each base model (itself an ``ai_AIPackage``; the kind of
-  derivation — finetune, adapter, quantized, merge — is the relationship's comment);
+  derivation — finetune, adapter, quantized, merge — its source — the dataset's, ``hub``, or
+  ``declared`` for a parent only the card names — and the hub's relation when ptmx corrected it
+  from the files are the relationship's comment);
 - an ``Annotation`` per finding ptmx has about the model (license verdict, hub risks such as
   ``pickle-weights``), so SPDX tools show them next to the package.
 
@@ -191,6 +193,16 @@ def _model_props(use: ModelUse) -> dict[str, Any]:
     }
 
 
+def derivation(base: dict[str, Any]) -> str:
+    """A ``descendantOf`` comment: the kind of derivation, where ptmx learnt of the parent, and
+    the hub's relation when ptmx corrected it from the files, e.g. ``quantized (source: hub,
+    corrected from finetune)`` or ``unspecified (source: declared)``."""
+    text = f"{base.get('relation') or 'unspecified'} (source: {base.get('source') or 'unknown'}"
+    if base.get("corrected_from"):
+        text += f", corrected from {base['corrected_from']}"
+    return text + ")"
+
+
 def _model(b: _Builder, use: ModelUse) -> Any:
     pkg = b.element(spdx3.ai_AIPackage, f"model/{use.source_hub}:{use.model}",
                     **_model_props(use))
@@ -211,9 +223,7 @@ def _model(b: _Builder, use: ModelUse) -> Any:
                            software_downloadLocation=f"https://huggingface.co/{name}"
                            if use.source_hub == HUGGINGFACE else "NOASSERTION",
                            software_primaryPurpose=_PURPOSE["model"])
-        relation = base.get("relation") or "unspecified"
-        b.relate(pkg, "descendantOf", [parent],
-                 comment=f"{relation} (source: {base.get('source') or 'unknown'})")
+        b.relate(pkg, "descendantOf", [parent], comment=derivation(base))
     _annotations(b, pkg, use)
     return pkg
 

@@ -141,6 +141,9 @@ def test_pickle_only_repository_gets_the_finding_and_a_missing_license_file(
     assert live["weights"] == "pickle" and art["pickle_only"] is True
     # training state is pickle too, but not weights
     assert [f["path"] for f in art["files"]] == ["pytorch_model.bin"]
+    # the file's own size (from the blobs=true call: the LFS size, not the pointer's 135 bytes)
+    assert [f["size"] for f in art["files"]] == [440_000_000]
+    assert art["weights_size"] == 440_000_000
     risks = {r["id"]: r for r in live["risks"]}
     assert set(risks) == {"pickle-weights", "license-link-missing"}
     assert risks["pickle-weights"]["severity"] == "important"

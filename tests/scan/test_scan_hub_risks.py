@@ -43,6 +43,19 @@ def hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
         siblings=[_plain("README.md"), _lfs("model.safetensors", 4_000_000),
                   _lfs("pytorch_model.bin", 4_000_000)],
     )
+    # No card on the hub for these two: no card findings, only the hub's risks can fail a gate.
+    server.add_model(
+        "old/bare-pickle", sha="e" * 40, tags=["transformers", "pytorch", "license:mit"],
+        cardData={},
+        siblings=[_plain("README.md"), _lfs("pytorch_model.bin", 4_000_000)],
+    )
+    server.add_model(
+        "evil/flagged", sha="f" * 40, tags=["license:mit"], cardData={},
+        siblings=[_plain("README.md"), _lfs("model.safetensors", 1_000_000),
+                  _lfs("extra.pkl", 1_000)],
+        securityRepoStatus={"scansDone": True,
+                            "filesWithIssues": [{"path": "extra.pkl", "level": "unsafe"}]},
+    )
     point_env_at(server.url, tmp_path, monkeypatch)
     yield server
     server.stop()
@@ -125,3 +138,40 @@ def test_without_hub_no_risk_column(project: Path, capsys: pytest.CaptureFixture
     assert main(["scan", str(project)]) == 0
     out = capsys.readouterr().out
     assert "old/pickle-only" in out and "pickle-weights" not in out
+
+
+
+def _project_loading(tmp_path: Path, model: str) -> Path:
+    root = tmp_path / model.replace("/", "-")
+    root.mkdir()
+    (root / "app.py").write_text('from transformers import AutoModel\n'
+                                 f'AutoModel.from_pretrained("{model}")\n')
+    return root
+
+
+def _fail_on(root: Path, level: str, capsys: pytest.CaptureFixture[str],
+             *more: str) -> tuple[int, str]:
+    code = main(["scan", str(root), "--format", "json", "--fail-on", level, *more])
+    return code, capsys.readouterr().err
+
+
+def test_fail_on_important_trips_on_pickle_only_weights(
+        hub: FakeHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _project_loading(tmp_path, "old/bare-pickle")
+    code, err = _fail_on(root, "important", capsys, "--hub")
+    assert code == 1
+    assert "1 finding(s) fail --fail-on important: pickle-weights" in err
+    # pickle-only weights are important, not critical: a critical gate lets them pass
+    assert _fail_on(root, "critical", capsys, "--hub")[0] == 0
+
+
+def test_fail_on_critical_trips_on_files_the_hubs_scan_flags(
+        hub: FakeHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _project_loading(tmp_path, "evil/flagged")
+    code, err = _fail_on(root, "critical", capsys, "--hub")
+    assert code == 1
+    assert "1 finding(s) fail --fail-on critical: hub-scan-issues" in err
+    code, err = _fail_on(root, "important", capsys, "--hub")
+    assert code == 1 and "1 finding(s) fail --fail-on important: hub-scan-issues" in err
+    # without --hub nothing is known of the files: the same gate passes
+    assert _fail_on(root, "critical", capsys)[0] == 0

@@ -16,40 +16,14 @@ from typing import Any
 import pytest
 import rdflib
 import spdx_python_model
-from spdx3_validate.core import check_graph, schema_validator
-from spdx3_validate.spdx_versions import find_version
 
 from ptmx.cli import main
 from ptmx.scan.report import scan_project
-from ptmx.scan.spdx import CONTEXT_URL, license_expression, to_spdx
+from ptmx.scan.spdx import CONTEXT_URL, derivation, license_expression, to_spdx
 from ptmx.store import Store
+from tests.scan.conftest import spdx_errors
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SPDX3 = Path(__file__).parent / "spdx3"
-
-
-@pytest.fixture(scope="module")
-def shacl() -> rdflib.Graph:
-    graph = rdflib.Graph()
-    graph.parse(SPDX3 / "spdx-model.ttl", format="turtle")
-    return graph
-
-
-@pytest.fixture(scope="module")
-def validator() -> Any:
-    return schema_validator(json.loads((SPDX3 / "schema.json").read_text()))
-
-
-def _errors(doc: dict[str, Any], validator: Any, shacl: rdflib.Graph) -> list[str]:
-    """spdx3-validate's schema and SHACL checks, with the context served from the local copy."""
-    errors = [f"schema {e.json_path}: {e.message[:200]}" for e in validator.iter_errors(doc)]
-    version = find_version(doc["@context"])
-    assert version is not None, "the document's @context is not SPDX 3.0.1"
-    local = dict(doc)
-    local["@context"] = json.loads((SPDX3 / "spdx-context.jsonld").read_text())["@context"]
-    graph = rdflib.Graph()
-    graph.parse(data=json.dumps(local), format="json-ld")
-    return errors + check_graph(graph, shacl, version, True)
 
 
 def _graph(doc: dict[str, Any], kind: str) -> list[dict[str, Any]]:
@@ -68,19 +42,19 @@ def chatbot(sample_store: Store) -> dict[str, Any]:
     return to_spdx(report)
 
 
-def test_document_is_valid_spdx_3_0_1(chatbot: dict[str, Any], validator: Any,
-                                      shacl: rdflib.Graph) -> None:
+def test_document_is_valid_spdx_3_0_1(chatbot: dict[str, Any], spdx_validator: Any,
+                                      spdx_shacl: rdflib.Graph) -> None:
     assert chatbot["@context"] == CONTEXT_URL
-    assert _errors(chatbot, validator, shacl) == []
+    assert spdx_errors(chatbot, spdx_validator, spdx_shacl) == []
 
 
-def test_the_validators_really_check(chatbot: dict[str, Any], validator: Any,
-                                     shacl: rdflib.Graph) -> None:
+def test_the_validators_really_check(chatbot: dict[str, Any], spdx_validator: Any,
+                                     spdx_shacl: rdflib.Graph) -> None:
     broken = copy.deepcopy(chatbot)
     model = _graph(broken, "ai_AIPackage")[0]
     model["software_primaryPurpose"] = "banana"
     del model["creationInfo"]
-    errors = _errors(broken, validator, shacl)
+    errors = spdx_errors(broken, spdx_validator, spdx_shacl)
     assert any(e.startswith("schema") for e in errors)
     assert any("creationInfo" in e for e in errors if not e.startswith("schema"))
 
@@ -141,13 +115,22 @@ def test_license_expression_names_what_spdx_does_not_know() -> None:
     assert license_expression([]) is None
 
 
-def test_cli_writes_spdx(sample_store: Store, tmp_path: Path, validator: Any,
+def test_cli_writes_spdx(sample_store: Store, tmp_path: Path, spdx_validator: Any,
                          capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "bom.spdx.json"
     assert main(["scan", str(FIXTURES / "chatbot"), "--format", "spdx", "--out", str(out)]) == 0
     doc = json.loads(out.read_text())
     # The same writer as above (SHACL-checked there); here the schema and the bindings.
-    assert list(validator.iter_errors(doc)) == []
+    assert list(spdx_validator.iter_errors(doc)) == []
     model, objects = spdx_python_model.load_data(doc)
     assert len(list(objects.foreach_type(model.ai_AIPackage))) == 5  # 4 loaded + 1 base model
     assert "wrote spdx" in capsys.readouterr().err
+
+
+def test_derivation_says_where_the_parent_comes_from_and_what_ptmx_corrected() -> None:
+    assert derivation({"relation": "quantized", "source": "hub", "corrected_from": "finetune"}) \
+        == "quantized (source: hub, corrected from finetune)"
+    assert derivation({"relation": "finetune", "source": "declared", "corrected_from": None}) \
+        == "finetune (source: declared)"
+    assert derivation({"base_model": "x", "relation": None, "source": None}) \
+        == "unspecified (source: unknown)"
