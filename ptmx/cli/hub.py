@@ -379,7 +379,8 @@ def _register_crawl(hub_sub: argparse._SubParsersAction[argparse.ArgumentParser]
     cr.add_argument("--concurrency", type=int, metavar="K",
                     help="simultaneous requests (default: $PTMX_HUB_CONCURRENCY or 4)")
     cr.add_argument("--restart", action="store_true",
-                    help="drop an unfinished crawl of this dataset and start over")
+                    help="drop an unfinished crawl of this dataset and start over (one "
+                         "stopped while publishing is complete: it is published first)")
     cr.add_argument("--batch-rows", type=int, default=None, help=argparse.SUPPRESS)
     add_format_option(cr, ("table", "json"))
     add_data_option(cr)
@@ -402,27 +403,47 @@ def _crawl_options(args: argparse.Namespace) -> Any:
 
 
 def _crawl_progress() -> Any:
-    """Progress on stderr: a redrawn line on a terminal, else a plain line every 30 s."""
+    """Progress on stderr: a redrawn line on a terminal, else a plain line every 30 s.
+
+    Rate and ETA count this run's work only (a resumed crawl's earlier models came for free);
+    a listing without --limit has no total, and the line says so."""
     import time
 
     tty = sys.stderr.isatty()
     started = time.monotonic()
-    last = [0.0]
+    last: list[float | None] = [None]
 
     def show(p: Any) -> None:
         now = time.monotonic()
-        if not tty and now - last[0] < 30:
+        if not tty and last[0] is not None and now - last[0] < 30:
             return
         last[0] = now
-        rate = p.models / max(now - started, 1e-6)
-        line = f"hub crawl: {p.phase}: {p.pages:,} pages, {p.models:,} models, {rate:,.0f}/s"
+        elapsed = max(now - started, 1e-6)
+        line = (f"hub crawl: {p.phase}: {p.pages:,} pages, {p.models:,} models, "
+                f"{p.run_models / elapsed:,.0f}/s")
         if p.total:
-            left = (p.total - p.done) / max(p.done / max(now - started, 1e-6), 1e-6)
-            line += f", {p.done:,}/{p.total:,}, ETA {left:,.0f} s"
+            rate = p.run_done / elapsed
+            eta = f"{(p.total - p.done) / rate:,.0f} s" if rate > 0 else "unknown"
+            line += f", {p.done:,}/{p.total:,}, ETA {eta}"
+        else:
+            line += ", total unknown (no ETA)"
         print(("\r" + line + "\x1b[K") if tty else line, end="" if tty else "\n",
               file=sys.stderr, flush=True)
 
     return show
+
+
+def _crawl_notice(folder: Path) -> Any:
+    """The line saying an earlier, interrupted crawl was published before this one."""
+    def notice(earlier: Any) -> None:
+        if sys.stderr.isatty():
+            print(file=sys.stderr)
+        print(visible(f"ptmx: first finished publishing an interrupted crawl "
+                      f"({earlier.options}, snapshot {earlier.snapshot}): {earlier.models:,} "
+                      f"models → {folder / 'hub_models'}; now crawling as asked",
+                      newlines=False), file=sys.stderr, flush=True)
+
+    return notice
 
 
 def _crawl(args: argparse.Namespace) -> int:
@@ -445,7 +466,8 @@ def _crawl(args: argparse.Namespace) -> int:
     hint = "rerun the same command to resume (or add --restart to start over)"
     try:
         with stop_on_signals(), HubClient(settings) as client:
-            result = crawl(client, work, opts, restart=args.restart, progress=_crawl_progress())
+            result = crawl(client, work, opts, restart=args.restart, progress=_crawl_progress(),
+                           notice=_crawl_notice(store.folder))
     except KeyboardInterrupt:
         print(f"\nptmx: interrupted; {hint}", file=sys.stderr)
         return 130
@@ -457,7 +479,9 @@ def _crawl(args: argparse.Namespace) -> int:
         return exc.exit_code
     if sys.stderr.isatty():
         print(file=sys.stderr)
-    print(visible(f"ptmx: hub crawl ({result.scope}): {result.models:,} models in "
+    cards = (f", {result.cards:,} cards ({result.cards_by_status.get('ok', 0):,} with a README)"
+             if "--cards" in result.options.split() else "")
+    print(visible(f"ptmx: hub crawl ({result.scope}): {result.models:,} models{cards} in "
                   f"{result.pages:,} pages → {store.folder / 'hub_models'}", newlines=False),
           file=sys.stderr)
     if args.format == "json":

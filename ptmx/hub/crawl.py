@@ -16,13 +16,14 @@ import secrets
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ptmx.errors import PtmxError, UsageError, check_stop
+from ptmx.errors import DataError, PtmxError, UsageError, check_stop
 from ptmx.hub.client import HubClient
 from ptmx.hub.core import Call
-from ptmx.hub.crawl_store import CARD_SCHEMA, CrawlWork, models_schema
+from ptmx.hub.crawl_store import CARD_SCHEMA, CrawlWork, existing_ids, models_schema
 from ptmx.hub.errors import HubBadResponseError
 from ptmx.hub.models import HubModelInfo
 from ptmx.hub.snapshot import failure_row, info_row
@@ -61,6 +62,19 @@ class CrawlOptions:
                 "limit": self.limit, "cards": self.cards}
 
 
+def describe_key(key: dict[str, Any]) -> str:
+    """A crawl's options as the command-line flags that asked for them (for messages)."""
+    scope = str(key.get("scope", "?"))
+    words = [f"--author {scope.split(':', 1)[1]}" if scope.startswith("author:") else f"--{scope}"]
+    if key.get("since"):
+        words.append(f"--since {str(key['since'])[:10]}")
+    if key.get("limit") is not None:
+        words.append(f"--limit {key['limit']}")
+    if key.get("cards"):
+        words.append("--cards")
+    return " ".join(words)
+
+
 @dataclass
 class CrawlProgress:
     """Counters shown while crawling."""
@@ -68,8 +82,10 @@ class CrawlProgress:
     phase: str
     pages: int
     models: int
-    done: int = 0  # of a known total (lookups), else 0
-    total: int | None = None
+    done: int = 0  # of a known total (lookups, --limit), else 0
+    total: int | None = None  # None: not known (a listing without --limit)
+    run_models: int = 0  # of ``models``, written by this run (not by the runs it resumes)
+    run_done: int = 0  # of ``done``, done by this run: rates and ETAs use these two
 
 
 @dataclass
@@ -79,16 +95,23 @@ class CrawlResult:
     scope: str
     snapshot: str
     models: int
-    cards: int
+    cards: int  # hub_card rows written (0 without --cards)
     pages: int
     resumed: bool
     files: dict[str, list[str]] = field(default_factory=dict)
     by_status: dict[str, int] = field(default_factory=dict)
+    cards_by_status: dict[str, int] = field(default_factory=dict)
+    options: str = ""  # the crawl's flags, e.g. "--all --limit 10"
+    # An earlier crawl, interrupted while publishing with other options (or before --restart),
+    # that this run published before crawling: complete data is never dropped.
+    earlier: CrawlResult | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"scope": self.scope, "snapshot": self.snapshot, "models": self.models,
-                "cards": self.cards, "pages": self.pages, "resumed": self.resumed,
-                "by_status": self.by_status, "files": self.files}
+        return {"scope": self.scope, "options": self.options, "snapshot": self.snapshot,
+                "models": self.models, "cards": self.cards, "pages": self.pages,
+                "resumed": self.resumed, "by_status": self.by_status,
+                "cards_by_status": self.cards_by_status, "files": self.files,
+                "earlier": self.earlier.to_dict() if self.earlier else None}
 
 
 def parse_since(text: str) -> dt.datetime:
@@ -139,6 +162,7 @@ class Crawler:
         # The descendant listings name some of them again with fewer fields; a second, newer
         # row would hide the full one from readers (they take the newest row per model).
         self.looked_up: frozenset[str] = frozenset()
+        self.models_before = work.state.get("models", 0)  # written by earlier runs
 
     @property
     def state(self) -> dict[str, Any]:
@@ -173,6 +197,9 @@ class Crawler:
         self.work.write_part("hub_card", self.cards, CARD_SCHEMA)
         for status, count in self.by_status.items():
             self.state["by_status"][status] = self.state["by_status"].get(status, 0) + count
+        cards = self.state.setdefault("cards_by_status", {})
+        for card in self.cards:
+            cards[card["status"]] = cards.get(card["status"], 0) + 1
         self.by_status = {}
         self.work.save()
         self.rows, self.cards = [], []
@@ -180,10 +207,13 @@ class Crawler:
     def _left(self) -> int | None:
         return None if self.opts.limit is None else self.opts.limit - self.state["models"]
 
-    def _tick(self, phase: str, done: int = 0, total: int | None = None) -> None:
+    def _tick(self, phase: str, done: int, total: int | None, done_before: int) -> None:
+        """Report progress; ``done_before`` is what ``done`` was when this run began."""
         if self.progress:
-            self.progress(CrawlProgress(phase, self.state["pages"], self.state["models"],
-                                        done, total))
+            models = self.state["models"]
+            self.progress(CrawlProgress(phase, self.state["pages"], models, done, total,
+                                        run_models=models - self.models_before,
+                                        run_done=done - done_before))
 
     # -- cards ----------------------------------------------------------------------------
     def _card(self, row: dict[str, Any]) -> dict[str, Any]:
@@ -234,7 +264,13 @@ class Crawler:
         return rows, False
 
     def _walk(self, first: Call, phase: str) -> None:
-        """Follow a listing from the saved cursor (or ``first``) to its end."""
+        """Follow a listing from the saved cursor (or ``first``) to its end.
+
+        ``listed`` says the listing was read to its end: without it a kill after the last page's
+        rows were saved (but before publishing, or before the next descendants listing) left
+        ``cursor`` None as at the start, and the rerun listed everything again, twice over."""
+        if self.state.get("listed"):
+            return
         cursor = self.state.get("cursor")
         call: Call | None = Call(cursor, (), what=first.what) if cursor else first
         while call is not None:
@@ -247,16 +283,19 @@ class Crawler:
             self.state["pages"] += 1
             nxt = None if stop else _relative(reply.next_url)
             self.state["cursor"] = nxt
-            self._tick(phase, self.state["models"], self.opts.limit)
+            self.state["listed"] = nxt is None
+            self._tick(phase, self.state["models"], self.opts.limit, self.models_before)
             self._commit()
             call = Call(nxt, (), what=first.what) if nxt else None
         self.state["cursor"] = None
+        self.state["listed"] = True
 
     # -- reused ---------------------------------------------------------------------------
     def _lookups(self) -> None:
         """Look up the dataset's models, then the ancestors found, in batches."""
         queue: list[str] = self.state.setdefault("queue", list(dict.fromkeys(self.opts.reused_ids)))
         known = set(queue)
+        pos_before = self.state["queue_pos"]
         while self.state["queue_pos"] < len(queue):
             check_stop()
             start = self.state["queue_pos"]
@@ -277,7 +316,7 @@ class Crawler:
                             queue.append(base)
             self._add(rows)
             self.state["queue_pos"] = start + len(chunk)
-            self._tick("lookups", self.state["queue_pos"], len(queue))
+            self._tick("lookups", self.state["queue_pos"], len(queue), pos_before)
             self._commit(force=True)
 
     def _children(self) -> None:
@@ -289,6 +328,7 @@ class Crawler:
             live = self.state["renamed"].get(root, root)
             self._walk(listing_call(self.opts, [f"base_model:{live}"]), "descendants")
             self.state["child_pos"] += 1
+            self.state["listed"] = False  # the next root's listing is still to do
             self._commit(force=True)
 
     def run(self) -> None:
@@ -308,27 +348,52 @@ def new_state(opts: CrawlOptions) -> dict[str, Any]:
     now = dt.datetime.now(tz=dt.UTC)
     return {"key": opts.key(), "run": f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}",
             "snapshot": f"{now:%Y-%m-%d}", "phase": "crawl", "cursor": None, "pages": 0,
-            "models": 0, "parts": {}, "by_status": {}}
+            "models": 0, "parts": {}, "by_status": {}, "cards_by_status": {}}
+
+
+def _result(state: dict[str, Any], files: dict[str, list[Path]], resumed: bool) -> CrawlResult:
+    key = state["key"]
+    return CrawlResult(scope=key["scope"], snapshot=state["snapshot"], models=state["models"],
+                       cards=existing_ids(files.get("hub_card", [])), pages=state["pages"],
+                       resumed=resumed, options=describe_key(key),
+                       files={t: [str(p) for p in v] for t, v in files.items() if v},
+                       by_status=dict(sorted(state["by_status"].items())),
+                       cards_by_status=dict(sorted(state.get("cards_by_status", {}).items())))
 
 
 def crawl(client: HubClient, work: CrawlWork, opts: CrawlOptions, *, restart: bool = False,
-          progress: Progress | None = None) -> CrawlResult:
-    """Run (or resume) a crawl and publish its parts; see the module docstring."""
-    if restart:
+          progress: Progress | None = None,
+          notice: Callable[[CrawlResult], None] | None = None) -> CrawlResult:
+    """Run (or resume) a crawl and publish its parts; see the module docstring.
+
+    A crawl that stopped while publishing is complete: a rerun with other options (or with
+    ``restart``) publishes it first, tells ``notice``, then runs the crawl asked for; dropping
+    it instead would throw complete data away, or leave half of it published."""
+    try:
+        state = work.load()
+    except DataError:
+        if not restart:
+            raise
+        state = None  # unreadable (or of another version): --restart drops it below
+    earlier: CrawlResult | None = None
+    if state is not None and state.get("phase") == "publish" and \
+            (restart or state.get("key") != opts.key()):
+        work.begin(state)
+        earlier = _result(work.state, work.publish(), resumed=True)
+        if notice:
+            notice(earlier)
+        state = None
+    elif restart:
         work.reset()
-    state = work.load()
+        state = None
     resumed = state is not None
     if state is not None and state.get("key") != opts.key() and state.get("phase") != "publish":
         raise UsageError("an unfinished crawl with other options is in this dataset "
-                         f"({state.get('key')})",
+                         f"({describe_key(state.get('key') or {})})",
                          hint="rerun it with the same options to finish it, or pass --restart")
     work.begin(state or new_state(opts))
     if work.state.get("phase") != "publish":
         Crawler(client, work, opts, progress).run()
-    state = work.state
-    files = work.publish()
-    return CrawlResult(scope=state["key"]["scope"], snapshot=state["snapshot"],
-                       models=state["models"], cards=0 if not state["key"]["cards"]
-                       else state["models"], pages=state["pages"], resumed=resumed,
-                       files={t: [str(p) for p in v] for t, v in files.items() if v},
-                       by_status=dict(sorted(state["by_status"].items())))
+    result = _result(work.state, work.publish(), resumed)
+    result.earlier = earlier
+    return result

@@ -5,7 +5,9 @@ state file (``state.json``) naming how many parts are complete and where the lis
 next page's path, never a token). Both are written to a temp file and renamed, so a kill at any
 moment leaves either the previous state or the new one; parts the state does not count yet are
 dropped on resume. Only when the crawl is complete are its parts renamed into the shared part
-folders (``DATA/hub_models/``, ``DATA/hub_card/``), so readers never see half a crawl.
+folders (``DATA/hub_models/``, ``DATA/hub_card/``), so readers never see half a crawl -- except
+after a kill in the middle of those renames, until the next ``hub crawl`` of the dataset (with
+any options) finishes them first.
 """
 
 from __future__ import annotations

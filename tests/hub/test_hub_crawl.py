@@ -18,7 +18,7 @@ import pytest
 
 from ptmx.cli import main
 from ptmx.hub.crawl import CARD_CAP, CRAWL_EXPAND
-from ptmx.hub.crawl_store import WORK_DIR, models_schema
+from ptmx.hub.crawl_store import TABLES, WORK_DIR, models_schema
 from ptmx.hub.snapshot import SCHEMA
 from ptmx.store import open_store
 from ptmx.store.schema import HOT_TABLES
@@ -33,7 +33,11 @@ VOLATILE = {"fetched_at", "snapshot"}
 def ds(tmp_path: Path) -> Path:
     """The tiny dataset, its projects reusing tiny-llm, bert-base-uncased (renamed) and
     acme/gone (deleted on the hub)."""
-    folder = make_snapshot(tmp_path / "ds")
+    return _reusing(tmp_path / "ds")
+
+
+def _reusing(folder: Path) -> Path:
+    make_snapshot(folder)
     rows = [{"model_id": m, "reuse_repository_id": 1} for m in (1, 2, 3)]
     pq.write_table(pa.Table.from_pylist(rows, schema=pa.schema(
         [("model_id", pa.int64()), ("reuse_repository_id", pa.int64())])),
@@ -315,6 +319,83 @@ def test_resume_after_kill_gives_the_same_table(tmp_path: Path, reference: list[
         hub.stop()
 
 
+def _killpoint(n: int, ds: Path, env: dict[str, str], log: Path, *args: str) -> int:
+    """``hub crawl ARGS`` in a subprocess SIGKILLed at its crash point ``n`` (tests/hub/killpoint.py)."""
+    proc = subprocess.run([sys.executable, "-m", "tests.hub.killpoint", str(n), str(log),
+                           "--data", str(ds), "hub", "crawl", *args], env=env, cwd=REPO,
+                          capture_output=True, text=True, timeout=60)
+    assert n or proc.returncode == 0, proc.stderr
+    return proc.returncode
+
+
+def test_resume_after_a_kill_at_every_step(hub: FakeHub, hub_env: Path, tmp_path: Path) -> None:
+    """SIGKILL at every crash point of a small --cards crawl -- after each page and README
+    fetched, before each part and state write is renamed into place, before each move of the
+    publish -- then a plain rerun: both tables are those of an uninterrupted crawl, every time.
+    Batches of 5 rows span pages of 3 models, so most kills lose fetched rows not yet written
+    and resume from a cursor pages behind. (Without --cards the steps are the same, fewer.)"""
+    hub.page_cap = 3
+    hub.add_generated(2)
+    for model in ("acme/tiny-llm", "acme/base", "kid1/tiny-finetune-1"):
+        hub.readmes[model] = f"# {model}"
+    # One request at a time: the README fetches are crash points too, in a fixed order.
+    args = ("--all", "--cards", "--batch-rows", "5", "--concurrency", "1")
+    env = _env(hub, tmp_path)
+    ref, log = make_snapshot(tmp_path / "ref"), tmp_path / "points.log"
+    _killpoint(0, ref, env, log, *args)
+    expected = {name: stable(table(ref, name)) for name in TABLES}
+    assert len(expected["hub_models"]) == len(hub.models) - 1 + 2
+    assert len(expected["hub_card"]) == len(expected["hub_models"])
+    points = log.read_text().splitlines()
+    pages = [p for p in points if " reply /api/models" in p]
+    moves = [p for p in points if " replace part-" in p]  # publishing
+    assert len(pages) == -(-len(expected["hub_models"]) // 3)
+    assert any(p.endswith("/README.md") for p in points)
+    assert len(moves) == 2 * 2  # of each table, parts of 6 and 5 rows (whole pages)
+    assert points[-1].endswith(f"rmtree {WORK_DIR}")  # the publish's last step
+    for n, point in enumerate(points, 1):
+        if point.endswith(".duckdb"):
+            continue  # the store's cache of the dataset, built before the crawl starts
+        if point.endswith("/README.md") and points[n - 2].endswith("/README.md"):
+            continue  # one README fetch of a batch stands for the others (the same state)
+        ds = make_snapshot(tmp_path / f"ds{n}")
+        assert _killpoint(n, ds, env, tmp_path / f"log{n}", *args) == -signal.SIGKILL, point
+        assert crawl(ds, *args) == 0, point
+        assert {name: stable(table(ds, name)) for name in TABLES} == expected, point
+        assert not (ds / WORK_DIR).exists(), point
+
+
+def test_reused_crawl_resumes_after_a_kill_at_every_step(hub: FakeHub, hub_env: Path,
+                                                         tmp_path: Path) -> None:
+    """The same for --reused: lookups in batches of 2, then descendants listings of 2 a page
+    whose ends fall on batch ends (a kill just after such a save once made the rerun list them
+    again, and write their rows twice)."""
+    hub.page_cap = 2
+    for i in range(4):
+        hub.add_model(f"kid9/tiny-chat-{i}", downloads=50 - i, tags=["base_model:acme/tiny-llm"])
+    args = ("--reused", "--batch-rows", "2", "--concurrency", "1")
+    env = _env(hub, tmp_path)
+    ref, log = _reusing(tmp_path / "ref"), tmp_path / "points.log"
+    _killpoint(0, ref, env, log, *args)
+    expected = stable(table(ref))
+    assert {f"kid9/tiny-chat-{i}" for i in range(4)} <= {r["model"] for r in table(ref)}
+    points = log.read_text().splitlines()
+    # Each state save of the descendants walk, from its first listing page to the publish (whose
+    # save is the one before the first move): where a kill decides what the rerun lists again.
+    # The other steps are those of --all, tested above.
+    first = next(n for n, p in enumerate(points, 1) if p.split()[1:3] == ["reply", "/api/models"])
+    publish = next(n for n, p in enumerate(points, 1) if " replace part-" in p) - 1
+    assert points[publish - 1].endswith("replace state.json")
+    saves = [(n, p) for n, p in enumerate(points[first - 1:publish - 1], first)
+             if p.endswith("replace state.json")]
+    assert len(saves) >= 4
+    for n, point in saves:
+        ds = _reusing(tmp_path / f"ds{n}")
+        assert _killpoint(n, ds, env, tmp_path / f"log{n}", *args) == -signal.SIGKILL, point
+        assert crawl(ds, *args) == 0, point
+        assert stable(table(ds)) == expected, point
+
+
 def test_reused_crawl_resumes_in_the_descendants_walk(hub: FakeHub, hub_env: Path, ds: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     """A hub failure while listing descendants (after every lookup is saved): exit 3, then the
@@ -347,3 +428,121 @@ def test_progress_says_pages_models_rate_and_eta(hub: FakeHub, hub_env: Path, ds
     assert crawl(ds, "--all", "--limit", "5") == 0
     err = capsys.readouterr().err
     assert "hub crawl: listing: 1 pages, 5 models" in err and "5/5, ETA" in err
+
+
+def test_progress_rate_and_eta_count_this_run_only(monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """A resumed crawl's earlier models came for free: 500 models in this run's 10 s are 50/s
+    (not 60,000 / 10 s), and 400 left of a --limit at that pace take 40 s."""
+    from ptmx.cli.hub import _crawl_progress
+    from ptmx.hub.crawl import CrawlProgress
+
+    clock = iter([100.0, 110.0, 200.0, 210.0])
+    monkeypatch.setattr(time, "monotonic", lambda: next(clock))
+    _crawl_progress()(CrawlProgress("listing", 60, 60_000, run_models=500))
+    _crawl_progress()(CrawlProgress("listing", 6, 600, done=600, total=1000, run_models=100,
+                                    run_done=100))
+    first, second = capsys.readouterr().err.splitlines()
+    assert first == "hub crawl: listing: 60 pages, 60,000 models, 50/s, total unknown (no ETA)"
+    assert second == "hub crawl: listing: 6 pages, 600 models, 10/s, 600/1,000, ETA 40 s"
+
+
+def test_resumed_run_reports_its_own_models(hub: FakeHub, hub_env: Path, ds: Path,
+                                            settings: Any) -> None:
+    from ptmx.hub.client import HubClient
+    from ptmx.hub.crawl import CrawlOptions, CrawlProgress
+    from ptmx.hub.crawl import crawl as run_crawl
+    from ptmx.hub.crawl_store import CrawlWork
+
+    hub.page_cap = 5
+    hub.add_generated(20)
+    hub.fail_listing_at(15, *[Fault(500) for _ in range(5)])
+    assert crawl(ds, "--all", "--batch-rows", "5") == 3
+    seen: list[CrawlProgress] = []
+    with HubClient(settings) as client:
+        run_crawl(client, CrawlWork(ds), CrawlOptions("all", batch_rows=5), progress=seen.append)
+    assert (seen[0].models, seen[0].run_models, seen[0].total) == (20, 5, None)
+    assert seen[-1].run_models == seen[-1].models - 15
+
+
+def test_no_total_is_said_plainly(hub: FakeHub, hub_env: Path, ds: Path,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    assert crawl(ds, "--author", "acme") == 0
+    assert "/s, total unknown (no ETA)" in capsys.readouterr().err
+    assert crawl(ds, "--reused") == 0  # lookups have a total, the descendants walk has none
+    err = capsys.readouterr().err
+    assert "hub crawl: lookups:" in err and ", ETA " in err
+    assert crawl(ds, "--author", "acme", "--limit", "2") == 0
+    assert "2/2, ETA" in capsys.readouterr().err
+
+
+def _stop_in_publish(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The next crawl stops (as on Ctrl-C) once it has saved that it is publishing."""
+    from ptmx.hub.crawl_store import CrawlWork
+
+    real = CrawlWork.publish
+
+    def stop(self: CrawlWork) -> Any:
+        self.state["phase"] = "publish"
+        self.save()
+        monkeypatch.setattr(CrawlWork, "publish", real)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(CrawlWork, "publish", stop)
+
+
+def test_rerun_with_other_options_says_it_published_the_old_crawl(
+        hub: FakeHub, hub_env: Path, ds: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The stopped crawl is complete: it is published (not dropped) and the user is told so,
+    then the crawl asked for runs."""
+    acme = {m for m in hub.models if m.startswith("acme/") and m != "acme/secret"}
+    _stop_in_publish(monkeypatch)
+    assert crawl(ds, "--author", "acme", "--limit", "3") == 130
+    capsys.readouterr()
+    assert crawl(ds, "--author", "kid1", "--format", "json") == 0
+    out, err = capsys.readouterr()
+    assert ("ptmx: first finished publishing an interrupted crawl (--author acme --limit 3, "
+            "snapshot 20") in err and "): 3 models → " in err
+    assert json.loads(out)["earlier"]["options"] == "--author acme --limit 3"
+    rows = table(ds)
+    assert len([r for r in rows if r["scope"] == "author:acme"]) == 3
+    assert {r["model"] for r in rows if r["scope"] == "author:kid1"} == {"kid1/tiny-finetune-1"}
+    # --restart does not drop a crawl stopped while publishing either (half of it may be
+    # published already): it is finished, said, and a new one runs.
+    _stop_in_publish(monkeypatch)
+    assert crawl(ds, "--author", "acme") == 130
+    assert crawl(ds, "--author", "acme", "--restart") == 0
+    assert "first finished publishing an interrupted crawl (--author acme, " in \
+        capsys.readouterr().err
+    assert len([r for r in table(ds) if r["scope"] == "author:acme"]) == 3 + 2 * len(acme)
+    # The same options: the rerun is the resume itself, nothing to announce.
+    _stop_in_publish(monkeypatch)
+    assert crawl(ds, "--author", "acme") == 130
+    assert crawl(ds, "--author", "acme") == 0
+    assert "first finished" not in capsys.readouterr().err
+    assert len([r for r in table(ds) if r["scope"] == "author:acme"]) == 3 + 3 * len(acme)
+
+
+def test_cards_count_is_the_card_rows_written(hub: FakeHub, hub_env: Path, ds: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    hub.readmes["acme/tiny-llm"] = "# tiny"
+    hub.readmes["acme/base"] = "# base"
+    assert crawl(ds, "--author", "acme", "--cards", "--format", "json") == 0
+    out, err = capsys.readouterr()
+    result, cards = json.loads(out), table(ds, "hub_card")
+    assert result["cards"] == len(cards) == sum(result["cards_by_status"].values())
+    assert result["cards_by_status"]["ok"] == 2 == len([c for c in cards if c["readme"]])
+    assert f"{len(cards)} cards (2 with a README)" in err
+    assert crawl(ds, "--author", "acme", "--format", "json") == 0
+    assert json.loads(capsys.readouterr().out)["cards"] == 0
+
+
+def test_restart_drops_an_unreadable_state(hub: FakeHub, hub_env: Path, ds: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    (ds / WORK_DIR).mkdir()
+    (ds / WORK_DIR / "state.json").write_text("{not json")
+    assert crawl(ds, "--author", "acme") != 0
+    assert "--restart" in capsys.readouterr().err
+    assert crawl(ds, "--author", "acme", "--restart") == 0
+    assert {r["scope"] for r in table(ds)} == {"author:acme"}
