@@ -64,3 +64,11 @@ def spdx_errors(doc: dict[str, Any], validator: Any, shacl: rdflib.Graph) -> lis
     graph = rdflib.Graph()
     graph.parse(data=json.dumps(local), format="json-ld")
     return errors + check_graph(graph, shacl, version, True)
+
+
+def project_loading(folder: Path, *models: str) -> Path:
+    """A project folder whose app.py loads each of ``models`` with transformers."""
+    folder.mkdir()
+    (folder / "app.py").write_text("from transformers import AutoModel\n" + "".join(
+        f'AutoModel.from_pretrained("{m}")\n' for m in models))
+    return folder

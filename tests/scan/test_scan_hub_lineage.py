@@ -18,7 +18,7 @@ from ptmx.cli import main
 from tests.hub.conftest import point_env_at
 from tests.hub.fakehub import FakeHub
 from tests.hub.test_hub_artifacts import add_repositories
-from tests.scan.conftest import spdx_errors
+from tests.scan.conftest import project_loading, spdx_errors
 
 LOADED = ("quant/tiny-GGUF", "lora/tiny-adapter", "acme/fp8-chat", "tiiuae/falcon-7b-instruct")
 
@@ -45,11 +45,7 @@ def hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "proj"
-    root.mkdir()
-    (root / "app.py").write_text("from transformers import AutoModel\n" + "".join(
-        f'AutoModel.from_pretrained("{m}")\n' for m in LOADED))
-    return root
+    return project_loading(tmp_path / "proj", *LOADED)
 
 
 def _scan(project: Path, fmt: str, capsys: pytest.CaptureFixture[str]) -> Any:

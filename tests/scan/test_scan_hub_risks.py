@@ -15,6 +15,7 @@ from jsonschema import Draft7Validator
 from ptmx.cli import main
 from tests.hub.conftest import point_env_at
 from tests.hub.fakehub import FakeHub
+from tests.scan.conftest import project_loading
 
 PICKLE_FIX = "prefer a safetensors revision, or pin and scan it"
 
@@ -63,12 +64,7 @@ def hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "proj"
-    root.mkdir()
-    (root / "app.py").write_text('from transformers import AutoModel\n'
-                                 'AutoModel.from_pretrained("old/pickle-only")\n'
-                                 'AutoModel.from_pretrained("acme/safe")\n')
-    return root
+    return project_loading(tmp_path / "proj", "old/pickle-only", "acme/safe")
 
 
 def _scan(project: Path, fmt: str, capsys: pytest.CaptureFixture[str]) -> Any:
@@ -142,11 +138,7 @@ def test_without_hub_no_risk_column(project: Path, capsys: pytest.CaptureFixture
 
 
 def _project_loading(tmp_path: Path, model: str) -> Path:
-    root = tmp_path / model.replace("/", "-")
-    root.mkdir()
-    (root / "app.py").write_text('from transformers import AutoModel\n'
-                                 f'AutoModel.from_pretrained("{model}")\n')
-    return root
+    return project_loading(tmp_path / model.replace("/", "-"), model)
 
 
 def _fail_on(root: Path, level: str, capsys: pytest.CaptureFixture[str],
