@@ -350,6 +350,8 @@ class Store:
             "CAST([] AS VARCHAR[]) AS files WHERE false"
         )
         steps.start("reuse_link")
+        # Its repeated names stored uncompressed: compressing them was ~0.6 of its 2.2 s at 10x.
+        con.execute("SET disabled_compression_methods='dict_fsst'")
         con.execute(f"""
             CREATE TABLE reuse_link AS
             WITH x AS (SELECT DISTINCT model_id, reuse_repository_id
@@ -364,6 +366,7 @@ class Store:
                               AND f.reuse_repository_id = x.reuse_repository_id
             ORDER BY x.model_id, project
         """)
+        con.execute("RESET disabled_compression_methods")
         # One row per project: its models count and its scanned licenses as one AND expression
         # (keys that are OR expressions parenthesised; 'NONE' when scanned without a license;
         # NULL when never scanned), as the license engine and the graph read them.
