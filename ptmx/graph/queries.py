@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from ptmx.store import Store
+from ptmx.store.lookup import model_id_of
 
 if TYPE_CHECKING:
     import pyarrow as pa  # loaded by the store's Arrow queries; an unlimited walk never needs it
@@ -62,12 +63,14 @@ def models_by_id(store: Store, ids: Sequence[int]) -> list[dict[str, Any]]:
 def model_named(store: Store, ref: str) -> dict[str, Any] | None:
     """The attributes of :func:`models_by_id` of the model ``ref`` names, found as
     ``ptmx.store.find_model_id`` finds it (exact spelling first, then case-insensitive, lowest
-    id), in one query; None when no model has that name."""
+    id); None when no model has that name."""
+    model_id = model_id_of(store, ref)
+    if model_id is None:
+        return None
     rows = store.rows(
         """SELECT model_id AS id, model AS name, license, downloads, reuse_count AS links
-           FROM model_summary WHERE model_lc = lower($ref)
-           ORDER BY model = $ref DESC, model_id LIMIT 1""",
-        {"ref": ref},
+           FROM model_summary WHERE model_id = $id""",
+        {"id": model_id},
     )
     return rows[0] if rows else None
 

@@ -215,12 +215,26 @@ def suggest_projects(store: Store, text: str, n: int = 5) -> list[str]:
 
 def find_model_id(store: Store, text: str) -> int | None:
     """The numeric id of the model named ``text`` (exact, then case-insensitive), or None."""
-    ref = normalise_model_id(text)
-    # One index (on the lower-case id) serves both: the exact spelling first, then the lowest id.
-    found: int | None = store.scalar(
-        """SELECT model_id FROM model_summary WHERE model_lc = lower($ref)
-           ORDER BY model = $ref DESC, model_id LIMIT 1""", {"ref": ref})
-    return found
+    return model_id_of(store, normalise_model_id(text))
+
+
+def model_id_of(store: Store, ref: str) -> int | None:
+    """:func:`find_model_id` of a reference already normalised (``normalise_model_id``)."""
+    # model_key: ids by the hash of the lower-case name, sorted by it (one row group read).
+    # Every candidate is then read by id (an index lookup) and its name compared, since two
+    # names may share a hash; the exact spelling wins, then the lowest id.
+    keyed = store.rows("SELECT lower($ref) AS lc, model_id FROM model_key "
+                       "WHERE h = hash(lower($ref))", {"ref": ref})
+    best: tuple[bool, int] | None = None
+    for key in keyed:
+        rows = store.rows("SELECT model, model_lc FROM model_summary WHERE model_id = $id",
+                          {"id": key["model_id"]})
+        if not rows or rows[0]["model_lc"] != key["lc"]:
+            continue
+        rank = (rows[0]["model"] != ref, int(key["model_id"]))
+        if best is None or rank < best:
+            best = rank
+    return None if best is None else best[1]
 
 
 def find_project_id(store: Store, text: str) -> int | None:

@@ -43,7 +43,7 @@ Params = Sequence[Any] | dict[str, Any]
 Progress = Callable[[str, int, int], None]
 # Built by the store: see _build_summary, detail.build_model_detail, base_link.build_base_link.
 DERIVED_TABLES = ("model_summary", "reuse_link", "project_summary", "model_detail", "base_link")
-CACHE_FORMAT = 9  # bump when the cached layout changes
+CACHE_FORMAT = 10  # bump when the cached layout changes
 
 # DuckDB hands every connect() of one file in a process the same database instance, whose
 # configuration we lock; so one sealed root connection per cache file is shared by its Stores.
@@ -62,7 +62,8 @@ def _sql_string(text: str) -> str:
 def fingerprint(folder: Path, tables: dict[str, TableFiles]) -> str:
     """Changes whenever any table file of ``folder`` (or ptmx's cache layout) changes."""
     where = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
-    parts: list[Any] = [CACHE_FORMAT, __version__]
+    # DuckDB's version too: model_key holds its hash() values, which a new DuckDB may change.
+    parts: list[Any] = [CACHE_FORMAT, __version__, duckdb.__version__]
     for name in sorted(tables):
         for path in tables[name].files:
             st = path.stat()
@@ -244,7 +245,13 @@ class Store:
                 # are: sorting 24M tag rows again cost ~1.5 s of a 10x first open.
                 order = " ORDER BY model_id" if "model_id" in tf.schema.names \
                     and not tf.ordered_by("model_id") else ""
+                if name == "model":
+                    # Its three wide strings (id, URL, sha) stored uncompressed: compressing
+                    # them was 3.4 of the 5.4 s this table took at 10x PeaTMOSS.
+                    con.execute("SET disabled_compression_methods='dict_fsst'")
                 con.execute(f"CREATE TABLE {_quote_ident(name)} AS {self._source_select(name, tf)}{order}")
+                if name == "model":
+                    con.execute("RESET disabled_compression_methods")
             if views:
                 steps.start("views")
             for name in views:
@@ -257,10 +264,11 @@ class Store:
             build_base_link(con, set(self._files))
             steps.start("indexes")
             # Name lookups (exact, then case-insensitive) are the first step of every page:
-            # one index on model_summary's lower-case name serves both. (Two on model, on the
-            # name as spelt and on lower(context_id), cost ~6 s of a 10x first open; this one
-            # 2.3 s: the column is there already, stored uncompressed.)
-            con.execute("CREATE INDEX model_summary_lc ON model_summary (model_lc)")
+            # model_key holds each model's id under the hash of its lower-case name, sorted by
+            # the hash, so a lookup reads one row group (zone maps) and then the model by id.
+            # (An ART index on model_lc cost 2.8-3.5 s of a 10x first open; this 0.7 s.)
+            con.execute("CREATE TABLE model_key AS SELECT hash(model_lc) AS h, model_id "
+                        "FROM model_summary ORDER BY h")
         except duckdb.Error as exc:
             raise DataError(f"{self.folder}: cannot load dataset ({_one_line(exc)})") from exc
 
@@ -342,6 +350,8 @@ class Store:
             "CAST([] AS VARCHAR[]) AS files WHERE false"
         )
         steps.start("reuse_link")
+        # Its repeated names stored uncompressed: compressing them was ~0.6 of its 2.2 s at 10x.
+        con.execute("SET disabled_compression_methods='dict_fsst'")
         con.execute(f"""
             CREATE TABLE reuse_link AS
             WITH x AS (SELECT DISTINCT model_id, reuse_repository_id
@@ -356,6 +366,7 @@ class Store:
                               AND f.reuse_repository_id = x.reuse_repository_id
             ORDER BY x.model_id, project
         """)
+        con.execute("RESET disabled_compression_methods")
         # One row per project: its models count and its scanned licenses as one AND expression
         # (keys that are OR expressions parenthesised; 'NONE' when scanned without a license;
         # NULL when never scanned), as the license engine and the graph read them.
