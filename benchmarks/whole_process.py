@@ -87,8 +87,11 @@ SEARCH_SQL = f"""SELECT model, downloads, license, reuse_count FROM model_summar
     WHERE contains(model_lc, $n) ORDER BY {_RANK}, downloads DESC NULLS LAST, model LIMIT $limit"""
 # Pages: the name → id lookup, then lookups by that id (the floor script is given the id, as
 # ptmx passes the id it found to its next queries).
-MODEL_ID_SQL = """SELECT model_id FROM model_summary WHERE model_lc = lower($name)
-    ORDER BY model = $name DESC, model_id LIMIT 1"""
+# The name lookup through the cache's model_key (hash of the lower-case name, sorted by it),
+# as ptmx does: without it model_lc has no index since open17e and the floor would scan.
+MODEL_ID_SQL = """SELECT s.model_id FROM model_key k JOIN model_summary s ON s.model_id = k.model_id
+    WHERE k.h = hash(lower($name)) AND s.model_lc = lower($name)
+    ORDER BY s.model = $name DESC, s.model_id LIMIT 1"""
 MODEL_HEAD_SQL = """SELECT model_id AS id, model, author, downloads, likes, reuse_count, license,
         hub, (SELECT struct_pack(repo_url, sha) FROM model WHERE id = $id LIMIT 1) AS repo,
         (SELECT list(d) FROM model_detail d WHERE d.model_id = $id) AS detail,
