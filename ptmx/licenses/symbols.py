@@ -232,10 +232,7 @@ class KnowledgeBase:
         Hugging Face tag (``llama3`` rather than ``LicenseRef-ptmx-llama3``)."""
         if not symbol.startswith("LicenseRef-ptmx-"):
             return symbol
-        for row in self.alias_rows:
-            if row["symbol"] == symbol and row["vocabulary"] == "hf":
-                return row["alias"]
-        return symbol
+        return self.hub_id(symbol) or symbol
 
     def hub_id(self, symbol: str) -> str | None:
         """The Hugging Face Hub's licence id for ``symbol`` (what a model card's ``license:``
