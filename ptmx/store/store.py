@@ -55,6 +55,17 @@ def _quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+@contextmanager
+def _setting(con: duckdb.DuckDBPyConnection, name: str, value: str) -> Iterator[None]:
+    """DuckDB's ``name`` at ``value`` for the statements inside, then back to its default
+    (storage choices the cache build makes per table)."""
+    con.execute(f"SET {name}='{value}'")
+    try:
+        yield
+    finally:
+        con.execute(f"RESET {name}")
+
+
 def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -245,13 +256,12 @@ class Store:
                 # are: sorting 24M tag rows again cost ~1.5 s of a 10x first open.
                 order = " ORDER BY model_id" if "model_id" in tf.schema.names \
                     and not tf.ordered_by("model_id") else ""
-                if name == "model":
-                    # Its three wide strings (id, URL, sha) stored uncompressed: compressing
-                    # them was 3.4 of the 5.4 s this table took at 10x PeaTMOSS.
-                    con.execute("SET disabled_compression_methods='dict_fsst'")
-                con.execute(f"CREATE TABLE {_quote_ident(name)} AS {self._source_select(name, tf)}{order}")
-                if name == "model":
-                    con.execute("RESET disabled_compression_methods")
+                # model's three wide strings (id, URL, sha) stored uncompressed: compressing
+                # them was 3.4 of the 5.4 s this table took at 10x PeaTMOSS.
+                with _setting(con, "disabled_compression_methods", "dict_fsst") \
+                        if name == "model" else contextlib.nullcontext():
+                    con.execute(f"CREATE TABLE {_quote_ident(name)} AS "
+                                f"{self._source_select(name, tf)}{order}")
             if views:
                 steps.start("views")
             for name in views:
@@ -320,28 +330,27 @@ class Store:
         # Stored uncompressed: search scans every model_lc value, and decompressing FSST
         # strings made that scan 3-4x slower (85 vs 23 ms at 10x PeaTMOSS); compressing them
         # was also ~40 % of building this table. The cost is disk: ~2x this table's size.
-        con.execute("SET force_compression='uncompressed'")
-        con.execute(f"""
-            CREATE TABLE model_summary AS
-            WITH lic AS (
-                -- Sorting each list after aggregating: an ordered string_agg was 5x slower.
-                SELECT ml.model_id, array_to_string(list_sort(list(l.name)), ' AND ') AS license
-                FROM model_to_license ml JOIN license l ON l.id = ml.license_id
-                WHERE l.name IS NOT NULL
-                GROUP BY ml.model_id
-            ), reuse AS (
-                SELECT model_id, count(DISTINCT reuse_repository_id) AS reuse_count
-                FROM model_to_reuse_repository GROUP BY model_id
-            )
-            SELECT m.id AS model_id, m.context_id AS model, lower(m.context_id) AS model_lc,
-                   {author} AS author,
-                   m.downloads, m.likes, lic.license, coalesce(reuse.reuse_count, 0) AS reuse_count,
-                   {hub} AS hub
-            FROM model m LEFT JOIN lic ON lic.model_id = m.id
-                         LEFT JOIN reuse ON reuse.model_id = m.id {hub_join}
-            ORDER BY m.downloads DESC NULLS LAST, m.context_id
-        """)
-        con.execute("RESET force_compression")
+        with _setting(con, "force_compression", "uncompressed"):
+            con.execute(f"""
+                CREATE TABLE model_summary AS
+                WITH lic AS (
+                    -- Sorting each list after aggregating: an ordered string_agg was 5x slower.
+                    SELECT ml.model_id, array_to_string(list_sort(list(l.name)), ' AND ') AS license
+                    FROM model_to_license ml JOIN license l ON l.id = ml.license_id
+                    WHERE l.name IS NOT NULL
+                    GROUP BY ml.model_id
+                ), reuse AS (
+                    SELECT model_id, count(DISTINCT reuse_repository_id) AS reuse_count
+                    FROM model_to_reuse_repository GROUP BY model_id
+                )
+                SELECT m.id AS model_id, m.context_id AS model, lower(m.context_id) AS model_lc,
+                       {author} AS author,
+                       m.downloads, m.likes, lic.license, coalesce(reuse.reuse_count, 0) AS reuse_count,
+                       {hub} AS hub
+                FROM model m LEFT JOIN lic ON lic.model_id = m.id
+                             LEFT JOIN reuse ON reuse.model_id = m.id {hub_join}
+                ORDER BY m.downloads DESC NULLS LAST, m.context_id
+            """)
         files = (
             # Sorted after aggregating: an ordered aggregate is several times slower.
             "SELECT model_id, reuse_repository_id, list_sort(list(DISTINCT path)) AS files "
@@ -351,22 +360,21 @@ class Store:
         )
         steps.start("reuse_link")
         # Its repeated names stored uncompressed: compressing them was ~0.6 of its 2.2 s at 10x.
-        con.execute("SET disabled_compression_methods='dict_fsst'")
-        con.execute(f"""
-            CREATE TABLE reuse_link AS
-            WITH x AS (SELECT DISTINCT model_id, reuse_repository_id
-                       FROM model_to_reuse_repository),
-                 f AS ({files})
-            SELECT x.model_id, s.model, s.license, s.downloads, s.reuse_count,
-                   x.reuse_repository_id AS project_id, r.owner || '/' || r.name AS project,
-                   r.url, coalesce(f.files, CAST([] AS VARCHAR[])) AS files
-            FROM x JOIN model_summary s ON s.model_id = x.model_id
-                   JOIN reuse_repository r ON r.id = x.reuse_repository_id
-                   LEFT JOIN f ON f.model_id = x.model_id
-                              AND f.reuse_repository_id = x.reuse_repository_id
-            ORDER BY x.model_id, project
-        """)
-        con.execute("RESET disabled_compression_methods")
+        with _setting(con, "disabled_compression_methods", "dict_fsst"):
+            con.execute(f"""
+                CREATE TABLE reuse_link AS
+                WITH x AS (SELECT DISTINCT model_id, reuse_repository_id
+                           FROM model_to_reuse_repository),
+                     f AS ({files})
+                SELECT x.model_id, s.model, s.license, s.downloads, s.reuse_count,
+                       x.reuse_repository_id AS project_id, r.owner || '/' || r.name AS project,
+                       r.url, coalesce(f.files, CAST([] AS VARCHAR[])) AS files
+                FROM x JOIN model_summary s ON s.model_id = x.model_id
+                       JOIN reuse_repository r ON r.id = x.reuse_repository_id
+                       LEFT JOIN f ON f.model_id = x.model_id
+                                  AND f.reuse_repository_id = x.reuse_repository_id
+                ORDER BY x.model_id, project
+            """)
         # One row per project: its models count and its scanned licenses as one AND expression
         # (keys that are OR expressions parenthesised; 'NONE' when scanned without a license;
         # NULL when never scanned), as the license engine and the graph read them.
