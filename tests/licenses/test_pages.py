@@ -102,3 +102,31 @@ def test_project_page_table_lists_the_worst_first(capsys: pytest.CaptureFixture[
     assert main(["project", "alice/app", "--data", str(chain_dir)]) == 0
     out = capsys.readouterr().out
     assert out.index("use-constrained (inherited from") < out.index("acme/plain")
+
+
+def test_pages_read_card_licences_and_each_scanned_key_once(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # acme/carded has no licence in the dataset, only on its card; its base acme/card-base too.
+    # bob/twice was scanned with the same key in two files.
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    models = {"acme/carded": [], "acme/card-base": [], "acme/free": ["mit"]}
+    projects = {"bob/twice": (["gpl-3.0", "gpl-3.0"], ["acme/carded", "acme/free"])}
+    folder = build_license_dataset(tmp_path / "cards-pages", models, projects,
+                                   [("acme/carded", "acme/card-base", "finetune")])
+    pq.write_table(pa.table({"model_id": pa.array([1, 2], pa.int64()),
+                             "license": ["cc-by-nc-4.0", "cc-by-nc-4.0"]}),
+                   folder / "model_card.parquet")
+    page = _json(capsys, "model", "acme/carded", "--data", str(folder), "--format", "json")
+    (project,) = page["projects"]
+    assert project["project_license"] == "gpl-3.0"
+    assert project["verdict"] == "use-constrained"  # the card's non-commercial licence
+    assert page["chain"][0]["license"] == "cc-by-nc-4.0"  # the base's card licence
+    project_page = _json(capsys, "project", "bob/twice", "--data", str(folder), "--format",
+                         "json")
+    records = {(r.model, r.project): r for r in audit(open_store(folder)).records
+               if r.kind == "link"}
+    for m in project_page["models"]:
+        rec = records[(m["model"], "bob/twice")]
+        assert (m["verdict"], m["project_license"]) == (rec.verdict, rec.downstream)
