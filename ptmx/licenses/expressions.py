@@ -13,11 +13,13 @@ import itertools
 import re
 from dataclasses import dataclass, replace
 from functools import cache
-
-from license_expression import ExpressionError, LicenseSymbol, LicenseWithExceptionSymbol, Licensing
+from typing import TYPE_CHECKING
 
 from ptmx.licenses.symbols import License, knowledge
 from ptmx.licenses.vocabulary import Family
+
+if TYPE_CHECKING:
+    from license_expression import Licensing
 
 # A project scanned with no licence found (SPDX's NONE) and "nothing recorded" (NOASSERTION).
 NONE = "NONE"
@@ -62,7 +64,6 @@ class Or:
 
 Expr = Leaf | And | Or
 
-_LICENSING = Licensing()
 _AND = re.compile(r"\s+(?:AND|and)\s+")
 _SPECIAL = re.compile(r"[\s()]|^(?:or|with|and)$", re.IGNORECASE)
 
@@ -94,7 +95,19 @@ def _resolve_key(key: str) -> Leaf:
     return _unresolved(key, "not in ptmx's alias table nor in the ScanCode LicenseDB")
 
 
+@cache
+def _licensing() -> Licensing:
+    """The general parser, loaded on first use: most spellings never reach it (the alias
+    table and the AND fast path answer them), and importing it costs ~5 ms of every one-shot
+    ``ptmx model``."""
+    from license_expression import Licensing
+
+    return Licensing()
+
+
 def _convert(node: object, text: str) -> Expr:
+    from license_expression import LicenseSymbol, LicenseWithExceptionSymbol
+
     if isinstance(node, LicenseWithExceptionSymbol):
         base = _resolve_key(node.license_symbol.key).license
         exc = knowledge().resolve(node.exception_symbol.key) or \
@@ -136,8 +149,10 @@ def parse(text: str) -> Expr:
     if all(p and not _SPECIAL.search(p) for p in parts):
         keys = [_resolve_key(p) for p in parts]
         return keys[0] if len(keys) == 1 else And(tuple(keys))
+    from license_expression import ExpressionError
+
     try:
-        node = _LICENSING.parse(stripped, simple=False)
+        node = _licensing().parse(stripped, simple=False)
     except ExpressionError as exc:
         return _unresolved(stripped, f"not a licence expression ({exc})")
     except Exception as exc:
