@@ -99,7 +99,11 @@ def test_loading_screen(snap_compare, size):
     def opener(progress):
         progress("model_detail", 11, 14)
         reached.set()
-        time.sleep(1.5)  # long enough for the picture; then the open fails, off screen
+        # Held until the app closes after the picture (a fixed 1.5 s was too short on a loaded
+        # machine), then the open fails, off screen.
+        deadline = time.monotonic() + 30
+        while not app._exit and app.is_running and time.monotonic() < deadline:
+            time.sleep(0.02)
         raise RuntimeError("held for the snapshot")
 
     async def run_before(pilot) -> None:
