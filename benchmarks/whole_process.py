@@ -97,7 +97,20 @@ MODEL_HEAD_SQL = """SELECT model_id AS id, model, author, downloads, likes, reus
         (SELECT list(d) FROM model_detail d WHERE d.model_id = $id) AS detail,
         (SELECT c FROM model_card c WHERE c.model_id = $id LIMIT 1) AS card
     FROM model_summary WHERE model_id = $id"""
-MODEL_PROJECTS_SQL = "SELECT project, url, files FROM reuse_link WHERE model_id = $id ORDER BY project"
+# The page's projects with what its licence verdicts read (issue 18 put them on the page): each
+# project's licence, and the base edges above the model with the bases' licences. The floor
+# reads them and judges nothing, as the audit's floor.
+MODEL_PROJECTS_SQL = """SELECT l.project, l.url, l.files, ps.license FROM reuse_link l
+    JOIN project_summary ps ON ps.project_id = l.project_id
+    WHERE l.model_id = $id ORDER BY l.project"""
+_LINEAGE = """WITH RECURSIVE up(id) AS (
+        SELECT unnest(CAST($ids AS BIGINT[]))
+        UNION SELECT b.base_model_id FROM model_base b JOIN up ON b.model_id = up.id
+        WHERE b.base_model_id IS NOT NULL)
+    SELECT b.base_model, b.base_model_id, s.license, b.model_id, b.relation FROM model_base b
+    LEFT JOIN model_summary s ON s.model_id = b.base_model_id
+    WHERE b.model_id IN (SELECT id FROM up)"""
+MODEL_LINEAGE_SQL = _LINEAGE.replace("$ids", "[$id]")
 PROJECT_ID_SQL = """SELECT id FROM reuse_repository
     WHERE lower(owner) = lower($owner) AND lower(name) = lower($repo)
     ORDER BY (owner = $owner AND name = $repo) DESC, id LIMIT 1"""
@@ -107,6 +120,9 @@ PROJECT_SQL = """SELECT owner || '/' || name AS project, url,
     FROM reuse_repository WHERE id = $id"""
 PROJECT_MODELS_SQL = """SELECT model, license, downloads, reuse_count, files FROM reuse_link
     WHERE project_id = $id ORDER BY model"""
+# The lineage above the project's models, for their verdicts.
+PROJECT_LINEAGE_SQL = _LINEAGE.replace(
+    "CAST($ids AS BIGINT[])", "(SELECT list(model_id) FROM reuse_link WHERE project_id = $id)")
 # Depth 2 from a model, every neighbour: level 1 = its projects, bases and derived models;
 # level 2 = the models of those projects, and the projects and lineage of those models.
 WALK_SQL = """WITH root AS (SELECT id FROM model WHERE context_id = $name LIMIT 1),
@@ -193,18 +209,22 @@ def questions(targets: dict[str, str], limit: int, ids: dict[str, int],
         name = targets[tag]
         out.append(Question(
             f"model_{tag}", f"`model` page, {label}", ["model", name, "--format", "json"],
-            lambda s, n=name: model_page(s, n),
+            # The page and its links' verdicts, as `ptmx model` and the TUI's page compute.
+            lambda s, n=name, i=ids[tag]: (model_page(s, n), licenses.model_link_verdicts(s, i)),
             [(MODEL_ID_SQL, {"name": name}), (MODEL_HEAD_SQL, {"id": ids[tag]}),
              *([(lists_sql, {"id": ids[tag]})] if lists_sql else []),
-             (MODEL_PROJECTS_SQL, {"id": ids[tag]})],
+             (MODEL_PROJECTS_SQL, {"id": ids[tag]}),
+             *([(MODEL_LINEAGE_SQL, {"id": ids[tag]})] if "model_base" in present else [])],
             f"sb.model_page(con, {name!r})"))
     project = targets["top_project"]
     owner, _, repo = project.partition("/")
     out.append(Question(
         "project_page", "`project` page, busiest", ["project", project, "--format", "json"],
-        lambda s: project_page(s, project),
+        lambda s: (project_page(s, project),
+                   licenses.project_link_verdicts(s, ids["top_project"])),
         [(PROJECT_ID_SQL, {"owner": owner, "repo": repo}),
-         (PROJECT_SQL, {"id": ids["top_project"]}), (PROJECT_MODELS_SQL, {"id": ids["top_project"]})],
+         (PROJECT_SQL, {"id": ids["top_project"]}), (PROJECT_MODELS_SQL, {"id": ids["top_project"]}),
+         *([(PROJECT_LINEAGE_SQL, {"id": ids["top_project"]})] if "model_base" in present else [])],
         f"sb.project_page(con, {project!r})"))
     top = targets["top_model"]
     out.append(Question(
