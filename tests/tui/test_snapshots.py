@@ -87,13 +87,18 @@ def test_console_layout(snap_compare, sample_store, size):
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)])
-def test_loading_screen(snap_compare, size):
+def test_loading_screen(snap_compare, size, monkeypatch):
     """A first open's loading screen held at one step: title, folder, bar, step and seconds."""
     import threading
     import time
+    import types
 
+    from ptmx.tui.screens import loading
     from ptmx.tui.screens.loading import LoadingScreen
 
+    # The screen's clock stands still at 9 s: its half-second ticker redrew "10 s" when a loaded
+    # machine took the picture more than 0.5 s after the clock was set.
+    monkeypatch.setattr(loading, "time", types.SimpleNamespace(monotonic=lambda: 109.0))
     reached = threading.Event()
 
     def opener(progress):
@@ -112,7 +117,7 @@ def test_loading_screen(snap_compare, size):
             screen = pilot.app.screen
             if reached.is_set() and isinstance(screen, LoadingScreen) and screen._step != "starting":
                 break
-        screen._started = time.monotonic() - 9  # "9 s", whatever the machine's speed
+        screen._started = 100.0  # "9 s", whatever the machine's speed
         screen._tick()
         await pilot.pause()
 
