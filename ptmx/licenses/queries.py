@@ -60,7 +60,7 @@ def link_rows(store: Store, *, model_id: int | None = None,
     :func:`links`, as plain rows. Read from the cache's ``reuse_link`` (one row per distinct
     link, sorted by model; a page keys its links by name, so the repeated rows :func:`links`
     keeps change nothing), cards only for models whose dataset row names no licence: at 10x
-    PeaTMOSS ~6 ms where filtering :func:`links` took 190 (it aggregates every card first)."""
+    PeaTMOSS ~4 ms where filtering :func:`links` took 190 (it aggregates every card first)."""
     if (model_id is None) == (project_id is None):
         raise ValueError("link_rows needs exactly one of model_id and project_id")
     column = "model_id" if model_id is not None else "project_id"  # ptmx's text, not the user's
@@ -96,8 +96,8 @@ def _among(column: str, ids: list[int]) -> str:
     return f"{column} IN (SELECT unnest(CAST(? AS BIGINT[])))"
 
 
-# One base→derived edge with both sides' names and licences (the dataset's, else the card's):
-# the shared body of :func:`edges` and :func:`ancestry`, which differ in which edges they keep.
+# One base→derived edge with both sides' names and licences (the dataset's, else the card's), as
+# :func:`edges` reads them for the audit (:func:`ancestry` gives a page's edges the same columns).
 _EDGE_SELECT = """SELECT b.base_model AS base, b.base_model_id AS base_id,
                coalesce(bs.license, bc.license) AS upstream,
                coalesce(ds.model, b.model) AS derived, b.model_id AS derived_id,
