@@ -180,14 +180,13 @@ def _names_and_licences(store: Store, ids: list[int]) -> tuple[dict[int, str], d
 
 def model_license(store: Store, model_id: int) -> tuple[str, str | None]:
     """A model's name and licence (the dataset's, else its card's), by id."""
-    sql = f"""
-        {_ctes(store)}
-        SELECT ms.model, coalesce(ms.license, card.license) AS license
-        FROM model_summary ms LEFT JOIN card ON card.model_id = ms.model_id
-        WHERE ms.model_id = ?
-    """
-    row = store.query(sql, [model_id]).to_pylist()
-    return (row[0]["model"], row[0]["license"]) if row else ("", None)
+    rows = store.rows("SELECT model, license FROM model_summary WHERE model_id = ?", [model_id])
+    if not rows:
+        return ("", None)
+    license = rows[0]["license"]
+    if license is None:
+        license = _card_licences(store, [model_id]).get(model_id)
+    return rows[0]["model"], license
 
 
 # ------------------------------------------------------------------------------------ remedies
