@@ -18,18 +18,25 @@ pytestmark = pytest.mark.usefixtures("card_scores")
 def still(*keys: str, then=None):
     """A run_before that presses ``keys``, optionally calls ``then(app)``, and lets it settle."""
 
+    def steady(app) -> None:
+        # Cursors stop blinking before anything slow happens: a picture taken late on a loaded
+        # machine otherwise caught the cursor in its hidden half-second (CI, console layout).
+        for box in app.screen.query(Input):
+            box.cursor_blink = False
+        for area in app.screen.query(TextArea):
+            area.cursor_blink = False
+
     async def run_before(pilot) -> None:
         await settle(pilot)
         for key in keys:
             await pilot.press(key)
+            steady(pilot.app)
             await settle(pilot)
         if then is not None:
+            steady(pilot.app)
             then(pilot.app)
             await settle(pilot)
-        for box in pilot.app.screen.query(Input):
-            box.cursor_blink = False
-        for area in pilot.app.screen.query(TextArea):
-            area.cursor_blink = False
+        steady(pilot.app)
         await pilot.pause()
 
     return run_before
