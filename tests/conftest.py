@@ -77,7 +77,9 @@ def peatmoss_db(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session", autouse=True)
 def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Store caches (and hub caches) go to a temp folder, never the user's cache."""
+    """Store caches (and hub caches) and state (the console history) go to temp folders, never
+    the user's: TUI tests outside tests/tui had been adding their queries to the real history."""
     import os
 
     os.environ["PTMX_CACHE"] = str(tmp_path_factory.mktemp("ptmx-cache"))
+    os.environ["PTMX_STATE_DIR"] = str(tmp_path_factory.mktemp("ptmx-state"))
