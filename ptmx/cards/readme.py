@@ -68,16 +68,6 @@ def readme_facts(store: Store, models: Sequence[str] | None = None,
     return pa.concat_tables(tables) if tables else FACTS_SCHEMA.empty_table()
 
 
-def assess_readme(store: Store, model: str, reuse_count: int = 0) -> CardAssessment | None:
-    """The assessment of ``model``'s newest stored README, or None when none is stored; its
-    ``source`` is the README's (``README YYYY-MM-DD``)."""
-    for batch in queries.readme_batches(store, [model], 1):
-        row: Mapping[str, Any] = batch.to_pylist()[0]
-        return assess_card_dict(readme_card(model, row["source"], row["readme"] or ""),
-                                model=model, reuse_count=reuse_count)
-    return None
-
-
 def _peatmoss(result: CardAssessment) -> CardAssessment:
     """Label a dataset assessment with its source; the model_card row's own provenance (e.g.
     PeaTMOSS's hand-checked cards) stays as a note."""
@@ -103,6 +93,33 @@ def _pick(peatmoss: CardAssessment | None, readme: CardAssessment | None,
     return peatmoss, None
 
 
+def _readmes(store: Store, reuse: Mapping[str, int]) -> dict[str, CardAssessment]:
+    """The assessment of the newest stored README of each hub id in ``reuse`` (id -> projects
+    reusing it) that has one, read in one pass over ``hub_card``."""
+    if not reuse or not store.has(queries.HUB_CARD):
+        return {}
+    out = {}
+    for batch in queries.readme_batches(store, list(reuse)):
+        for row in batch.to_pylist():
+            model = row["model"]
+            out[model] = assess_card_dict(readme_card(model, row["source"], row["readme"] or ""),
+                                          model=model, reuse_count=reuse.get(model, 0))
+    return out
+
+
+def _choose(peatmoss: CardAssessment | None, readme: CardAssessment | None,
+            source: str) -> tuple[CardAssessment, CardAssessment | None]:
+    """:func:`_pick`, with a "not assessed" stand-in when ``source`` has nothing on the model."""
+    chosen, other = _pick(peatmoss, readme, source)
+    if chosen is None:
+        base = peatmoss or readme
+        assert base is not None
+        chosen = assess_card_dict({}, model=base.model, reuse_count=base.reuse_count)
+        chosen.model_id = base.model_id
+        chosen.notes = [f"not assessed: no card data from source {source!r}"]
+    return chosen, other
+
+
 def assess_by_source(store: Store, model: str,
                      source: str = "all") -> tuple[CardAssessment, CardAssessment | None]:
     """``model``'s assessment from the chosen card source (peatmoss, readme, all) and the other
@@ -115,29 +132,26 @@ def assess_by_source(store: Store, model: str,
     model_id = find_model_id(store, model)
     peatmoss = _peatmoss(assess(store, model_id)) if model_id is not None else None
     name = peatmoss.model if peatmoss is not None else model
-    readme = assess_readme(store, name, peatmoss.reuse_count if peatmoss else 0) \
-        if store.has(queries.HUB_CARD) else None
+    readme = _readmes(store, {name: peatmoss.reuse_count if peatmoss else 0}).get(name)
     if peatmoss is None and readme is None:
         assess(store, model)  # raises NotFoundError with suggestions
         raise NotFoundError(f"no model {model!r} in the dataset or the crawled READMEs")
-    chosen, other = _pick(peatmoss, readme, source)
-    if chosen is None:
-        base = peatmoss or readme
-        assert base is not None
-        chosen = assess_card_dict({}, model=base.model, reuse_count=base.reuse_count)
-        chosen.model_id = base.model_id
-        chosen.notes = [f"not assessed: no card data from source {source!r}"]
-    return chosen, other
+    return _choose(peatmoss, readme, source)
 
 
 def assess_project_by_source(store: Store, project: str,
                              source: str = "all") -> tuple[str, list[CardAssessment]]:
-    """The project's ``owner/name`` and the assessment of every model it reuses, by source."""
+    """The project's ``owner/name`` and the assessment of every model it reuses, by source.
+    One scoring query for all of them and one pass over the READMEs: a project reusing 258
+    models took 18 s when each was assessed on its own."""
     from ptmx.cards.assess import assess_project
 
     name, results = assess_project(store, project)
-    return name, [assess_by_source(store, r.model, source)[0] if source != "peatmoss"
-                  else _peatmoss(r) for r in results]
+    dataset = [_peatmoss(r) for r in results]
+    if source == "peatmoss":
+        return name, dataset
+    readmes = _readmes(store, {r.model: r.reuse_count for r in dataset})
+    return name, [_choose(r, readmes.get(r.model), source)[0] for r in dataset]
 
 
 def assess_all(store: Store, source: str = "all") -> list[CardAssessment]:

@@ -127,6 +127,31 @@ def test_cli_source_option(crawled: Path, capsys: pytest.CaptureFixture[str]) ->
     assert {r["source"] for r in json.loads(out)} == {"PeaTMOSS extraction"}
 
 
+def test_project_check_reads_each_models_card_as_show_does(
+        crawled: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`cards check --project` takes a reused model's crawled README where there is one (as
+    `cards show` does), the dataset's card otherwise, for every model the project reuses."""
+    store = open_store(crawled)
+    rows = {}
+    # Exit 1 when a model misses a critical field: only the dataset's cards do here.
+    for source, code in (("all", 1), ("readme", 0), ("peatmoss", 1)):
+        rc, out = run(capsys, "cards", "check", "--project", "huggingface/transformers",
+                      "--source", source, "--format", "json", "--data", str(crawled))
+        rows[source] = {r["model"]: r for r in json.loads(out)}
+        assert rc == code and len(rows[source]) > 100  # every model the project reuses
+    assert rows["all"]["facebook/bart-base"]["source"] == "README 2026-12-01"
+    assert rows["peatmoss"]["facebook/bart-base"]["source"] == "PeaTMOSS extraction"
+    assert rows["readme"]["facebook/bart-base"]["source"] == "README 2026-12-01"
+    assert rows["readme"]["gpt2"]["result"] == "not assessed"  # crawled, but deleted on the hub
+    carded = [m for m, r in rows["peatmoss"].items() if r["result"] != "not assessed"]
+    for model in ["facebook/bart-base", "gpt2", *carded[:3]]:
+        for source in ("all", "readme", "peatmoss"):
+            shown, _ = assess_by_source(store, model, source)
+            row = rows[source][model]
+            assert (row["source"], row["completeness"]) == (shown.source, shown.completeness)
+            assert row["missing"] == [r.key for r in shown.missing("critical", or_worse=True)]
+
+
 def test_readme_source_without_crawl_is_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
     rc = main(["cards", "report", "--source", "readme", "--data", str(DATA)])
     err = capsys.readouterr().err
