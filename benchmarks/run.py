@@ -46,6 +46,7 @@ TARGETS: dict[str, tuple[float | None, float | None, str]] = {
     "project_page_small": (20, 200, "project page of a one-model project"),
     "license_audit": (1000, None, "license verdicts of every link and base edge"),
     "cards_report": (2000, None, "documentation report over every model"),
+    "cards_check_project": (1000, None, "documentation check of the busiest project's models"),
     "neighbourhood_depth2": (100, 200, "depth-2 neighbourhood of the most reused model, no limit"),
     "neighbourhood_depth2_typical": (100, 200, "depth-2 neighbourhood of a typical model, no limit"),
     "pagerank": (5000, None, "whole reuse graph build + PageRank"),
@@ -188,6 +189,7 @@ def bench_open(folder: Path, runs: int, cache: Path) -> dict[str, list[float]]:
 def bench_ptmx(folder: Path, targets: dict[str, str], runs: int) -> dict[str, list[float]]:
     """Every interactive question, in-process on one opened store (as the TUI runs them)."""
     from ptmx import cards, graph, licenses
+    from ptmx.cards.readme import assess_project_by_source
     from ptmx.store import model_page, open_store, project_page, search_models
 
     store = open_store(folder)
@@ -199,6 +201,7 @@ def bench_ptmx(folder: Path, targets: dict[str, str], runs: int) -> dict[str, li
         "project_page_small": lambda: project_page(store, targets["small_project"]),
         "license_audit": lambda: licenses.audit(store),
         "cards_report": lambda: cards.report(store),
+        "cards_check_project": lambda: assess_project_by_source(store, targets["top_project"]),
         # limit=0: every neighbour, as sqlite_baseline.neighbourhood and `--format json` walk.
         "neighbourhood_depth2": lambda: graph.neighborhood(store, targets["top_model"],
                                                             kind="model", depth=2, limit=0),
