@@ -88,17 +88,36 @@ def bar_chart(rows: Iterable[tuple[str, int, str]], width: int = 28,
     return table
 
 
-def verdict_changes(moved: list[dict[str, Any]]) -> Table:
+# Rows of the hub tab's verdict-change table: a Rich table in a Static is laid out whole on every
+# reflow, and bert-base-uncased's 1,000-odd changed projects froze the TUI for ~4 s on the sample.
+SHOWN_CHANGES = 50
+
+
+def _rank_or_none(verdict: Any) -> int:
+    rank = verdict_rank(str(verdict)) if verdict else _UNRANKED
+    return -1 if rank == _UNRANKED else rank
+
+
+def verdict_changes(moved: list[dict[str, Any]], model: str = "",
+                    limit: int = SHOWN_CHANGES) -> Table:
     """The projects whose verdict changes with the live licence: project, its licence,
-    verdict then → now."""
-    table = Table(box=None, padding=(0, 1), title_justify="left",
-                  title=f"{len(moved):,} project{'s' if len(moved) != 1 else ''} change verdict",
+    verdict then → now; the worst live verdicts first, at most ``limit`` rows, with a caption
+    saying how many more there are and where to get them all."""
+    n = len(moved)
+    table = Table(box=None, padding=(0, 1), title_justify="left", caption_justify="left",
+                  title=f"{n:,} project{'s' if n != 1 else ''} change verdict",
                   title_style="bold")
     for column in ("project", "project licence", "snapshot verdict", "live verdict"):
         table.add_column(column, no_wrap=column == "project")
-    for v in sorted(moved, key=lambda v: str(v.get("project"))):
+    # Worst live verdict first; an answer that is not a verdict (none) after every verdict.
+    ranked = sorted(moved, key=lambda v: (-_rank_or_none(v.get("after")), str(v.get("project"))))
+    for v in ranked[:limit]:
         table.add_row(safe_text(text(v.get("project"))), safe_text(text(v.get("project_license"))),
                       verdict_cell(v.get("before")), verdict_cell(v.get("after")))
+    if n > limit:
+        table.caption = safe_text(
+            f"… and {n - limit:,} more: `ptmx hub info {model or 'MODEL'} --format json` "
+            "lists every project's verdict", "dim italic")
     return table
 
 
@@ -125,7 +144,7 @@ def hub_renderable(result: HubLookup) -> Group:
         parts.append(table)
         moved = [v for v in drift.project_verdicts if v.get("before") != v.get("after")]
         if moved:
-            parts.append(verdict_changes(moved))
+            parts.append(verdict_changes(moved, result.model))
         parts.extend(safe_text(note, "italic") for note in drift.notes)
     elif result.info is not None:
         info = result.info.to_dict()

@@ -106,6 +106,22 @@ def test_the_projects_whose_verdict_changes_are_listed():
     assert "2 projects change verdict" in text
     for name in ("alice/bot", "bob/app", "use-constrained", "conflict", "mit"):
         assert name in text
+    # the worst live verdict first: bob's conflict before alice's use-constrained
+    assert text.index("bob/app") < text.index("alice/bot")
+
+
+def test_a_long_list_of_verdict_changes_shows_the_worst_and_says_where_the_rest_are():
+    moved = [{"project": f"p/{i:04}", "project_license": "mit", "before": "ok",
+              "after": "conflict" if i % 100 == 7 else "use-constrained"} for i in range(1_704)]
+    out = io.StringIO()
+    Console(file=out, width=120).print(verdict_changes(moved, "bert-base-uncased", limit=20))
+    text = out.getvalue()
+    assert "1,704 projects change verdict" in text
+    shown = [line.split()[0] for line in text.splitlines() if line.strip().startswith("p/")]
+    conflicts = [f"p/{i:04}" for i in range(7, 1_704, 100)]  # 17 of them
+    assert shown == [*conflicts, "p/0000", "p/0001", "p/0002"]
+    assert ("… and 1,684 more: `ptmx hub info bert-base-uncased --format json` lists every "
+            "project's verdict") in " ".join(text.split())  # the caption wraps to the table
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)])
@@ -126,6 +142,8 @@ async def test_hub_tab_lists_the_projects_whose_verdict_changes(app, size, tmp_p
             text = await hub_tab_text(app, pilot)
             assert "3,087,168" in text and "3087168" not in text
             assert "change verdict" in text and "use-constrained" in text
+            # the sample's 1,704 projects of this model are not all laid out in the tab
+            assert "1,704 projects change verdict" in text and "… and 1,654 more" in text
             asked = len(server.seen("/api/models"))
             await pilot.press("r")  # again, not from the cache
             await settle(pilot)
