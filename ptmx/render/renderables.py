@@ -94,7 +94,8 @@ SHOWN_CHANGES = 50
 
 
 def _rank_or_none(verdict: Any) -> int:
-    rank = verdict_rank(str(verdict)) if verdict else _UNRANKED
+    """The verdict's rank; -1 for none or a word that is not a verdict (sorted last)."""
+    rank = verdict_rank(str(verdict or ""))
     return -1 if rank == _UNRANKED else rank
 
 
